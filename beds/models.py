@@ -1,0 +1,229 @@
+"""Beds, blocks (cleaning/maintenance), requests for a stay (henvendelser) and stays.
+
+PostgreSQL does the safety work: exclusion constraints refuse a second stay on the same bed or for the
+same citizen in an overlapping time range (cancelled and no-show stays excluded). The embedded
+PostgreSQL has no btree_gist, so equality on the id is expressed as `int8range(id, id, '[]') =`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateTimeRangeField, RangeOperators
+from django.contrib.postgres.indexes import GistIndex
+from django.db import models
+from django.db.models import F, Func, Q, Value
+from django.utils.translation import gettext_lazy as _
+
+from psykiatrihus.models import House, Sector
+
+
+def _id_range(field: str) -> Func:
+    return Func(F(field), F(field), Value("[]"), function="int8range")
+
+
+class Bed(models.Model):
+    house = models.ForeignKey(House, on_delete=models.PROTECT, related_name="beds", verbose_name=_("hus"))
+    sector = models.CharField(_("sektor"), max_length=16, choices=Sector.choices)
+    label = models.CharField(_("betegnelse"), max_length=16)
+    may_be_faerdigbehandling = models.BooleanField(_("kan være færdigbehandlingsplads"), default=False)
+    active = models.BooleanField(_("aktiv"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("rækkefølge"), default=0)
+
+    class Meta:
+        verbose_name = _("seng")
+        verbose_name_plural = _("senge")
+        ordering = ["house", "sort_order", "label"]
+        constraints = [models.UniqueConstraint(fields=["house", "label"], name="bed_unique_label")]
+
+    def __str__(self) -> str:
+        return f"{self.label}"
+
+
+class BlockReason(models.TextChoices):
+    CLEANING = "cleaning", _("Rengøring")
+    MAINTENANCE = "maintenance", _("Vedligehold")
+    OTHER = "other", _("Andet")
+
+
+class BedBlock(models.Model):
+    """A bed out of use for a while; blocked bed-nights are not available bed-nights."""
+
+    bed = models.ForeignKey(Bed, on_delete=models.PROTECT, related_name="blocks", verbose_name=_("seng"))
+    period = DateTimeRangeField(_("periode"))
+    reason = models.CharField(_("årsag"), max_length=16, choices=BlockReason.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = _("spærring")
+        verbose_name_plural = _("spærringer")
+        constraints = [
+            ExclusionConstraint(
+                name="bedblock_no_overlap",
+                expressions=[(_id_range("bed_id"), RangeOperators.EQUAL), ("period", RangeOperators.OVERLAPS)],
+                violation_error_message=_("Sengen er allerede spærret i perioden."),
+            )
+        ]
+
+
+class RequestChannel(models.TextChoices):
+    PHONE = "phone", _("Telefon")
+    IN_PERSON = "in_person", _("Personligt fremmøde")
+    STAFF = "staff", _("Via medarbejder")
+
+
+class RequestOutcome(models.TextChoices):
+    PENDING = "pending", _("Afventer")
+    BOOKED = "booked", _("Booket")
+    TURNED_AWAY = "turned_away", _("Afvist")
+    WITHDRAWN = "withdrawn", _("Trukket tilbage")
+
+
+class TurnAwayReason(models.TextChoices):
+    NO_BED = "no_bed", _("Ingen ledig seng")
+    NOT_ELIGIBLE = "not_eligible", _("Ikke egnet")
+    NO_CONTRACT = "no_contract", _("Ingen gyldig kontrakt")
+    OTHER = "other", _("Andet")
+
+
+class StayRequest(models.Model):
+    """A henvendelse: every request for a stay is recorded; turned-away requests are reported."""
+
+    house = models.ForeignKey(House, on_delete=models.PROTECT, related_name="stay_requests",
+                              verbose_name=_("hus"))
+    sector = models.CharField(_("sektor"), max_length=16, choices=Sector.choices)
+    citizen = models.ForeignKey("contracts.Citizen", on_delete=models.PROTECT, related_name="stay_requests",
+                                verbose_name=_("borger"), null=True, blank=True)
+    channel = models.CharField(_("kanal"), max_length=16, choices=RequestChannel.choices)
+    requested_at = models.DateTimeField(_("tidspunkt"))
+    requested_nights = models.PositiveSmallIntegerField(_("ønskede nætter"), default=1)
+    outcome = models.CharField(_("udfald"), max_length=16, choices=RequestOutcome.choices,
+                               default=RequestOutcome.PENDING)
+    turn_away_reason = models.CharField(_("afvisningsårsag"), max_length=16, choices=TurnAwayReason.choices,
+                                        blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    stay = models.OneToOneField("beds.Stay", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="request", verbose_name=_("ophold"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = _("henvendelse")
+        verbose_name_plural = _("henvendelser")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(outcome="turned_away") | ~Q(turn_away_reason=""),
+                name="request_turned_away_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["house", "sector", "requested_at"])]
+
+
+class StayStatus(models.TextChoices):
+    BOOKED = "booked", _("Booket")
+    CHECKED_IN = "checked_in", _("Indskrevet")
+    CHECKED_OUT = "checked_out", _("Udskrevet")
+    CANCELLED = "cancelled", _("Aflyst")
+    NO_SHOW = "no_show", _("Udeblevet")
+
+
+class StayKind(models.TextChoices):
+    ORDINARY = "ordinary", _("Almindeligt ophold")
+    FAERDIGBEHANDLING = "faerdigbehandling", _("Færdigbehandlingsplads")
+
+
+class FaerdigbehandlingOutcome(models.TextChoices):
+    BOTILBUD_107 = "botilbud_107", _("§107 botilbud")
+    BOSTOETTE_85 = "bostoette_85", _("§85 bostøtte")
+    SL_110_99 = "sl_110_99", _("§110/§99")
+    OWN_HOME = "own_home", _("Egen bolig")
+    READMITTED = "readmitted", _("Genindlagt")
+    OTHER = "other", _("Andet")
+
+
+# Stays in these states hold their bed; the others free it.
+HOLDING_STATUSES = ("booked", "checked_in", "checked_out")
+
+
+class Stay(models.Model):
+    """An ophold. `period` = [arrival, departure) where departure is the actual check-out time once
+    checked out, else the planned departure. Nights = departure date − arrival date (local dates)."""
+
+    house = models.ForeignKey(House, on_delete=models.PROTECT, related_name="stays", verbose_name=_("hus"))
+    bed = models.ForeignKey(Bed, on_delete=models.PROTECT, related_name="stays", verbose_name=_("seng"))
+    sector = models.CharField(_("sektor"), max_length=16, choices=Sector.choices)
+    citizen = models.ForeignKey("contracts.Citizen", on_delete=models.PROTECT, related_name="stays",
+                                verbose_name=_("borger"))
+    contract = models.ForeignKey("contracts.Contract", on_delete=models.PROTECT, related_name="stays",
+                                 null=True, blank=True, verbose_name=_("kontrakt"))
+    home_treatment = models.ForeignKey("contracts.HomeTreatmentCourse", on_delete=models.PROTECT,
+                                       related_name="stays", null=True, blank=True,
+                                       verbose_name=_("hjemmebehandlingsforløb"))
+    kind = models.CharField(_("type"), max_length=20, choices=StayKind.choices, default=StayKind.ORDINARY)
+    status = models.CharField(_("status"), max_length=16, choices=StayStatus.choices, default=StayStatus.BOOKED)
+    arrival = models.DateTimeField(_("ankomst"))
+    planned_departure = models.DateTimeField(_("planlagt afrejse"))
+    checked_in_at = models.DateTimeField(_("indskrevet"), null=True, blank=True)
+    checked_out_at = models.DateTimeField(_("udskrevet"), null=True, blank=True)
+    period = DateTimeRangeField(_("periode"))
+    arrival_date = models.DateField(_("ankomstdato"), db_index=True)
+    nights = models.PositiveSmallIntegerField(_("nætter"))
+    ors_score = models.PositiveSmallIntegerField(_("ORS ved start"), null=True, blank=True)
+    srs_score = models.PositiveSmallIntegerField(_("SRS ved slut"), null=True, blank=True)
+    end_note = models.TextField(_("afslutningsnote"), blank=True)
+    extension_reason = models.TextField(_("begrundelse for længere ophold"), blank=True)
+    extension_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("forlænget af"))
+    # Færdigbehandling (joint decision: ward, municipal case worker, house)
+    fb_decided_on = models.DateField(_("fælles beslutning dato"), null=True, blank=True)
+    fb_ward = models.CharField(_("sengeafsnit"), max_length=200, blank=True)
+    fb_case_worker = models.CharField(_("myndighedsrådgiver"), max_length=200, blank=True)
+    fb_house_contact = models.CharField(_("husets repræsentant"), max_length=200, blank=True)
+    fb_outcome = models.CharField(_("udfald"), max_length=20, choices=FaerdigbehandlingOutcome.choices,
+                                  blank=True)
+    fb_stays_attached = models.BooleanField(_("fortsat tilknyttet huset"), null=True, blank=True)
+    imported = models.BooleanField(_("importeret"), default=False)
+    import_key = models.CharField(_("importnøgle"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("oprettet af"))
+
+    class Meta:
+        verbose_name = _("ophold")
+        verbose_name_plural = _("ophold")
+        ordering = ["-arrival", "-id"]
+        constraints = [
+            ExclusionConstraint(
+                name="stay_bed_no_overlap",
+                expressions=[(_id_range("bed_id"), RangeOperators.EQUAL), ("period", RangeOperators.OVERLAPS)],
+                condition=Q(status__in=HOLDING_STATUSES),
+                violation_error_code="bed_taken",
+                violation_error_message=_("Sengen er allerede optaget i perioden."),
+            ),
+            ExclusionConstraint(
+                name="stay_citizen_no_overlap",
+                expressions=[(_id_range("citizen_id"), RangeOperators.EQUAL), ("period", RangeOperators.OVERLAPS)],
+                condition=Q(status__in=HOLDING_STATUSES),
+                violation_error_code="citizen_has_stay",
+                violation_error_message=_("Borgeren har allerede et ophold i perioden."),
+            ),
+            models.CheckConstraint(condition=Q(planned_departure__gte=F("arrival")),
+                                   name="stay_departure_after_arrival"),
+            models.CheckConstraint(condition=Q(ors_score__isnull=True) | Q(ors_score__lte=40), name="stay_ors_0_40"),
+            models.CheckConstraint(condition=Q(srs_score__isnull=True) | Q(srs_score__lte=40), name="stay_srs_0_40"),
+            models.CheckConstraint(
+                condition=Q(contract__isnull=False) | Q(home_treatment__isnull=False), name="stay_has_basis"
+            ),
+            models.UniqueConstraint(fields=["house", "import_key"], condition=~Q(import_key=""),
+                                    name="stay_unique_import_key"),
+        ]
+        indexes = [
+            models.Index(fields=["house", "sector", "arrival_date"]),
+            GistIndex(fields=["period"], name="stay_period_gist"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bed} {self.arrival:%Y-%m-%d}"

@@ -1,0 +1,103 @@
+"""API kernel: error shape, house lookup with access, and the API root."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from psykiatrihus.models import House
+from psykiatrihus.scoping import Access, access_for
+
+
+class Conflict(exceptions.APIException):
+    """409 with a machine-readable code, e.g. `bed_taken`."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "Konflikt"
+    default_code = "conflict"
+
+    def __init__(self, detail: str, code: str):
+        super().__init__(detail=detail, code=code)
+        self.code = code
+
+
+def exception_handler(exc, context):
+    """Every error is JSON with `detail` (and `code` where it helps); never an HTML 500 page."""
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound("Ikke fundet.")
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied("Du har ikke adgang.")
+    if isinstance(exc, Conflict):
+        return Response({"code": exc.code, "detail": str(exc.detail)}, status=409)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, list):
+        response.data = {"detail": response.data}
+    return response
+
+
+def house_access(request, slug: str | None) -> tuple[House, Access]:
+    """The house named by `slug` and what the user may do there; 404 if they do not work there."""
+    if not slug:
+        raise exceptions.ValidationError({"house": ["Angiv huset (house=<kortnavn>)."]})
+    house = House.objects.filter(slug=slug, active=True).first()
+    if house is None:
+        raise exceptions.NotFound("Huset findes ikke.")
+    access = access_for(request.user, house)
+    if not access.is_member:
+        raise exceptions.NotFound("Huset findes ikke.")
+    return house, access
+
+
+class HouseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = House
+        fields = ["id", "slug", "name", "default_stay_frame_nights", "small_number_threshold", "time_zone"]
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    houses = serializers.ListField(child=serializers.DictField())
+
+
+@extend_schema(responses=MeSerializer)
+@api_view(["GET"])
+def me(request):
+    """The logged-in user, their houses and roles."""
+    from psykiatrihus.scoping import houses_for
+
+    houses = []
+    for house in houses_for(request.user):
+        access = access_for(request.user, house)
+        houses.append({
+            "slug": house.slug,
+            "name": house.name,
+            "roles": sorted(access.roles),
+            "citizen_sectors": sorted(access.citizen_sectors),
+            "booking_sectors": sorted(access.booking_sectors),
+        })
+    return Response({"username": request.user.get_username(), "houses": houses})
+
+
+@extend_schema(responses=HouseSerializer(many=True))
+@api_view(["GET"])
+def houses(request):
+    from psykiatrihus.scoping import houses_for
+
+    return Response(HouseSerializer(houses_for(request.user), many=True).data)
+
+
+@extend_schema(exclude=True)
+@api_view(["GET"])
+def api_root(request, format=None):
+    return Response({
+        "me": reverse("api-me", request=request, format=format),
+        "houses": reverse("api-houses", request=request, format=format),
+        "schema": reverse("api-schema", request=request, format=format),
+        "docs": reverse("api-docs", request=request, format=format),
+    })

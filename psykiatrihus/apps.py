@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PsykiatrihusConfig(AppConfig):
+    name = "psykiatrihus"
+    verbose_name = "Psykiatrihus"

@@ -1,0 +1,35 @@
+"""Demo house and one user per role (password `demo`, demo only). Idempotent."""
+
+from __future__ import annotations
+
+from psykiatrihus.models import House, Role
+from psykiatrihus.services import house_setup, membership_grant, user_create
+
+DEMO_PASSWORD = "demo"
+
+DEMO_USERS = [
+    # username, first, last, role, sector
+    ("kommune", "Karen", "Kommunesen", Role.MUNICIPAL_STAFF, "kommune"),
+    ("region", "Rasmus", "Regionsen", Role.REGIONAL_STAFF, "region"),
+    ("peer", "Pia", "Peersen", Role.PEER, ""),
+    ("leder", "Lene", "Ledersen", Role.LEADER, ""),
+    ("styregruppe", "Søren", "Styregaard", Role.STEERING, ""),
+    ("admin", "Anders", "Admin", Role.ADMIN, ""),
+]
+
+
+def seed_kernel() -> House:
+    house = house_setup(
+        slug="aarhus", name="Psykiatriens Hus i Aarhus", municipal_beds=8, regional_beds=8,
+        faerdigbehandling_beds=2, municipality="Aarhus",
+    )
+    if house.opened_on is None or house.region != "Region Midtjylland":
+        import datetime
+
+        House.objects.filter(pk=house.pk).update(opened_on=datetime.date(2019, 2, 25), region="Region Midtjylland")
+        house.refresh_from_db()
+    for username, first, last, role, sector in DEMO_USERS:
+        user = user_create(username=username, password=DEMO_PASSWORD, first_name=first, last_name=last,
+                           is_superuser=(role == Role.ADMIN))
+        membership_grant(user=user, house=house, role=role, sector=sector)
+    return house

@@ -1,0 +1,48 @@
+"""Login required everywhere but the login page, health check and static files; the current house."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from psykiatrihus.scoping import NO_ACCESS, access_for, houses_for
+
+OPEN_PREFIXES = ("/login/", "/static/", "/healthz", "/i18n/", "/favicon.ico")
+
+
+class LoginRequiredMiddleware:
+    """Anonymous users get the login page and nothing else (the API answers 401/403 itself)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path
+        if (
+            not request.user.is_authenticated
+            and not path.startswith(OPEN_PREFIXES)
+            and not path.startswith("/api/")
+            and not path.startswith("/" + settings.ADMIN_URL)
+        ):
+            return redirect(f"{reverse('login')}?next={path}")
+        return self.get_response(request)
+
+
+class CurrentHouseMiddleware:
+    """`request.house` (chosen in the session, else the user's first house) and `request.access`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.house = None
+        request.access = NO_ACCESS
+        if request.user.is_authenticated:
+            houses = list(houses_for(request.user))
+            chosen = request.session.get("house_id")
+            house = next((h for h in houses if h.pk == chosen), houses[0] if houses else None)
+            request.house = house
+            request.houses = houses
+            request.access = access_for(request.user, house)
+        return self.get_response(request)

@@ -1,0 +1,138 @@
+"""The shared kernel: houses, sectors, staff roles and the audit log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+
+class Sector(models.TextChoices):
+    KOMMUNE = "kommune", _("Kommune")
+    REGION = "region", _("Region")
+
+
+class Role(models.TextChoices):
+    MUNICIPAL_STAFF = "municipal_staff", _("Kommunal medarbejder")
+    REGIONAL_STAFF = "regional_staff", _("Regional medarbejder")
+    PEER = "peer", _("Peer-medarbejder")
+    LEADER = "leader", _("Leder")
+    STEERING = "steering", _("Styregruppemedlem")
+    ADMIN = "admin", _("Administrator")
+
+
+# Roles that carry a sector (staff of one employer); the others are house-wide.
+SECTOR_ROLES = {Role.MUNICIPAL_STAFF: Sector.KOMMUNE, Role.REGIONAL_STAFF: Sector.REGION}
+ROLES_WITH_OPTIONAL_SECTOR = {Role.PEER, Role.LEADER}
+
+
+class House(models.Model):
+    name = models.CharField(_("navn"), max_length=200)
+    slug = models.SlugField(_("kortnavn"), unique=True)
+    municipality = models.CharField(_("kommune"), max_length=100, blank=True)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    default_stay_frame_nights = models.PositiveSmallIntegerField(_("standard opholdsramme (nætter)"), default=3)
+    small_number_threshold = models.PositiveSmallIntegerField(
+        _("grænse for små tal"), default=5, help_text=_("Tal under grænsen skjules i rapporter.")
+    )
+    time_zone = models.CharField(_("tidszone"), max_length=64, default="Europe/Copenhagen")
+    opened_on = models.DateField(_("åbnet"), null=True, blank=True)
+    active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("hus")
+        verbose_name_plural = _("huse")
+        ordering = ["name"]
+        permissions = [
+            ("book_in_house", "Kan booke ophold i huset"),
+            ("view_house_reports", "Kan se husets rapporter"),
+            ("view_house_dashboard", "Kan se husets ledelsesoverblik"),
+            ("view_audit_log", "Kan søge i husets logbog"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HouseUserObjectPermission(UserObjectPermissionBase):
+    """Direct-FK guardian tables (fast, unlike the generic ones)."""
+
+    content_object = models.ForeignKey(House, on_delete=models.CASCADE)
+
+
+class HouseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(House, on_delete=models.CASCADE)
+
+
+class Membership(models.Model):
+    """A user works in a house with a role; staff roles carry a sector."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("bruger")
+    )
+    house = models.ForeignKey(House, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("hus"))
+    role = models.CharField(_("rolle"), max_length=32, choices=Role.choices)
+    sector = models.CharField(_("sektor"), max_length=16, choices=Sector.choices, blank=True)
+    active = models.BooleanField(_("aktiv"), default=True)
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tilknytning")
+        verbose_name_plural = _("tilknytninger")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "house", "role"], name="membership_unique_role"),
+            models.CheckConstraint(
+                name="membership_sector_matches_role",
+                condition=(
+                    (models.Q(role="municipal_staff") & models.Q(sector="kommune"))
+                    | (models.Q(role="regional_staff") & models.Q(sector="region"))
+                    | (models.Q(role__in=["peer", "leader"]))
+                    | (models.Q(role__in=["steering", "admin"]) & models.Q(sector=""))
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.house} · {self.get_role_display()}"
+
+
+class AuditAction(models.TextChoices):
+    READ = "read", _("Læst")
+    CREATE = "create", _("Oprettet")
+    UPDATE = "update", _("Ændret")
+    DELETE = "delete", _("Slettet")
+    EXPORT = "export", _("Eksporteret")
+    SEARCH = "search", _("Søgt")
+    LOGIN = "login", _("Logget ind")
+    LOGIN_FAILED = "login_failed", _("Mislykket login")
+
+
+class AuditEvent(models.Model):
+    """Append-only (a database trigger refuses UPDATE and DELETE). Never holds a CPR number."""
+
+    at = models.DateTimeField(_("tidspunkt"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+",
+        verbose_name=_("bruger"), db_constraint=False,
+    )
+    username = models.CharField(_("brugernavn"), max_length=150, blank=True)
+    house = models.ForeignKey(
+        House, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+", verbose_name=_("hus"),
+        db_constraint=False,
+    )
+    action = models.CharField(_("handling"), max_length=16, choices=AuditAction.choices)
+    object_type = models.CharField(_("objekttype"), max_length=64, blank=True)
+    object_id = models.CharField(_("objekt-id"), max_length=64, blank=True)
+    citizen_id = models.BigIntegerField(_("borger-id"), null=True, blank=True, db_index=True)
+    detail = models.CharField(_("detalje"), max_length=500, blank=True)
+    path = models.CharField(_("sti"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("logbogshændelse")
+        verbose_name_plural = _("logbog")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type} {self.object_id}"

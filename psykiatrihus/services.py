@@ -1,0 +1,152 @@
+"""Writes of the shared kernel. Every state change of houses, memberships and the audit log goes here."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from guardian.shortcuts import assign_perm
+
+from psykiatrihus.models import AuditAction, AuditEvent, House, Membership, Role, Sector
+from psykiatrihus.scoping import group_name
+
+# Object permissions on the house, per role (the groups per house hold them).
+ROLE_HOUSE_PERMS: dict[str, list[str]] = {
+    Role.MUNICIPAL_STAFF: ["book_in_house"],
+    Role.REGIONAL_STAFF: ["book_in_house"],
+    Role.PEER: [],
+    Role.LEADER: ["book_in_house", "view_house_reports", "view_house_dashboard", "view_audit_log"],
+    Role.STEERING: ["view_house_reports", "view_house_dashboard"],
+    Role.ADMIN: ["view_house_reports", "view_audit_log"],
+}
+
+
+def house_groups_ensure(*, house: House) -> dict[str, Group]:
+    """Groups per house and sector (`aarhus:kommune`) and per house-wide role (`aarhus:leader`)."""
+    groups: dict[str, Group] = {}
+    for key in [Sector.KOMMUNE, Sector.REGION, *[r.value for r in Role]]:
+        group, _ = Group.objects.get_or_create(name=group_name(house, str(key)))
+        groups[str(key)] = group
+    for role, perms in ROLE_HOUSE_PERMS.items():
+        for perm in perms:
+            assign_perm(f"psykiatrihus.{perm}", groups[str(role)], house)
+    return groups
+
+
+@transaction.atomic
+def house_setup(
+    *,
+    slug: str,
+    name: str,
+    municipal_beds: int,
+    regional_beds: int,
+    faerdigbehandling_beds: int = 0,
+    stay_frame_nights: int | None = None,
+    municipality: str = "",
+) -> House:
+    """Create or update a house and its beds idempotently (K1..Kn, R1..Rn; the last N municipal
+    beds may serve as færdigbehandlingspladser)."""
+    from beds.services import beds_ensure  # beds owns its table
+
+    if faerdigbehandling_beds > municipal_beds:
+        raise ValueError("faerdigbehandling_beds cannot exceed municipal_beds")
+    defaults = {"name": name}
+    if municipality:
+        defaults["municipality"] = municipality
+    if stay_frame_nights is not None:
+        defaults["default_stay_frame_nights"] = stay_frame_nights
+    house, _ = House.objects.update_or_create(slug=slug, defaults=defaults)
+    house_groups_ensure(house=house)
+    beds_ensure(
+        house=house,
+        municipal_beds=municipal_beds,
+        regional_beds=regional_beds,
+        faerdigbehandling_beds=faerdigbehandling_beds,
+    )
+    return house
+
+
+@transaction.atomic
+def membership_grant(*, user, house: House, role: str, sector: str = "") -> Membership:
+    """Give a user a role in a house and put them in the house's groups."""
+    role = Role(role)
+    if role in (Role.MUNICIPAL_STAFF, Role.REGIONAL_STAFF):
+        sector = {Role.MUNICIPAL_STAFF: Sector.KOMMUNE, Role.REGIONAL_STAFF: Sector.REGION}[role]
+    membership, _ = Membership.objects.update_or_create(
+        user=user, house=house, role=role, defaults={"sector": str(sector or ""), "active": True}
+    )
+    groups = house_groups_ensure(house=house)
+    user.groups.add(groups[str(role)])
+    if sector:
+        user.groups.add(groups[str(sector)])
+    return membership
+
+
+def user_create(*, username: str, password: str, first_name: str = "", last_name: str = "",
+                email: str = "", is_superuser: bool = False):
+    """Create or update a user (idempotent on username)."""
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"first_name": first_name, "last_name": last_name, "email": email}
+    )
+    changed = created
+    if is_superuser and not (user.is_superuser and user.is_staff):
+        user.is_superuser = user.is_staff = True
+        changed = True
+    if created or not user.check_password(password):
+        user.set_password(password)
+        changed = True
+    if changed:
+        user.save()
+    return user
+
+
+def audit_log(
+    *,
+    user,
+    action: str,
+    obj=None,
+    object_type: str = "",
+    object_id: str | int = "",
+    house: House | None = None,
+    citizen_id: int | None = None,
+    detail: str = "",
+    path: str = "",
+) -> AuditEvent:
+    """Record who did what to which object. Never pass CPR numbers in `detail` or `path`."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+    authenticated = user is not None and getattr(user, "is_authenticated", False)
+    return AuditEvent.objects.create(
+        user_id=user.pk if authenticated else None,
+        username=user.get_username() if authenticated else "",
+        house=house,
+        action=AuditAction(action),
+        object_type=object_type,
+        object_id=str(object_id),
+        citizen_id=citizen_id,
+        detail=detail[:500],
+        path=path[:300],
+    )
+
+
+def audit_log_many(*, user, action: str, objects, house: House | None = None, detail: str = "",
+                   citizen_attr: str | None = None) -> None:
+    """One audit row per object in a single INSERT (list pages read many records at once)."""
+    authenticated = user is not None and getattr(user, "is_authenticated", False)
+    rows = [
+        AuditEvent(
+            user_id=user.pk if authenticated else None,
+            username=user.get_username() if authenticated else "",
+            house=house,
+            action=AuditAction(action),
+            object_type=o._meta.label_lower,
+            object_id=str(o.pk),
+            citizen_id=getattr(o, citizen_attr) if citizen_attr else None,
+            detail=detail[:500],
+        )
+        for o in objects
+    ]
+    if rows:
+        AuditEvent.objects.bulk_create(rows)

@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from psykiatrihus import views
+
+admin.site.site_header = "Psykiatrihus – administration"
+admin.site.site_title = "Psykiatrihus"
+admin.site.index_title = "Konfiguration"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("hus/skift/", views.house_switch, name="house_switch"),
+    path("logbog/", views.audit_log_view, name="audit_log"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("api/v1/", include("psykiatrihus.api_urls")),
+    path("borgere/", include(("contracts.urls", "contracts"), namespace="contracts")),
+    path("senge/", include(("beds.urls", "beds"), namespace="beds")),
+    path("aktiviteter/", include(("activities.urls", "activities"), namespace="activities")),
+    path("rapporter/", include(("reporting.urls", "reporting"), namespace="reporting")),
+]
+
+handler403 = "psykiatrihus.views.error_403"
+handler404 = "psykiatrihus.views.error_404"
+handler500 = "psykiatrihus.views.error_500"

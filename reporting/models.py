@@ -1,0 +1,1 @@
+"""Report runs and cached aggregates (issues 7 and 8)."""

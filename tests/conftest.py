@@ -1,0 +1,61 @@
+"""Shared fixtures. Test data is built through the same services the product uses."""
+
+from __future__ import annotations
+
+import pytest
+
+from psykiatrihus.models import Role
+from psykiatrihus.services import house_setup, membership_grant, user_create
+
+ROLE_USERS = {
+    # key: (role, sector)
+    "kommune": (Role.MUNICIPAL_STAFF, "kommune"),
+    "region": (Role.REGIONAL_STAFF, "region"),
+    "peer": (Role.PEER, ""),
+    "leder": (Role.LEADER, ""),
+    "styregruppe": (Role.STEERING, ""),
+    "admin": (Role.ADMIN, ""),
+}
+PASSWORD = "korrekt-hest-batteri-42"
+
+
+@pytest.fixture
+def house(db):
+    return house_setup(slug="aarhus", name="Psykiatriens Hus i Aarhus", municipal_beds=8, regional_beds=8,
+                       faerdigbehandling_beds=2)
+
+
+@pytest.fixture
+def other_house(db):
+    return house_setup(slug="silkeborg", name="Psykiatriens Hus Silkeborg", municipal_beds=4, regional_beds=6)
+
+
+@pytest.fixture
+def make_member(db):
+    def make(house, role: str, sector: str = "", username: str | None = None):
+        username = username or f"{role}-{sector or 'x'}-{house.slug}"
+        user = user_create(username=username, password=PASSWORD)
+        membership_grant(user=user, house=house, role=role, sector=sector)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def users(house, make_member):
+    """One user per role in `house`, plus `outsider` (logged in, but member of no house)."""
+    result = {key: make_member(house, role, sector, username=key) for key, (role, sector) in ROLE_USERS.items()}
+    result["outsider"] = user_create(username="outsider", password=PASSWORD)
+    return result
+
+
+@pytest.fixture
+def client_for(client, users):
+    from django.test import Client
+
+    def make(key: str) -> Client:
+        c = Client()
+        c.force_login(users[key])
+        return c
+
+    return make
