@@ -8,7 +8,7 @@ PORT ?= 8000
 SYSTEM_PACKAGES := chromium poppler-utils fonts-dejavu-core gettext
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install system run test lint e2e bench clean-data
+.PHONY: install system messages run test lint e2e bench clean-data
 
 install: $(STAMP)
 
@@ -35,9 +35,13 @@ system:
 run: install system
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
-	$(PY) manage.py compilemessages --ignore=.venv -v 0 || true
+	$(MAKE) --no-print-directory messages
 	$(PY) manage.py seed_demo
 	PORT=$(PORT) $(PY) -m psykiatrihus.devserver
+
+# Compile the translations (Danish is the source language; English in locale/en).
+messages: install system
+	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then $(PY) manage.py compilemessages --ignore=.venv -v 0; fi
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -45,7 +49,7 @@ lint: install
 test: install system
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	$(MAKE) --no-print-directory messages
 	$(VENV)/bin/pytest -q -p no:randomly
 
 e2e: install system
