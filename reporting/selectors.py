@@ -1,0 +1,655 @@
+"""The evaluation report's tables, computed in the database for a house and a period, per sector.
+
+Each `table_<name>` selector returns JSON-ready raw figures (no suppression); `report_tables` collects
+them and `report_suppress` applies the small-number rule before anything leaves the house. All counting
+is done with SQL aggregates (GROUP BY, FILTER, subqueries); nothing loops over stays in Python.
+
+Reporting reads other apps' tables read-only for aggregates (the owning apps' selectors cover single
+records and bookings); occupancy and activity figures come from `beds.selectors` / `activities.selectors`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import importlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractQuarter, ExtractYear, Func
+from django.utils.translation import gettext as _
+
+from beds.models import Stay, StayRequest
+from contracts.models import Contract
+from psykiatrihus.models import House, Sector
+
+logger = logging.getLogger(__name__)
+
+SECTORS: tuple[str, ...] = (Sector.KOMMUNE.value, Sector.REGION.value)
+# Stays that took place (cancelled and no-show stays did not).
+COUNTED_STAY_STATUSES = ("checked_in", "checked_out")
+CITIZENS_BY_STAYS = ("1-2", "3-9", "10+")
+STAYS_BY_NIGHTS = ("0-1", "2", "3", "4", "5+")
+AGE_BANDS = ("under_20", "20-29", "30-39", "40-49", "50-59", "60-69", "70+")
+GENDERS = ("F", "M")
+
+
+# --- periods ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """A closed range of local dates [start, end]; stays count in the period of their arrival date."""
+
+    start: datetime.date
+    end: datetime.date
+    label: str
+
+    def previous_year(self) -> Period:
+        """The same period one year earlier (the comparison column in the report)."""
+        return Period(start=_shift_year(self.start, -1), end=_shift_year(self.end, -1),
+                      label=_previous_label(self))
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def months(self) -> list[tuple[int, int]]:
+        """(year, month) pairs the period touches, in order."""
+        result, y, m = [], self.start.year, self.start.month
+        while (y, m) <= (self.end.year, self.end.month):
+            result.append((y, m))
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        return result
+
+
+def _shift_year(day: datetime.date, years: int) -> datetime.date:
+    year = day.year + years
+    return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
+
+
+def _previous_label(period: Period) -> str:
+    previous = str(period.start.year - 1)
+    return period.label.replace(str(period.start.year), previous, 1) if str(period.start.year) in period.label \
+        else f"{_shift_year(period.start, -1):%d.%m.%Y}–{_shift_year(period.end, -1):%d.%m.%Y}"
+
+
+def period_for(*, year: int, quarter: int | None = None, start: datetime.date | None = None,
+               end: datetime.date | None = None) -> Period:
+    """A quarter (`quarter` 1–4), a whole year, or an explicit from–to range."""
+    if start is not None or end is not None:
+        if start is None or end is None or end < start:
+            raise ValueError(_("Angiv en periode hvor slutdatoen ikke ligger før startdatoen."))
+        return Period(start=start, end=end, label=f"{start:%d.%m.%Y}–{end:%d.%m.%Y}")
+    if quarter is None:
+        return Period(start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31), label=str(year))
+    if quarter not in (1, 2, 3, 4):
+        raise ValueError(_("Kvartalet skal være 1–4."))
+    first_month = 3 * (quarter - 1) + 1
+    last_month = first_month + 2
+    return Period(
+        start=datetime.date(year, first_month, 1),
+        end=datetime.date(year, last_month, calendar.monthrange(year, last_month)[1]),
+        label=_("%(q)s. kvartal %(y)s") % {"q": quarter, "y": year},
+    )
+
+
+def previous_quarter(*, today: datetime.date) -> Period:
+    """The last complete quarter before `today` (what beat builds on a quarter's first day)."""
+    quarter = (today.month - 1) // 3 + 1
+    year = today.year
+    quarter -= 1
+    if quarter == 0:
+        year, quarter = year - 1, 4
+    return period_for(year=year, quarter=quarter)
+
+
+# --- querysets -------------------------------------------------------------------------------------
+
+
+def _stays(*, house: House, sector: str, period: Period, ordinary_only: bool = True) -> QuerySet:
+    qs = Stay.objects.filter(house=house, sector=sector, status__in=COUNTED_STAY_STATUSES,
+                             arrival_date__gte=period.start, arrival_date__lte=period.end)
+    if ordinary_only:
+        qs = qs.filter(kind="ordinary")
+    return qs.order_by()
+
+
+def _holders(*, house: House, sector: str, period: Period) -> QuerySet:
+    """Contracts in force on at least one day of the period (granted before its end, not ended before it)."""
+    return Contract.objects.filter(house=house, sector=sector, granted_on__lte=period.end).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=period.start)
+    ).order_by()
+
+
+def _active_at(*, house: House, sector: str, day: datetime.date) -> QuerySet:
+    """Contracts in force at the end of `day` (a contract ended on `day` is no longer active)."""
+    return Contract.objects.filter(house=house, sector=sector, granted_on__lte=day).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=day)
+    ).order_by()
+
+
+class _Age(Func):
+    """Whole years between two dates (PostgreSQL AGE)."""
+
+    template = "EXTRACT(YEAR FROM AGE(%(expressions)s))::integer"
+    output_field = IntegerField()
+
+
+def _age_band(field: str) -> Case:
+    bounds = [(20, "under_20"), (30, "20-29"), (40, "30-39"), (50, "40-49"), (60, "50-59"), (70, "60-69")]
+    return Case(*[When(Q(**{f"{field}__lt": upper}), then=Value(band)) for upper, band in bounds],
+                default=Value("70+"))
+
+
+def _counts(rows, key: str, keys: tuple[str, ...] | list[str], value: str = "n") -> dict[str, int]:
+    """Fill a dict with every key (0 where the database returned nothing), in a fixed order."""
+    found = {row[key] or "": row[value] or 0 for row in rows}
+    result = {k: int(found.get(k, 0)) for k in keys}
+    extra = sum(v for k, v in found.items() if k not in result)
+    if extra:
+        result["unknown"] = result.get("unknown", 0) + int(extra)
+    return result
+
+
+def _partition(counts: dict, total: int | None = None) -> dict:
+    """A partition: cells that add up to `total` (suppression hides the total with any small cell)."""
+    if total is None:
+        total = sum(v if isinstance(v, int) else sum(v.values()) for v in counts.values())
+    return {"counts": counts, "total": total}
+
+
+# --- the stay table --------------------------------------------------------------------------------
+
+
+def table_stays_sector(*, house: House, sector: str, period: Period) -> dict:
+    """Stays with arrival in the period, in one query: per-citizen subquery, aggregated outside."""
+    per_citizen = (
+        _stays(house=house, sector=sector, period=period)
+        .values("citizen_id")
+        .annotate(
+            n=Count("id"),
+            cn=Sum("nights"),
+            b01=Count("id", filter=Q(nights__lte=1)),
+            b2=Count("id", filter=Q(nights=2)),
+            b3=Count("id", filter=Q(nights=3)),
+            b4=Count("id", filter=Q(nights=4)),
+            b5=Count("id", filter=Q(nights__gte=5)),
+        )
+    )
+    agg = per_citizen.aggregate(
+        stays=Coalesce(Sum("n"), 0),
+        unique_citizens=Count("citizen_id"),
+        nights=Coalesce(Sum("cn"), 0),
+        max_stays_one_citizen=Coalesce(Max("n"), 0),
+        max_nights_one_citizen=Coalesce(Max("cn"), 0),
+        c12=Count("citizen_id", filter=Q(n__lte=2)),
+        c39=Count("citizen_id", filter=Q(n__gte=3, n__lte=9)),
+        c10=Count("citizen_id", filter=Q(n__gte=10)),
+        b01=Coalesce(Sum("b01"), 0),
+        b2=Coalesce(Sum("b2"), 0),
+        b3=Coalesce(Sum("b3"), 0),
+        b4=Coalesce(Sum("b4"), 0),
+        b5=Coalesce(Sum("b5"), 0),
+    )
+    stays, citizens, nights = int(agg["stays"]), int(agg["unique_citizens"]), int(agg["nights"])
+    return {
+        "stays": stays,
+        "unique_citizens": citizens,
+        "nights": nights,
+        "stays_per_citizen": round(stays / citizens, 2) if citizens else None,
+        "nights_per_stay": round(nights / stays, 2) if stays else None,
+        "max_stays_one_citizen": int(agg["max_stays_one_citizen"]),
+        "max_nights_one_citizen": int(agg["max_nights_one_citizen"]),
+        "citizens_by_stays": {"1-2": agg["c12"], "3-9": agg["c39"], "10+": agg["c10"]},
+        "stays_by_nights": {"0-1": int(agg["b01"]), "2": int(agg["b2"]), "3": int(agg["b3"]),
+                            "4": int(agg["b4"]), "5+": int(agg["b5"])},
+    }
+
+
+def table_stays(*, house: House, period: Period) -> dict:
+    return {s: table_stays_sector(house=house, sector=s, period=period) for s in SECTORS}
+
+
+def table_stays_per_month(*, house: House, period: Period) -> dict:
+    """Stays per month of arrival, per sector (the chart)."""
+    keys = [f"{y}-{m:02d}" for y, m in period.months()]
+    result = {}
+    for sector in SECTORS:
+        rows = (_stays(house=house, sector=sector, period=period)
+                .annotate(y=ExtractYear("arrival_date"), m=ExtractMonth("arrival_date"))
+                .values("y", "m").annotate(n=Count("id")))
+        found = {f"{r['y']}-{r['m']:02d}": r["n"] for r in rows}
+        result[sector] = _partition({k: found.get(k, 0) for k in keys})
+    return result
+
+
+# --- occupancy -------------------------------------------------------------------------------------
+
+
+def _optional(module: str, name: str) -> Callable | None:
+    """A selector from another app, or None while that app has not landed it (the report degrades)."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
+
+
+def table_occupancy(*, house: House, period: Period) -> dict | None:
+    occupancy = _optional("beds.selectors", "occupancy")
+    if occupancy is None:
+        return None
+    result = {}
+    for sector in SECTORS:
+        raw = occupancy(house=house, sector=sector, start=period.start, end=period.end)
+        data = raw if isinstance(raw, dict) else vars(raw)
+        result[sector] = {k: (float(v) if hasattr(v, "as_integer_ratio") and not isinstance(v, int) else v)
+                          for k, v in data.items() if not k.startswith("_")}
+    return result
+
+
+# --- contracts -------------------------------------------------------------------------------------
+
+
+END_REASONS = ("not_needed", "too_ill", "behaviour", "moved", "died", "other")
+
+
+def table_contracts(*, house: House, period: Period) -> dict:
+    """New in the period, active at its end, ended in it (with reasons), per sector (table 2)."""
+    rows = (Contract.objects.filter(house=house).order_by().values("sector").annotate(
+        new=Count("id", filter=Q(granted_on__gte=period.start, granted_on__lte=period.end)),
+        active_at_end=Count("id", filter=Q(granted_on__lte=period.end)
+                            & (Q(ended_on__isnull=True) | Q(ended_on__gt=period.end))),
+    ))
+    by_sector = {r["sector"]: r for r in rows}
+    ended = (Contract.objects.filter(house=house, ended_on__gte=period.start, ended_on__lte=period.end)
+             .order_by().values("sector", "end_reason").annotate(n=Count("id")))
+    result = {}
+    for sector in SECTORS:
+        reasons = _counts([r for r in ended if r["sector"] == sector], "end_reason", END_REASONS)
+        row = by_sector.get(sector, {})
+        result[sector] = {
+            "new": row.get("new", 0),
+            "active_at_end": row.get("active_at_end", 0),
+            "ended": _partition(reasons),
+        }
+    return result
+
+
+def table_contracts_by_quarter_granted(*, house: House, period: Period) -> dict:
+    """Contracts still active at the end of the period, by the quarter they were granted (table 3)."""
+    result = {}
+    for sector in SECTORS:
+        rows = (_active_at(house=house, sector=sector, day=period.end)
+                .annotate(y=ExtractYear("granted_on"), q=ExtractQuarter("granted_on"))
+                .values("y", "q").annotate(n=Count("id")).order_by("y", "q"))
+        result[sector] = _partition({f"{r['y']} K{r['q']}": r["n"] for r in rows})
+    return result
+
+
+def table_holders_activity(*, house: House, period: Period) -> dict:
+    """Contract holders in the period who used a bed of the sector in it, and those who did not (table 4)."""
+    result = {}
+    for sector in SECTORS:
+        used = Stay.objects.filter(house=house, sector=sector, citizen_id=OuterRef("citizen_id"),
+                                   status__in=COUNTED_STAY_STATUSES, arrival_date__gte=period.start,
+                                   arrival_date__lte=period.end)
+        agg = _holders(house=house, sector=sector, period=period).annotate(used=Exists(used)).aggregate(
+            holders=Count("citizen_id", distinct=True),
+            active=Count("citizen_id", distinct=True, filter=Q(used=True)),
+        )
+        result[sector] = _partition({"active": agg["active"], "inactive": agg["holders"] - agg["active"]},
+                                    total=agg["holders"])
+    return result
+
+
+def _age_gender(rows, value: str = "n") -> dict:
+    cells = {band: {g: 0 for g in GENDERS} for band in AGE_BANDS}
+    for r in rows:
+        if r["band"] in cells and r["gender"] in GENDERS:
+            cells[r["band"]][r["gender"]] = int(r[value] or 0)
+    return _partition(cells)
+
+
+def table_holders_age_gender(*, house: House, period: Period) -> dict:
+    """Citizens with a contract in force at the end of the period, by age then and gender (tables 5, 10)."""
+    result = {}
+    for sector in SECTORS:
+        rows = (_active_at(house=house, sector=sector, day=period.end)
+                .annotate(age_years=_Age(Value(period.end), F("citizen__birth_date")))
+                .annotate(band=_age_band("age_years"), gender=F("citizen__gender"))
+                .values("band", "gender").annotate(n=Count("citizen_id", distinct=True)))
+        result[sector] = _age_gender(rows)
+    return result
+
+
+def table_nights_age_gender(*, house: House, period: Period) -> dict:
+    """Nights of stays arriving in the period, by the citizen's age at arrival and gender (table 15)."""
+    result = {}
+    for sector in SECTORS:
+        rows = (_stays(house=house, sector=sector, period=period)
+                .annotate(age_years=_Age(F("arrival_date"), F("citizen__birth_date")))
+                .annotate(band=_age_band("age_years"), gender=F("citizen__gender"))
+                .values("band", "gender").annotate(n=Sum("nights")))
+        result[sector] = _age_gender(rows)
+    return result
+
+
+def _holders_by(field: str, keys, *, house: House, sector: str, period: Period) -> dict:
+    rows = (_holders(house=house, sector=sector, period=period).values(field)
+            .annotate(n=Count("citizen_id", distinct=True)))
+    counts = _counts(rows, field, list(keys) + ["unknown"])
+    return _partition(counts)
+
+
+def table_referral_sources(*, house: House, period: Period) -> dict:
+    """How contract holders in the period came to the house (tables 6, 7); blank = 'unknown'."""
+    from contracts.models import REFERRAL_SOURCES_BY_SECTOR
+
+    return {s: _holders_by("referral_source", REFERRAL_SOURCES_BY_SECTOR[s], house=house, sector=s,
+                           period=period) for s in SECTORS}
+
+
+def table_diagnoses(*, house: House, period: Period) -> dict:
+    """Regional holders' main diagnosis group and how many of them have psychiatric comorbidity (table 8)."""
+    from contracts.models import DiagnosisGroup
+
+    keys = [c.value for c in DiagnosisGroup] + ["unknown"]
+    rows = list(_holders(house=house, sector=Sector.REGION, period=period).values("diagnosis_group").annotate(
+        n=Count("citizen_id", distinct=True),
+        comorbid=Count("citizen_id", distinct=True, filter=Q(psychiatric_comorbidity=True)),
+    ))
+    return {Sector.REGION.value: {
+        "diagnosis": _partition(_counts(rows, "diagnosis_group", keys)),
+        "comorbidity": _partition(_counts(rows, "diagnosis_group", keys, value="comorbid")),
+    }}
+
+
+def table_treatment_responsibility(*, house: House, period: Period) -> dict:
+    """Who holds treatment responsibility for regional holders (table 9)."""
+    return {Sector.REGION.value: _holders_by("treatment_responsibility", ("clinic", "house"), house=house,
+                                             sector=Sector.REGION, period=period)}
+
+
+def table_municipal_services(*, house: House, period: Period) -> dict:
+    """Municipal services alongside (mestringsvejleder, ÅFR, both, none) among holders (table 12)."""
+    return {s: _holders_by("municipal_services", ("mestringsvejleder", "afr", "both", "none"), house=house,
+                           sector=s, period=period) for s in SECTORS}
+
+
+TURN_AWAY_REASONS = ("no_bed", "not_eligible", "no_contract", "other")
+
+
+def table_requests(*, house: House, period: Period) -> dict:
+    """Requests for a stay in the period, and those turned away by reason (the house's idle-capacity goal)."""
+    from django.db.models.functions import TruncDate
+
+    rows = (StayRequest.objects.filter(house=house).order_by()
+            .annotate(day=TruncDate("requested_at"))
+            .filter(day__gte=period.start, day__lte=period.end)
+            .values("sector", "outcome", "turn_away_reason").annotate(n=Count("id")))
+    rows = list(rows)
+    result = {}
+    for sector in SECTORS:
+        mine = [r for r in rows if r["sector"] == sector]
+        turned = _counts([r for r in mine if r["outcome"] == "turned_away"], "turn_away_reason",
+                         TURN_AWAY_REASONS)
+        result[sector] = {
+            "requests": sum(r["n"] for r in mine),
+            "booked": sum(r["n"] for r in mine if r["outcome"] == "booked"),
+            "turned_away": _partition(turned),
+        }
+    return result
+
+
+FB_OUTCOMES = ("botilbud_107", "bostoette_85", "sl_110_99", "own_home", "readmitted", "other")
+
+
+def table_faerdigbehandling(*, house: House, period: Period) -> dict:
+    """Færdigbehandling stays: nights spent in the period, citizens, and outcomes of those ended (16, 17).
+
+    Nights in the period are the overlap of [arrival date, departure date) with the period's days, so a
+    six-month stay is shared fairly between quarters."""
+    end_excl = period.end + datetime.timedelta(days=1)
+    qs = Stay.objects.filter(house=house, kind="faerdigbehandling", status__in=COUNTED_STAY_STATUSES).order_by()
+    departure_date = ExpressionWrapper(F("arrival_date") + F("nights"), output_field=DateField())
+    overlapping = qs.annotate(dep=departure_date).filter(arrival_date__lte=period.end).filter(
+        Q(dep__gt=period.start) | Q(arrival_date__gte=period.start)
+    )
+    overlap_nights = Func(
+        Value(0), Func(Func(F("dep"), Value(end_excl), function="LEAST"),
+                       Func(F("arrival_date"), Value(period.start), function="GREATEST"), function="",
+                       arg_joiner=" - "),
+        function="GREATEST", output_field=IntegerField(),
+    )
+    agg = overlapping.aggregate(
+        nights=Coalesce(Sum(overlap_nights), 0),
+        citizens=Count("citizen_id", distinct=True),
+    )
+    outcome_rows = (qs.annotate(dep=departure_date).filter(status="checked_out", dep__gte=period.start,
+                                                           dep__lte=period.end)
+                    .values("fb_outcome").annotate(n=Count("id")))
+    return {Sector.KOMMUNE.value: {
+        "nights": int(agg["nights"]),
+        "citizens": agg["citizens"],
+        "outcomes": _partition(_counts(outcome_rows, "fb_outcome", FB_OUTCOMES)),
+    }}
+
+
+# --- activities (tables 1, 11, 20–26), from the activities app ---------------------------------------
+
+
+ACTIVITY_TABLES = {
+    # report key: (selector name in activities.selectors, table number in the 2022 evaluation)
+    "open_dialogue": ("open_dialogue_meetings", 1),
+    "house_offers": ("house_offers_used", 11),
+    "home_treatment": ("home_treatment_counts", 20),
+    "recovery_school": ("recovery_school_courses", 21),
+    "peer_education": ("peer_education_cohorts", 22),
+    "socialvagten": ("socialvagten_contacts", 23),
+    "staff": ("staff_counts", 24),
+    "peer_hours": ("peer_hours", 25),
+    "budget": ("budget", 26),
+}
+
+
+def table_activities(*, house: House, period: Period) -> dict:
+    """Whatever activity tables `activities.selectors` offers; a missing one is left out, never an error."""
+    result: dict = {}
+    for key, (name, _number) in ACTIVITY_TABLES.items():
+        selector = _optional("activities.selectors", name)
+        if selector is None:
+            continue
+        try:
+            result[key] = selector(house=house, start=period.start, end=period.end)
+        except TypeError:
+            logger.warning("activities.selectors.%s has an unexpected signature; left out of the report", name)
+    return result
+
+
+# --- the whole report ------------------------------------------------------------------------------
+
+
+TABLES: dict[str, Callable[..., dict | None]] = {
+    "contracts": table_contracts,
+    "contracts_by_quarter_granted": table_contracts_by_quarter_granted,
+    "holders_activity": table_holders_activity,
+    "holders_age_gender": table_holders_age_gender,
+    "referral_sources": table_referral_sources,
+    "diagnoses": table_diagnoses,
+    "treatment_responsibility": table_treatment_responsibility,
+    "municipal_services": table_municipal_services,
+    "stays": table_stays,
+    "stays_per_month": table_stays_per_month,
+    "nights_age_gender": table_nights_age_gender,
+    "occupancy": table_occupancy,
+    "requests": table_requests,
+    "faerdigbehandling": table_faerdigbehandling,
+}
+
+
+def report_tables(*, house: House, period: Period, progress: Callable[[int], None] | None = None) -> dict:
+    """Every table, raw (not suppressed). `progress(percent)` is called as tables finish."""
+    tables: dict = {}
+    steps = len(TABLES) + 1
+    for i, (key, selector) in enumerate(TABLES.items(), start=1):
+        value = selector(house=house, period=period)
+        if value is not None:
+            tables[key] = value
+        if progress:
+            progress(int(100 * i / steps))
+    activities = table_activities(house=house, period=period)
+    tables.update(activities)
+    if progress:
+        progress(100)
+    return tables
+
+
+# --- small-number suppression ------------------------------------------------------------------------
+
+
+def _small(value, n: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < n
+
+
+def _mark(n: int) -> str:
+    return f"<{n}"
+
+
+def _leaves(cells: dict, path=()):
+    for k, v in cells.items():
+        if isinstance(v, dict):
+            yield from _leaves(v, (*path, k))
+        else:
+            yield (*path, k), v
+
+
+def _set(cells: dict, path: tuple, value) -> None:
+    for k in path[:-1]:
+        cells = cells[k]
+    cells[path[-1]] = value
+
+
+def _suppress_partition(part: dict, n: int) -> dict:
+    """Primary: every cell 1..n-1 becomes "<n". Secondary: with exactly one small cell, the next smallest
+    positive cell is hidden too (None), so a total known elsewhere cannot give it away; and the partition's
+    total is hidden whenever a cell is."""
+    cells = _copy(part["counts"])
+    leaves = list(_leaves(cells))
+    small = [path for path, v in leaves if _small(v, n)]
+    for path in small:
+        _set(cells, path, _mark(n))
+    if len(small) == 1:
+        others = sorted((v, path) for path, v in leaves if path not in small and isinstance(v, int) and v > 0)
+        if others:
+            _set(cells, others[0][1], None)
+    total = part["total"]
+    if small:
+        total = None
+    elif _small(total, n):
+        total = _mark(n)
+    return {**part, "counts": cells, "total": total}
+
+
+def _copy(value):
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    return value
+
+
+def _suppress_generic(value, n: int):
+    """Walk a table: partitions get `_suppress_partition`, loose counts the primary rule."""
+    if isinstance(value, dict):
+        if "counts" in value and "total" in value:
+            return _suppress_partition(value, n)
+        return {k: _suppress_generic(v, n) for k, v in value.items()}
+    if _small(value, n):
+        return _mark(n)
+    return value
+
+
+def suppress_stay_table(table: dict, n: int) -> dict:
+    """The stay table's own rule (its keys are fixed by the JSON contract):
+    a small bucket in `stays_by_nights` hides `stays`; in `citizens_by_stays` hides `unique_citizens`;
+    averages are hidden when either of their parts is not shown."""
+    if n <= 0:
+        return _copy(table)
+    by_nights = _suppress_partition({"counts": table["stays_by_nights"], "total": table["stays"]}, n)
+    by_stays = _suppress_partition({"counts": table["citizens_by_stays"], "total": table["unique_citizens"]}, n)
+    out = {
+        "stays": by_nights["total"],
+        "unique_citizens": by_stays["total"],
+        "nights": _mark(n) if _small(table["nights"], n) else table["nights"],
+        "stays_per_citizen": table["stays_per_citizen"],
+        "nights_per_stay": table["nights_per_stay"],
+        "max_stays_one_citizen": _mark(n) if _small(table["max_stays_one_citizen"], n)
+        else table["max_stays_one_citizen"],
+        "max_nights_one_citizen": _mark(n) if _small(table["max_nights_one_citizen"], n)
+        else table["max_nights_one_citizen"],
+        "citizens_by_stays": by_stays["counts"],
+        "stays_by_nights": by_nights["counts"],
+    }
+    if not isinstance(out["stays"], int) or not isinstance(out["unique_citizens"], int):
+        out["stays_per_citizen"] = None
+    if not isinstance(out["stays"], int) or not isinstance(out["nights"], int):
+        out["nights_per_stay"] = None
+    return out
+
+
+def _suppress_occupancy(section: dict, n: int) -> dict:
+    out = dict(section)
+    occupied = section.get("bed_nights_occupied")
+    if _small(occupied, n):
+        out["bed_nights_occupied"] = _mark(n)
+        out["percent"] = None
+        for key in list(out):
+            if key.startswith("hours"):
+                out[key] = None
+    return out
+
+
+def report_suppress(tables: dict, *, below: int) -> dict:
+    """The tables as they may leave the house: counts 1..below-1 become "<below", and every figure from
+    which such a count could be recovered (totals, shares, averages) becomes None. `below=0`: raw."""
+    if below <= 1:
+        return _copy(tables)
+    result = {}
+    for key, table in tables.items():
+        if key == "stays":
+            result[key] = {s: suppress_stay_table(t, below) for s, t in table.items()}
+        elif key == "occupancy":
+            result[key] = {s: _suppress_occupancy(t, below) for s, t in table.items()}
+        else:
+            result[key] = _suppress_generic(table, below)
+    return result
+
+
+def report_data(*, house: House, period: Period, suppress_below: int | None = None,
+                progress: Callable[[int], None] | None = None) -> dict:
+    """The JSON report: `{"house", "period": {"start", "end"}, "tables": {...}}` (suppressed unless 0)."""
+    below = house.small_number_threshold if suppress_below is None else suppress_below
+    tables = report_suppress(report_tables(house=house, period=period, progress=progress), below=below)
+    return {
+        "house": house.slug,
+        "house_name": house.name,
+        "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label},
+        "suppress_below": below,
+        "tables": tables,
+    }
