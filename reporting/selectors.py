@@ -24,6 +24,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     Max,
     OuterRef,
@@ -33,7 +34,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractQuarter, ExtractYear, Func
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractQuarter, ExtractYear
 from django.utils.translation import gettext as _
 
 from beds.models import Stay, StayRequest
@@ -187,11 +188,11 @@ def table_stays_sector(*, house: House, sector: str, period: Period) -> dict:
         .annotate(
             n=Count("id"),
             cn=Sum("nights"),
-            b01=Count("id", filter=Q(nights__lte=1)),
-            b2=Count("id", filter=Q(nights=2)),
-            b3=Count("id", filter=Q(nights=3)),
-            b4=Count("id", filter=Q(nights=4)),
-            b5=Count("id", filter=Q(nights__gte=5)),
+            s_b01=Count("id", filter=Q(nights__lte=1)),
+            s_b2=Count("id", filter=Q(nights=2)),
+            s_b3=Count("id", filter=Q(nights=3)),
+            s_b4=Count("id", filter=Q(nights=4)),
+            s_b5=Count("id", filter=Q(nights__gte=5)),
         )
     )
     agg = per_citizen.aggregate(
@@ -203,11 +204,11 @@ def table_stays_sector(*, house: House, sector: str, period: Period) -> dict:
         c12=Count("citizen_id", filter=Q(n__lte=2)),
         c39=Count("citizen_id", filter=Q(n__gte=3, n__lte=9)),
         c10=Count("citizen_id", filter=Q(n__gte=10)),
-        b01=Coalesce(Sum("b01"), 0),
-        b2=Coalesce(Sum("b2"), 0),
-        b3=Coalesce(Sum("b3"), 0),
-        b4=Coalesce(Sum("b4"), 0),
-        b5=Coalesce(Sum("b5"), 0),
+        b01=Coalesce(Sum("s_b01"), 0),
+        b2=Coalesce(Sum("s_b2"), 0),
+        b3=Coalesce(Sum("s_b3"), 0),
+        b4=Coalesce(Sum("s_b4"), 0),
+        b5=Coalesce(Sum("s_b5"), 0),
     )
     stays, citizens, nights = int(agg["stays"]), int(agg["unique_citizens"]), int(agg["nights"])
     return {
@@ -488,6 +489,12 @@ def table_activities(*, house: House, period: Period) -> dict:
 
 
 TABLES: dict[str, Callable[..., dict | None]] = {
+    "stays": table_stays,
+    "occupancy": table_occupancy,
+    "stays_per_month": table_stays_per_month,
+    "nights_age_gender": table_nights_age_gender,
+    "requests": table_requests,
+    "faerdigbehandling": table_faerdigbehandling,
     "contracts": table_contracts,
     "contracts_by_quarter_granted": table_contracts_by_quarter_granted,
     "holders_activity": table_holders_activity,
@@ -496,12 +503,6 @@ TABLES: dict[str, Callable[..., dict | None]] = {
     "diagnoses": table_diagnoses,
     "treatment_responsibility": table_treatment_responsibility,
     "municipal_services": table_municipal_services,
-    "stays": table_stays,
-    "stays_per_month": table_stays_per_month,
-    "nights_age_gender": table_nights_age_gender,
-    "occupancy": table_occupancy,
-    "requests": table_requests,
-    "faerdigbehandling": table_faerdigbehandling,
 }
 
 

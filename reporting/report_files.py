@@ -1,0 +1,139 @@
+"""The report's files: PDF (WeasyPrint), XLSX (openpyxl) and JSON, from `report_data` figures.
+
+Everything users typed (the house name) reaches the PDF through Django's autoescaping templates; the PDF
+is rendered with a `base_url` and fonts from local files only, so rendering never fetches anything.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import io
+import json
+from pathlib import Path
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reporting import report_charts
+from reporting.report_layout import Block, cell_text, number, report_blocks, sheet_names
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+
+
+def _danish_date(value: str | datetime.date) -> str:
+    day = datetime.date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{day.day}.{day.month}.{day.year}"
+
+
+def _data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def _comparison(block: Block, data: dict, previous: dict | None) -> str:
+    """One sentence comparing the period with the same period a year before (stays and occupancy)."""
+    if previous is None:
+        return ""
+    parts = []
+    for sector, name in (("kommune", _("Kommune")), ("region", _("Region"))):
+        now = data["tables"].get(block.key, {}).get(sector)
+        before = previous["tables"].get(block.key, {}).get(sector)
+        if not now or not before:
+            continue
+        if block.key == "stays":
+            parts.append(_("%(sector)s: %(now)s ophold (%(before)s året før)")
+                         % {"sector": name, "now": number(now["stays"]), "before": number(before["stays"])})
+        elif block.key == "occupancy":
+            parts.append(_("%(sector)s: %(now)s %% belægning (%(before)s %% året før)")
+                         % {"sector": name, "now": number(now.get("percent")),
+                            "before": number(before.get("percent"))})
+    return "; ".join(parts) + "." if parts else ""
+
+
+def render_json(*, data: dict) -> bytes:
+    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def render_pdf(*, data: dict, previous: dict | None) -> bytes:
+    from weasyprint import HTML
+
+    blocks = report_blocks(data=data, previous=previous)
+    tables = data["tables"]
+    prev_tables = previous["tables"] if previous else {}
+    for block in blocks:
+        block.text_rows = [[row[0], *[cell_text(c) for c in row[1:]]] for row in block.rows]
+        block.comparison = _comparison(block, data, previous)
+        block.chart = ""
+        if block.key == "stays_per_month":
+            block.chart = _data_uri(report_charts.chart_stays_per_month(tables["stays_per_month"]))
+        elif block.key == "stays":
+            block.chart = _data_uri(report_charts.chart_stay_lengths(tables["stays"]))
+        elif block.key == "occupancy":
+            block.chart = _data_uri(report_charts.chart_occupancy(
+                tables["occupancy"], prev_tables.get("occupancy"), data["period"]["label"],
+                previous["period"]["label"] if previous else ""))
+    below = data["suppress_below"]
+    html = render_to_string("reporting/report_pdf.html", {
+        "blocks": blocks,
+        "house_name": data["house_name"],
+        "period_label": data["period"]["label"],
+        "period_start": _danish_date(data["period"]["start"]),
+        "period_end": _danish_date(data["period"]["end"]),
+        "previous_label": previous["period"]["label"] if previous else "",
+        "created": _danish_date(timezone.localdate()),
+        "suppress_below": below,
+        "suppress_max": below - 1,
+        "font_dir": FONT_DIR.as_uri(),
+    })
+    return HTML(string=html, base_url=str(FONT_DIR)).write_pdf()
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    clean = "".join(ch for ch in title if ch not in '[]:*?/\\')[:28].strip()
+    name, i = clean, 2
+    while name in used:
+        name, i = f"{clean[:26]} {i}", i + 1
+    used.add(name)
+    return name
+
+
+def render_xlsx(*, data: dict, previous: dict | None) -> bytes:
+    """One sheet per table; numbers stay numbers, "<5" and hidden figures ("–") are text."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    blocks = report_blocks(data=data, previous=previous)
+    book = Workbook()
+    cover = book.active
+    cover.title = _("Om rapporten")
+    cover.append([_("Evalueringsrapport"), data["house_name"]])
+    cover.append([_("Periode"), data["period"]["label"], data["period"]["start"], data["period"]["end"]])
+    cover.append([_("Skjul tal under"), data["suppress_below"]])
+    cover.append([_("Oprettet"), timezone.localdate().isoformat()])
+    cover["A1"].font = Font(bold=True)
+    used = {cover.title}
+    short = sheet_names()
+    for block in blocks:
+        sheet = book.create_sheet(_sheet_title(short.get(block.key, block.title), used))
+        sheet.append([block.title])
+        sheet["A1"].font = Font(bold=True)
+        sheet.append([block.explanation])
+        sheet.append([])
+        sheet.append(block.columns)
+        for cell in sheet[4]:
+            cell.font = Font(bold=True)
+        for row in block.rows:
+            values = [row[0]]
+            for c in row[1:]:
+                v = c["value"]
+                values.append(v if isinstance(v, int | float) and not isinstance(v, bool) else number(v))
+            sheet.append(values)
+        sheet.append([])
+        sheet.append([block.footnote])
+        sheet.column_dimensions["A"].width = 42
+        for letter in "BCDEFG":
+            sheet.column_dimensions[letter].width = 16
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,310 @@
+"""How the report's tables are laid out for people (PDF and XLSX): Danish titles, one line of explanation,
+definitions, row labels, and the comparison with the same period a year before.
+
+The figures come already suppressed from `reporting.selectors.report_data`; nothing here computes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from beds.models import FaerdigbehandlingOutcome, TurnAwayReason
+from contracts.models import DiagnosisGroup, EndReason, MunicipalServices, ReferralSource, TreatmentResponsibility
+
+HIDDEN = "–"  # a figure hidden because a small number could be recovered from it
+
+
+def _sector_label(sector: str) -> str:
+    return {"kommune": _("Kommune"), "region": _("Region")}.get(sector, sector)
+
+
+def _table_meta() -> dict[str, tuple[str, str, str]]:
+    """key → (title, explanation, definition footnote). Table numbers refer to the 2022 evaluation."""
+    return {
+        "stays": (
+            _("Ophold i overnatningspladserne (tabel 13, 14, 18 og 19)"),
+            _("Antal ophold, unikke borgere og nætter pr. sektor, og fordelingen på antal ophold og længde."),
+            _("Et ophold tælles i perioden for ankomstdatoen. Nætter = afrejsedato − ankomstdato (et ophold, der "
+              "slutter samme dag, er 0 nætter). Aflyste ophold og udeblivelser tælles ikke; "
+              "færdigbehandlingspladser er opgjort for sig."),
+        ),
+        "occupancy": (
+            _("Belægning"),
+            _("Belagte sengenætter i forhold til tilgængelige sengenætter, og brug i timer."),
+            _("Tilgængelige sengenætter = aktive senge × nætter i perioden minus spærrede nætter. Belægning i "
+              "procent = belagte / tilgængelige sengenætter. Timer: tid med en borger i sengen."),
+        ),
+        "stays_per_month": (
+            _("Ophold pr. måned"),
+            _("Antal ophold pr. ankomstmåned og sektor."),
+            _("Et ophold tælles i måneden for ankomstdatoen."),
+        ),
+        "contracts": (
+            _("Brugerstyrede kontrakter (tabel 2)"),
+            _("Nye kontrakter i perioden, aktive kontrakter ved periodens slutning og afsluttede kontrakter "
+              "med årsag."),
+            _("En kontrakt er aktiv fra bevillingsdatoen til og med dagen før afslutningsdatoen."),
+        ),
+        "contracts_by_quarter_granted": (
+            _("Fortsat aktive kontrakter efter bevillingskvartal (tabel 3)"),
+            _("Kontrakter, der er aktive ved periodens slutning, fordelt på det kvartal, de blev bevilget."),
+            _("K1–K4: kvartal i bevillingsåret."),
+        ),
+        "holders_activity": (
+            _("Aktive og ikke-aktive kontraktholdere (tabel 4)"),
+            _("Borgere med kontrakt i perioden, som har brugt en overnatningsplads i sektoren i perioden, "
+              "og borgere, som ikke har."),
+            _("Aktiv = mindst ét ophold med ankomst i perioden i kontraktens sektor."),
+        ),
+        "holders_age_gender": (
+            _("Alder og køn – kontraktholdere (tabel 5 og 10)"),
+            _("Borgere med en aktiv kontrakt ved periodens slutning, efter alder og juridisk køn."),
+            _("Alder ved periodens slutning; køn efter CPR-nummeret."),
+        ),
+        "nights_age_gender": (
+            _("Overnatninger efter alder og køn (tabel 15)"),
+            _("Nætter i ophold med ankomst i perioden, efter borgerens alder ved ankomst og køn."),
+            _("Alder ved ankomst; køn efter CPR-nummeret."),
+        ),
+        "referral_sources": (
+            _("Henvisningsvej (tabel 6 og 7)"),
+            _("Hvordan borgere med kontrakt i perioden er kommet ind i huset."),
+            _("Borgere med kontrakt på mindst én dag i perioden. 'Ukendt': ikke registreret."),
+        ),
+        "diagnoses": (
+            _("Diagnoser og komorbiditet (tabel 8)"),
+            _("Hoveddiagnosegruppe for borgere med regional kontrakt i perioden, og hvor mange der har "
+              "psykiatrisk komorbiditet."),
+            _("Regionale helbredsoplysninger, kun som samlede tal."),
+        ),
+        "treatment_responsibility": (
+            _("Behandlingsansvar (tabel 9)"),
+            _("Hvem der har behandlingsansvaret for borgere med regional kontrakt i perioden."),
+            _("Som registreret på kontrakten."),
+        ),
+        "municipal_services": (
+            _("Kommunale tilbud ved siden af (tabel 12)"),
+            _("Om borgere med kontrakt i perioden har mestringsvejleder, Åben Fleksibel Rådgivning, begge "
+              "eller ingen af delene."),
+            _("Som registreret på kontrakten. 'Ukendt': ikke registreret."),
+        ),
+        "requests": (
+            _("Henvendelser og afviste henvendelser"),
+            _("Henvendelser om ophold i perioden, hvor mange der førte til ophold, og hvor mange der blev "
+              "afvist, med årsag."),
+            _("Huset skal kunne imødekomme en henvendelse samme dag; en afvist henvendelse registreres altid."),
+        ),
+        "faerdigbehandling": (
+            _("Færdigbehandlingspladser (tabel 16 og 17)"),
+            _("Nætter på færdigbehandlingspladserne i perioden, antal borgere og udfald af afsluttede forløb."),
+            _("Nætter i perioden er den del af forløbet, der ligger i perioden. Udfald for forløb afsluttet "
+              "i perioden."),
+        ),
+    }
+
+
+def sheet_names() -> dict[str, str]:
+    """Short sheet names for the XLSX (at most 31 characters)."""
+    return {
+        "stays": _("Ophold"), "occupancy": _("Belægning"), "stays_per_month": _("Ophold pr. måned"),
+        "contracts": _("Kontrakter"), "contracts_by_quarter_granted": _("Kontrakter efter kvartal"),
+        "holders_activity": _("Aktive kontraktholdere"), "holders_age_gender": _("Alder og køn"),
+        "nights_age_gender": _("Nætter efter alder og køn"), "referral_sources": _("Henvisningsvej"),
+        "diagnoses": _("Diagnoser"), "treatment_responsibility": _("Behandlingsansvar"),
+        "municipal_services": _("Kommunale tilbud"), "requests": _("Henvendelser"),
+        "faerdigbehandling": _("Færdigbehandling"),
+    }
+
+
+def _labels() -> dict[str, str]:
+    labels: dict[str, str] = {
+        "stays": _("Ophold"),
+        "unique_citizens": _("Unikke borgere"),
+        "nights": _("Nætter"),
+        "stays_per_citizen": _("Ophold pr. borger"),
+        "nights_per_stay": _("Nætter pr. ophold"),
+        "max_stays_one_citizen": _("Flest ophold for én borger"),
+        "max_nights_one_citizen": _("Flest nætter for én borger"),
+        "citizens_by_stays": _("Borgere med"),
+        "stays_by_nights": _("Ophold på"),
+        "1-2": _("1–2 ophold"), "3-9": _("3–9 ophold"), "10+": _("10+ ophold"),
+        "0-1": _("0–1 nat"), "2": _("2 nætter"), "3": _("3 nætter"), "4": _("4 nætter"), "5+": _("5+ nætter"),
+        "bed_nights_available": _("Tilgængelige sengenætter"),
+        "bed_nights_occupied": _("Belagte sengenætter"),
+        "percent": _("Belægning (%)"),
+        "hours_available": _("Tilgængelige sengetimer"),
+        "hours_occupied": _("Belagte sengetimer"),
+        "hours_percent": _("Belægning i timer (%)"),
+        "new": _("Nye kontrakter"),
+        "active_at_end": _("Aktive ved periodens slutning"),
+        "ended": _("Afsluttede"),
+        "active": _("Aktive (har brugt en plads)"),
+        "inactive": _("Ikke aktive"),
+        "total": _("I alt"),
+        "under_20": _("Under 20 år"), "20-29": _("20–29 år"), "30-39": _("30–39 år"), "40-49": _("40–49 år"),
+        "50-59": _("50–59 år"), "60-69": _("60–69 år"), "70+": _("70+ år"),
+        "F": _("kvinder"), "M": _("mænd"),
+        "diagnosis": _("Diagnose"),
+        "comorbidity": _("Med psykiatrisk komorbiditet"),
+        "unknown": _("Ukendt"),
+        "requests": _("Henvendelser"),
+        "booked": _("Førte til ophold"),
+        "turned_away": _("Afvist"),
+        "citizens": _("Borgere"),
+        "outcomes": _("Udfald"),
+    }
+    for choices in (ReferralSource, DiagnosisGroup, TreatmentResponsibility, EndReason, TurnAwayReason,
+                    FaerdigbehandlingOutcome):
+        labels.update({c.value: str(c.label) for c in choices})
+    labels.update({c.value: str(c.label) for c in MunicipalServices})
+    labels["none"] = _("Ingen af delene")
+    labels["unknown"] = _("Ukendt")
+    return labels
+
+
+@dataclass
+class Block:
+    """One table as people read it."""
+
+    key: str
+    title: str
+    explanation: str
+    footnote: str
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)  # [label, value, value, ...]; a value is int/float/str/None
+    # For each value column, the column of the same sector a year before (the comparison).
+    comparison: str = ""
+    text_rows: list[list[str]] = field(default_factory=list)  # the rows formatted for reading
+    chart: str = ""  # a data: URI with an SVG chart, if the table has one
+
+
+def _flatten(value, path=()) -> list[tuple[tuple, object]]:
+    if isinstance(value, dict):
+        out = []
+        for k, v in value.items():
+            out.extend(_flatten(v, (*path, k)))
+        return out
+    return [(path, value)]
+
+
+def _row_label(path: tuple, labels: dict[str, str]) -> str:
+    parts = [labels.get(str(p), str(p)) for p in path if p != "counts"]
+    if path and path[0] in ("citizens_by_stays", "stays_by_nights"):
+        return " ".join(parts)
+    return " · ".join(parts)
+
+
+def _share(path: tuple, section: dict) -> float | None:
+    """The cell's share of its partition total, when both are shown."""
+    stay_totals = {"citizens_by_stays": "unique_citizens", "stays_by_nights": "stays"}
+    cell = _get(section, path)
+    if not isinstance(cell, int) or isinstance(cell, bool):
+        return None
+    if len(path) == 2 and path[0] in stay_totals:
+        total = section.get(stay_totals[path[0]])
+    elif "counts" in path:
+        parent = _get(section, path[: path.index("counts")])
+        total = parent.get("total") if isinstance(parent, dict) else None
+    else:
+        return None
+    if not isinstance(total, int) or total <= 0:
+        return None
+    return 100.0 * cell / total
+
+
+def _get(value, path: tuple):
+    for p in path:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(p)
+    return value
+
+
+def _value(section, path: tuple):
+    """A figure of the section; a category the section does not list is 0 (an absent section: None)."""
+    if section is None:
+        return None
+    value = section
+    for p in path:
+        if not isinstance(value, dict):
+            return None
+        if p not in value:
+            return 0
+        value = value[p]
+    return value
+
+
+def _ordered(paths: list[tuple], *, sort_counts: bool = False) -> list[tuple]:
+    """Rows in first-seen order (sorted if asked), each partition's total after all of its cells."""
+    cells = [p for p in paths if p[-1] != "total"]
+    if sort_counts:
+        cells.sort()
+    for total in (p for p in paths if p[-1] == "total"):
+        prefix = total[:-1]
+        last = max((i for i, p in enumerate(cells) if p[: len(prefix)] == prefix), default=len(cells) - 1)
+        cells.insert(last + 1, total)
+    return cells
+
+
+def report_blocks(*, data: dict, previous: dict | None) -> list[Block]:
+    """Blocks for every table in `data["tables"]`, each value beside the same period a year before."""
+    meta = _table_meta()
+    labels = _labels()
+    this_label = data["period"]["label"]
+    prev_label = previous["period"]["label"] if previous else ""
+    blocks = []
+    for key, table in data["tables"].items():
+        if not isinstance(table, dict):
+            continue
+        title, explanation, footnote = meta.get(key, (labels.get(key, key.replace("_", " ").capitalize()), "", ""))
+        prev_table = (previous or {}).get("tables", {}).get(key, {}) if previous else {}
+        sectors = [s for s in ("kommune", "region") if s in table] or [None]
+        columns = [""]
+        for sector in sectors:
+            name = _sector_label(sector) if sector else ""
+            columns.append(f"{name} {this_label}".strip())
+            if previous:
+                columns.append(f"{name} {prev_label}".strip())
+        paths: list[tuple] = []
+        for sector in sectors:
+            for source in (table, prev_table):
+                section = source.get(sector) if sector else source
+                for path, _v in _flatten(section or {}):
+                    if path not in paths:
+                        paths.append(path)
+        paths = _ordered(paths, sort_counts=key == "contracts_by_quarter_granted")
+        block = Block(key=key, title=title, explanation=explanation, footnote=footnote, columns=columns)
+        for path in paths:
+            row: list = [_row_label(path, labels)]
+            for sector in sectors:
+                section = table.get(sector) if sector else table
+                row.append({"value": _value(section, path), "share": _share(path, section or {})})
+                if previous:
+                    prev_section = prev_table.get(sector) if sector else prev_table
+                    row.append({"value": _value(prev_section, path), "share": _share(path, prev_section or {})})
+            block.rows.append(row)
+        blocks.append(block)
+    return blocks
+
+
+def number(value, decimals: int = 1) -> str:
+    """Danish number format: 1.234 and 2,5; hidden figures as a dash."""
+    if value is None:
+        return HIDDEN
+    if isinstance(value, bool):
+        return _("ja") if value else _("nej")
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    if isinstance(value, float):
+        text = f"{value:,.{decimals}f}"
+        return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return str(value)
+
+
+def cell_text(cell: dict, *, with_share: bool = True) -> str:
+    text = number(cell["value"])
+    if with_share and cell.get("share") is not None:
+        text += f" ({number(cell['share'])} %)"
+    return text

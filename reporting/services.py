@@ -1,0 +1,130 @@
+"""Writes of the reporting app: requesting, building and failing report runs.
+
+The Celery task (`reporting.tasks`) only calls `report_run_build`; the browser view and Celery beat only
+call `report_run_request` / `report_runs_schedule_quarter`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from psykiatrihus.models import House
+from psykiatrihus.services import audit_log
+from reporting.models import ReportFormat, ReportRun, ReportStatus
+from reporting.report_files import render_json, render_pdf, render_xlsx
+from reporting.selectors import Period, previous_quarter, report_data
+
+logger = logging.getLogger(__name__)
+
+FORMATS = tuple(f.value for f in ReportFormat)
+
+
+def report_render(*, house: House, period: Period, formats: list[str] | tuple[str, ...],
+                  suppress_below: int | None = None, progress=None) -> dict[str, bytes]:
+    """The report's files as bytes, by format. The PDF and XLSX carry the same period a year before."""
+    unknown = set(formats) - set(FORMATS)
+    if unknown:
+        raise ValueError(_("Ukendt format: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    step = progress or (lambda _p: None)
+    data = report_data(house=house, period=period, suppress_below=suppress_below,
+                       progress=lambda p: step(int(p * 0.5)))
+    previous = None
+    if set(formats) & {"pdf", "xlsx"}:
+        previous = report_data(house=house, period=period.previous_year(), suppress_below=suppress_below,
+                               progress=lambda p: step(50 + int(p * 0.3)))
+    files: dict[str, bytes] = {}
+    for fmt in formats:
+        if fmt == "json":
+            files[fmt] = render_json(data=data)
+        elif fmt == "xlsx":
+            files[fmt] = render_xlsx(data=data, previous=previous)
+        elif fmt == "pdf":
+            files[fmt] = render_pdf(data=data, previous=previous)
+        step(min(99, 80 + int(20 * len(files) / len(formats))))
+    return files
+
+
+def report_run_request(*, house: House, period: Period, formats: list[str], user=None,
+                       suppress_below: int | None = None, scheduled: bool = False,
+                       enqueue: bool = True) -> ReportRun:
+    """Record a request for a report and hand it to Celery once the transaction commits."""
+    formats = [f for f in FORMATS if f in set(formats)]
+    if not formats:
+        raise ValueError(_("Vælg mindst ét format."))
+    below = house.small_number_threshold if suppress_below is None else suppress_below
+    run = ReportRun.objects.create(
+        house=house, period_start=period.start, period_end=period.end, period_label=period.label,
+        formats=formats, suppress_below=below, scheduled=scheduled,
+        requested_by=user if user is not None and user.is_authenticated else None,
+    )
+    if user is not None and user.is_authenticated:
+        audit_log(user=user, action="create", obj=run, house=house,
+                  detail=f"rapport {period.label} {','.join(formats)} skjul<{below}")
+    if enqueue:
+        from reporting.tasks import report_run_build_task
+
+        transaction.on_commit(lambda: _enqueue(run.pk, report_run_build_task))
+    return run
+
+
+def _enqueue(run_id: int, task) -> None:
+    result = task.delay(run_id)
+    ReportRun.objects.filter(pk=run_id).update(task_id=result.id or "")
+
+
+def report_run_progress(*, run_id: int, percent: int) -> None:
+    ReportRun.objects.filter(pk=run_id).update(progress=max(0, min(100, percent)))
+
+
+def report_run_build(*, run_id: int) -> ReportRun:
+    """Build the run's files and store them. Raises on failure (the task retries, then fails the run)."""
+    run = ReportRun.objects.select_related("house").get(pk=run_id)
+    if run.status == ReportStatus.DONE:
+        return run
+    ReportRun.objects.filter(pk=run_id).update(status=ReportStatus.RUNNING, progress=1,
+                                               attempts=run.attempts + 1, error="")
+    period = Period(start=run.period_start, end=run.period_end, label=run.period_label)
+    files = report_render(house=run.house, period=period, formats=run.formats, suppress_below=run.suppress_below,
+                          progress=lambda p: report_run_progress(run_id=run_id, percent=p))
+    stored = {}
+    stem = f"evalueringsrapport-{run.house.slug}-{run.period_start:%Y%m%d}-{run.period_end:%Y%m%d}"
+    for fmt, content in files.items():
+        path = f"reports/{run.house.slug}/{run.pk}/{stem}.{fmt}"
+        if default_storage.exists(path):
+            default_storage.delete(path)
+        stored[fmt] = default_storage.save(path, ContentFile(content))
+    ReportRun.objects.filter(pk=run_id).update(status=ReportStatus.DONE, progress=100, files=stored,
+                                               finished_at=timezone.now(), error="")
+    run.refresh_from_db()
+    return run
+
+
+def report_run_fail(*, run_id: int, error: str, final: bool) -> None:
+    """Show the error on the run; a final failure ends it (never silently lost)."""
+    updates = {"error": error[:2000]}
+    if final:
+        updates.update(status=ReportStatus.FAILED, finished_at=timezone.now())
+    else:
+        updates.update(status=ReportStatus.PENDING)
+    ReportRun.objects.filter(pk=run_id).update(**updates)
+    logger.warning("report run %s failed (final=%s): %s", run_id, final, error[:200])
+
+
+def report_runs_schedule_quarter(*, today: datetime.date | None = None) -> list[ReportRun]:
+    """Celery beat, first day of a quarter: last quarter's report for every active house (once each)."""
+    today = today or timezone.localdate()
+    period = previous_quarter(today=today)
+    runs = []
+    for house in House.objects.filter(active=True):
+        exists = ReportRun.objects.filter(house=house, period_start=period.start, period_end=period.end,
+                                          scheduled=True).exists()
+        if not exists:
+            runs.append(report_run_request(house=house, period=period, formats=list(FORMATS), scheduled=True))
+    return runs

@@ -1,0 +1,146 @@
+"""Each table against the hand-computed data set in conftest.py."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from reporting import selectors as s
+
+pytestmark = pytest.mark.django_db
+
+Y2021 = s.period_for(year=2021)
+
+
+def test_periods():
+    q1 = s.period_for(year=2021, quarter=1)
+    assert (q1.start, q1.end) == (datetime.date(2021, 1, 1), datetime.date(2021, 3, 31))
+    q4 = s.period_for(year=2020, quarter=4)
+    assert q4.end == datetime.date(2020, 12, 31)
+    assert Y2021.previous_year().start == datetime.date(2020, 1, 1)
+    assert s.previous_quarter(today=datetime.date(2022, 1, 1)) == s.period_for(year=2021, quarter=4)
+    assert s.previous_quarter(today=datetime.date(2022, 4, 1)) == s.period_for(year=2022, quarter=1)
+    with pytest.raises(ValueError):
+        s.period_for(year=2021, quarter=5)
+    with pytest.raises(ValueError):
+        s.period_for(year=2021, start=datetime.date(2021, 2, 1), end=datetime.date(2021, 1, 1))
+
+
+def test_stay_table_year(dataset, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2):
+        table = s.table_stays(house=dataset.house, period=Y2021)
+    assert table["kommune"] == {
+        "stays": 5, "unique_citizens": 2, "nights": 11, "stays_per_citizen": 2.5, "nights_per_stay": 2.2,
+        "max_stays_one_citizen": 3, "max_nights_one_citizen": 8,
+        "citizens_by_stays": {"1-2": 1, "3-9": 1, "10+": 0},
+        "stays_by_nights": {"0-1": 2, "2": 1, "3": 1, "4": 0, "5+": 1},
+    }
+    assert table["region"] == {
+        "stays": 2, "unique_citizens": 2, "nights": 4, "stays_per_citizen": 1.0, "nights_per_stay": 2.0,
+        "max_stays_one_citizen": 1, "max_nights_one_citizen": 3,
+        "citizens_by_stays": {"1-2": 2, "3-9": 0, "10+": 0},
+        "stays_by_nights": {"0-1": 1, "2": 0, "3": 1, "4": 0, "5+": 0},
+    }
+
+
+def test_stay_table_year_boundary_and_quarter(dataset):
+    y2020 = s.table_stays(house=dataset.house, period=s.period_for(year=2020))
+    # B's stay from 30 Dec 2020 to 2 Jan 2021 belongs to 2020 (arrival), with all its 3 nights.
+    assert (y2020["kommune"]["stays"], y2020["kommune"]["nights"]) == (1, 3)
+    assert y2020["region"]["stays"] == 0 and y2020["region"]["nights_per_stay"] is None
+    q1 = s.table_stays(house=dataset.house, period=s.period_for(year=2021, quarter=1))
+    assert (q1["kommune"]["stays"], q1["kommune"]["unique_citizens"], q1["kommune"]["nights"]) == (2, 1, 1)
+    assert q1["kommune"]["stays_by_nights"]["0-1"] == 2  # the 0-night stay counts in 0-1
+    q4 = s.table_stays(house=dataset.house, period=s.period_for(year=2021, quarter=4))
+    assert q4["region"]["stays"] == 1 and q4["kommune"]["nights"] == 2
+
+
+def test_stays_per_month(dataset):
+    table = s.table_stays_per_month(house=dataset.house, period=Y2021)
+    assert table["kommune"]["counts"]["2021-01"] == 1
+    assert table["kommune"]["counts"]["2021-12"] == 1
+    assert table["kommune"]["total"] == 5
+    assert table["region"]["counts"]["2021-02"] == 1 and len(table["region"]["counts"]) == 12
+
+
+def test_contracts(dataset):
+    table = s.table_contracts(house=dataset.house, period=Y2021)
+    assert table["kommune"]["new"] == 0 and table["kommune"]["active_at_end"] == 1
+    assert table["kommune"]["ended"]["total"] == 1 and table["kommune"]["ended"]["counts"]["not_needed"] == 1
+    assert table["region"]["new"] == 2 and table["region"]["active_at_end"] == 2
+    assert table["region"]["ended"]["counts"]["too_ill"] == 1
+
+
+def test_contracts_by_quarter_granted(dataset):
+    table = s.table_contracts_by_quarter_granted(house=dataset.house, period=Y2021)
+    assert table["kommune"]["counts"] == {"2020 K1": 1}
+    assert table["region"]["counts"] == {"2021 K1": 1, "2021 K4": 1}
+
+
+def test_holders_activity(dataset):
+    table = s.table_holders_activity(house=dataset.house, period=Y2021)
+    assert table["kommune"] == {"counts": {"active": 2, "inactive": 0}, "total": 2}
+    assert table["region"] == {"counts": {"active": 2, "inactive": 1}, "total": 3}
+
+
+def test_age_gender_profiles(dataset):
+    holders = s.table_holders_age_gender(house=dataset.house, period=Y2021)
+    assert holders["kommune"]["total"] == 1 and holders["kommune"]["counts"]["30-39"]["F"] == 1
+    assert holders["region"]["counts"]["under_20"]["F"] == 1  # C is 18 on 31 Dec 2021
+    assert holders["region"]["counts"]["30-39"]["F"] == 1 and holders["region"]["total"] == 2
+    nights = s.table_nights_age_gender(house=dataset.house, period=Y2021)
+    assert nights["kommune"]["counts"]["30-39"]["F"] == 3
+    assert nights["kommune"]["counts"]["60-69"]["M"] == 8
+    assert nights["kommune"]["total"] == 11
+    assert nights["region"]["counts"]["under_20"]["F"] == 1 and nights["region"]["counts"]["30-39"]["F"] == 3
+
+
+def test_referral_diagnoses_responsibility_services(dataset):
+    ref = s.table_referral_sources(house=dataset.house, period=Y2021)
+    assert ref["kommune"]["counts"]["selvhenvender"] == 1 and ref["kommune"]["counts"]["mestringsvejleder"] == 1
+    assert ref["kommune"]["total"] == 2
+    assert ref["region"]["counts"]["klinik"] == 1 and ref["region"]["counts"]["akut_psykiatri"] == 1
+    assert ref["region"]["total"] == 3
+    diag = s.table_diagnoses(house=dataset.house, period=Y2021)["region"]
+    assert diag["diagnosis"]["counts"]["DF3"] == 1 and diag["diagnosis"]["total"] == 3
+    assert diag["comorbidity"]["counts"]["DF4"] == 1 and diag["comorbidity"]["total"] == 2
+    resp = s.table_treatment_responsibility(house=dataset.house, period=Y2021)["region"]
+    assert resp["counts"] == {"clinic": 1, "house": 1, "unknown": 1}
+    services = s.table_municipal_services(house=dataset.house, period=Y2021)
+    assert services["kommune"]["counts"]["mestringsvejleder"] == 1 and services["kommune"]["counts"]["none"] == 1
+    assert services["region"]["counts"]["unknown"] == 3
+
+
+def test_suppression_of_stay_table(dataset):
+    data = s.report_data(house=dataset.house, period=Y2021)  # house threshold 5
+    k = data["tables"]["stays"]["kommune"]
+    assert data["suppress_below"] == 5
+    assert k["stays_by_nights"] == {"0-1": "<5", "2": "<5", "3": "<5", "4": 0, "5+": "<5"}
+    assert k["citizens_by_stays"]["1-2"] == "<5"
+    # totals and averages that would give the small cells away are hidden
+    assert k["stays"] is None and k["unique_citizens"] is None
+    assert k["stays_per_citizen"] is None and k["nights_per_stay"] is None
+    assert k["nights"] == 11 and k["max_nights_one_citizen"] == 8 and k["max_stays_one_citizen"] == "<5"
+    raw = s.report_data(house=dataset.house, period=Y2021, suppress_below=0)
+    assert raw["tables"]["stays"]["kommune"]["stays"] == 5
+
+
+def test_suppression_rules():
+    part = {"counts": {"a": 10, "b": 2, "c": 7, "d": 0, "e": 30}, "total": 49}
+    out = s._suppress_partition(part, 5)
+    # one small cell: the next smallest positive cell is hidden too, and the total
+    assert out == {"counts": {"a": 10, "b": "<5", "c": None, "d": 0, "e": 30}, "total": None}
+    two = s._suppress_partition({"counts": {"a": 1, "b": 3, "c": 9}, "total": 13}, 5)
+    assert two == {"counts": {"a": "<5", "b": "<5", "c": 9}, "total": None}
+    clean = s._suppress_partition({"counts": {"a": 5, "b": 0}, "total": 5}, 5)
+    assert clean == {"counts": {"a": 5, "b": 0}, "total": 5}
+    table = {"new": 3, "active_at_end": 12, "ended": {"counts": {"x": 6, "y": 6}, "total": 12}}
+    assert s.report_suppress({"contracts": {"kommune": table}}, below=5)["contracts"]["kommune"] == {
+        "new": "<5", "active_at_end": 12, "ended": {"counts": {"x": 6, "y": 6}, "total": 12}}
+    assert s.report_suppress({"contracts": {"kommune": table}}, below=0)["contracts"]["kommune"] == table
+
+
+def test_other_house_sees_nothing(dataset, other_house):
+    table = s.table_stays(house=other_house, period=Y2021)
+    assert table["kommune"]["stays"] == 0 and table["region"]["unique_citizens"] == 0
