@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from psykiatrihus import embedded
@@ -199,6 +200,11 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD",
 CELERY_TASK_ACKS_LATE = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {}
+# Issue 7: last quarter's evaluation report for each house, early on the first day of a quarter.
+CELERY_BEAT_SCHEDULE["reporting-quarterly-evaluation-report"] = {
+    "task": "reporting.tasks.report_runs_quarterly_task",
+    "schedule": crontab(minute=0, hour=5, day_of_month=1, month_of_year="1,4,7,10"),
+}
 
 # Reports: counts below this are suppressed in anything that leaves the house (house may override).
 SMALL_NUMBER_THRESHOLD = env_int("SMALL_NUMBER_THRESHOLD", 5)

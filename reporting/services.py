@@ -75,7 +75,13 @@ def report_run_request(*, house: House, period: Period, formats: list[str], user
 
 
 def _enqueue(run_id: int, task) -> None:
-    result = task.delay(run_id)
+    """Hand the run to Celery; if the queue cannot be reached the run says so (never silently lost)."""
+    try:
+        result = task.delay(run_id)
+    except Exception as exc:  # broker down: show it on the run instead of a 500 after the commit
+        report_run_fail(run_id=run_id, error=_("Køen kunne ikke nås (%(e)s). Bestil rapporten igen.")
+                        % {"e": type(exc).__name__}, final=True)
+        return
     ReportRun.objects.filter(pk=run_id).update(task_id=result.id or "")
 
 

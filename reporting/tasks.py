@@ -10,7 +10,9 @@ from reporting import services
 MAX_RETRIES = 3
 
 
-@shared_task(bind=True, max_retries=MAX_RETRIES, soft_time_limit=300, time_limit=360, acks_late=True)
+# Results live on the ReportRun row (status, progress, files), so Celery keeps none.
+@shared_task(bind=True, max_retries=MAX_RETRIES, soft_time_limit=300, time_limit=360, acks_late=True,
+             ignore_result=True)
 def report_run_build_task(self, run_id: int) -> str:
     """Build one report run; failures are retried with backoff, and the last one is shown on the run."""
     try:
@@ -27,7 +29,7 @@ def report_run_build_task(self, run_id: int) -> str:
     return run.status
 
 
-@shared_task
+@shared_task(ignore_result=True)
 def report_runs_quarterly_task() -> int:
     """Beat: on the first day of a quarter, last quarter's report for each house."""
     return len(services.report_runs_schedule_quarter())

@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from reporting import report_views
+
+urlpatterns: list = [
+    # evaluation reports (issue 7)
+    path("", report_views.report_list, name="report_list"),
+    path("koersler/<int:pk>/status/", report_views.report_status, name="report_status"),
+    path("koersler/<int:pk>/<str:fmt>/", report_views.report_download, name="report_download"),
+]

@@ -1,0 +1,61 @@
+"""The browser form to ask for a report: any quarter, year or from–to period, in one or more formats."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from reporting.models import ReportFormat
+from reporting.selectors import Period, period_for
+
+
+class ReportRequestForm(forms.Form):
+    KIND_CHOICES = [("quarter", _("Kvartal")), ("year", _("Helt år")), ("range", _("Fra–til"))]
+
+    kind = forms.ChoiceField(label=_("Periode"), choices=KIND_CHOICES, initial="quarter",
+                             widget=forms.RadioSelect)
+    year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100, required=False)
+    quarter = forms.TypedChoiceField(label=_("Kvartal"), coerce=int, required=False,
+                                     choices=[(1, "1."), (2, "2."), (3, "3."), (4, "4.")])
+    start = forms.DateField(label=_("Fra"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Til"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    formats = forms.MultipleChoiceField(label=_("Formater"), choices=ReportFormat.choices,
+                                        initial=["pdf"], widget=forms.CheckboxSelectMultiple)
+    raw = forms.BooleanField(label=_("Rå tal (uden skjulte småtal) – kun til intern brug"), required=False)
+
+    def __init__(self, *args, allow_raw: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["year"].initial = today.year if today.month > 3 else today.year - 1
+        self.fields["quarter"].initial = ((today.month - 1) // 3) or 4
+        if not allow_raw:
+            del self.fields["raw"]
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        try:
+            if kind == "range":
+                if not data.get("start") or not data.get("end"):
+                    raise forms.ValidationError(_("Angiv både fra- og til-dato."))
+                data["period"] = period_for(year=data["start"].year, start=data["start"], end=data["end"])
+            elif kind in ("quarter", "year"):
+                if not data.get("year"):
+                    self.add_error("year", _("Angiv et år."))
+                    return data
+                if kind == "quarter" and not data.get("quarter"):
+                    self.add_error("quarter", _("Vælg et kvartal."))
+                    return data
+                data["period"] = period_for(year=data["year"], quarter=data.get("quarter") if kind == "quarter"
+                                            else None)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        period: Period | None = data.get("period")
+        if period and period.start > timezone.localdate():
+            raise forms.ValidationError(_("Perioden ligger i fremtiden."))
+        if period and (period.end - period.start) > datetime.timedelta(days=3 * 366):
+            raise forms.ValidationError(_("En periode kan højst være tre år."))
+        return data
