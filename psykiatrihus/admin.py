@@ -1,7 +1,25 @@
 from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 
-from psykiatrihus.models import AuditEvent, House, Membership
+from psykiatrihus.models import AuditEvent, House, HousePolicy, Membership
+from psykiatrihus.services import audit_log
+
+POLICY_FIELDSETS = [
+    (None, {"fields": ["house", "sector", "valid_from", "note"]}),
+    ("Adgang", {"fields": ["admits_bsk", "admits_visitation", "admits_home_treatment"]}),
+    ("Ophold", {"fields": ["stay_frame_nights", "extension_by", "max_nights_per_month", "stays_have_goals",
+                           "post_stay_followup", "post_stay_followup_days"]}),
+    ("Kontrakter", {"fields": ["followup_interval_months"]}),
+]
+
+
+class HousePolicyInline(admin.TabularInline):
+    model = HousePolicy
+    extra = 0
+    fields = ["sector", "valid_from", "admits_bsk", "admits_visitation", "admits_home_treatment",
+              "stay_frame_nights", "extension_by", "followup_interval_months", "stays_have_goals",
+              "post_stay_followup", "max_nights_per_month"]
+    show_change_link = True
 
 
 class MembershipInline(admin.TabularInline):
@@ -15,7 +33,27 @@ class HouseAdmin(GuardedModelAdmin):
     list_display = ["name", "slug", "default_stay_frame_nights", "small_number_threshold", "active"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [MembershipInline]
+    inlines = [HousePolicyInline, MembershipInline]
+
+
+@admin.register(HousePolicy)
+class HousePolicyAdmin(admin.ModelAdmin):
+    """Versions of a house's rules; a change from a date is a new version (history keeps its rules)."""
+
+    list_display = ["house", "sector", "valid_from", "admits_bsk", "admits_visitation", "admits_home_treatment",
+                    "stay_frame_nights", "extension_by", "followup_interval_months", "stays_have_goals",
+                    "post_stay_followup", "max_nights_per_month"]
+    list_filter = ["house", "sector"]
+    date_hierarchy = "valid_from"
+    fieldsets = POLICY_FIELDSETS
+    readonly_fields = ["created_at", "created_by"]
+
+    def save_model(self, request, obj, form, change):
+        if obj.created_by_id is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        audit_log(user=request.user, action="update" if change else "create", obj=obj, house=obj.house,
+                  detail="regler ændret i administrationen")
 
 
 @admin.register(Membership)

@@ -136,3 +136,86 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type} {self.object_id}"
+
+
+class AdmissionRoute(models.TextChoices):
+    BSK = "bsk", _("Selvhenvendelse (brugerstyret kontrakt)")
+    VISITATION = "visitation", _("Visitation")
+    HOME_TREATMENT = "home_treatment", _("Hjemmebehandling")
+
+
+class FrameExtension(models.TextChoices):
+    LEADER = "leader", _("Leder (begrundet beslutning)")
+    VISITATION = "visitation", _("Visitationsafgørelse")
+
+
+class PostStayFollowUp(models.TextChoices):
+    NONE = "none", _("Ingen")
+    VISIT = "visit", _("Tryghedsbesøg")
+    CALL = "call", _("Tryghedsopkald")
+    VISIT_OR_CALL = "visit_or_call", _("Tryghedsbesøg eller -opkald")
+
+
+class HousePolicy(models.Model):
+    """The rules of one sector of a house from `valid_from` until the next version.
+
+    Versions are never edited into the past: history is judged by the version valid on its date
+    (read through `psykiatrihus.policy.policy_for`).
+    """
+
+    house = models.ForeignKey(House, on_delete=models.PROTECT, related_name="policies", verbose_name=_("hus"))
+    sector = models.CharField(_("sektor"), max_length=16, choices=Sector.choices)
+    valid_from = models.DateField(_("gælder fra"))
+    admits_bsk = models.BooleanField(_("selvhenvendelse under brugerstyret kontrakt"), default=True)
+    admits_visitation = models.BooleanField(_("visitation"), default=False)
+    admits_home_treatment = models.BooleanField(
+        _("aktivt hjemmebehandlingsforløb"), default=False,
+        help_text=_("Et aktivt hjemmebehandlingsforløb giver adgang til sektorens senge."),
+    )
+    stay_frame_nights = models.PositiveSmallIntegerField(_("opholdsramme (nætter)"))
+    extension_by = models.CharField(_("længere ophold besluttes af"), max_length=16, choices=FrameExtension.choices,
+                                    default=FrameExtension.LEADER)
+    followup_interval_months = models.PositiveSmallIntegerField(_("opfølgning på kontrakt (måneder)"), default=12)
+    stays_have_goals = models.BooleanField(_("ophold har individuelle mål"), default=False)
+    post_stay_followup = models.CharField(_("opfølgning efter ophold"), max_length=16,
+                                          choices=PostStayFollowUp.choices, default=PostStayFollowUp.NONE)
+    post_stay_followup_days = models.PositiveSmallIntegerField(
+        _("opfølgning efter ophold (dage efter afrejse)"), default=7
+    )
+    max_nights_per_month = models.PositiveSmallIntegerField(
+        _("højst nætter pr. måned"), null=True, blank=True,
+        help_text=_("Tom: ingen grænse. Fx 1 nat pr. måned medmindre myndigheden bevilger mere."),
+    )
+    note = models.CharField(_("begrundelse for ændringen"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("oprettet af"))
+
+    class Meta:
+        verbose_name = _("husets regler")
+        verbose_name_plural = _("husets regler")
+        ordering = ["house", "sector", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["house", "sector", "valid_from"], name="housepolicy_unique_version",
+                violation_error_message=_("Der findes allerede regler for sektoren med denne startdato."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(admits_bsk=True) | models.Q(admits_visitation=True)
+                | models.Q(admits_home_treatment=True),
+                name="housepolicy_some_admission_route",
+                violation_error_message=_("Vælg mindst én adgangsvej."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(followup_interval_months__gte=1), name="housepolicy_followup_positive",
+                violation_error_message=_("Opfølgningsintervallet skal være mindst 1 måned."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_nights_per_month__isnull=True) | models.Q(max_nights_per_month__lte=31),
+                name="housepolicy_max_nights_month",
+                violation_error_message=_("En måned har højst 31 nætter."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.house} · {self.get_sector_display()} · {self.valid_from:%d.%m.%Y}"

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
-from psykiatrihus.models import AuditAction, AuditEvent, House, Membership, Role, Sector
+from psykiatrihus.models import AuditAction, AuditEvent, House, HousePolicy, Membership, Role, Sector
 from psykiatrihus.scoping import group_name
 
 # Object permissions on the house, per role (the groups per house hold them).
@@ -150,3 +154,39 @@ def audit_log_many(*, user, action: str, objects, house: House | None = None, de
     ]
     if rows:
         AuditEvent.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def house_policy_set(*, house: House, sector: str, valid_from: datetime.date, user=None, note: str = "",
+                     **rules) -> tuple[HousePolicy | None, bool]:
+    """Record the rules of a sector from `valid_from`, starting from those in force that day and changing
+    only the given `rules` (names of `psykiatrihus.policy.RULE_FIELDS`).
+
+    Idempotent: writes a version only when something changes, or when the house has recorded no rules
+    yet (the built-in default follows `House.default_stay_frame_nights`, so a change is pinned down).
+    Returns (the version in force from `valid_from`, whether anything was written)."""
+    from psykiatrihus.policy import RULE_FIELDS, policy_for
+
+    unknown = set(rules) - set(RULE_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown policy rules: {sorted(unknown)}")
+    sector = Sector(sector)
+    # Lock the house row so two concurrent changes of the same house's rules are serialised.
+    House.objects.select_for_update().filter(pk=house.pk).first()
+    current = policy_for(house=house, sector=sector, on_date=valid_from)
+    wanted = {**current.rules(), **{k: v for k, v in rules.items()}}
+    if not (wanted["admits_bsk"] or wanted["admits_visitation"] or wanted["admits_home_treatment"]):
+        raise ValidationError(_("Vælg mindst én adgangsvej."), code="no_route")
+    if wanted["followup_interval_months"] < 1:
+        raise ValidationError(_("Opfølgningsintervallet skal være mindst 1 måned."), code="followup")
+    if not current.is_default and wanted == current.rules():
+        return HousePolicy.objects.get(pk=current.version_id), False
+    version, created = HousePolicy.objects.update_or_create(
+        house=house, sector=sector, valid_from=valid_from,
+        defaults={**wanted, "note": note[:500],
+                  "created_by": user if user is not None and user.is_authenticated else None},
+    )
+    if user is not None:
+        audit_log(user=user, action="create" if created else "update", obj=version, house=house,
+                  detail=f"regler for {sector} fra {valid_from.isoformat()}")
+    return version, True
