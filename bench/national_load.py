@@ -83,7 +83,8 @@ def house_rows(*, index: int, start: datetime.date, end: datetime.date, taken: s
             if leave_day >= end:
                 break
             stays.append((arrival, departure, sector, label))
-            day = leave_day + datetime.timedelta(days=rng.choices(GAPS, GAP_WEIGHTS)[0])
+            # A day stay (0 nights) leaves in the evening: the next guest comes the next day at the earliest.
+            day = leave_day + datetime.timedelta(days=rng.choices(GAPS, GAP_WEIGHTS)[0] + (nights == 0))
     stays.sort()
     busy_until: dict[str, datetime.datetime] = {}
     rows = []
