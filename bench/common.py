@@ -99,6 +99,21 @@ def repeat(fn: Callable[[], object], *, times: int, warmup: int = 2) -> list[flo
     return samples
 
 
+def compare(a: Callable[[], object], b: Callable[[], object], *, times: int, warmup: int = 2
+            ) -> tuple[list[float], list[float]]:
+    """Interleaved timings of `a` and `b` (a, b, a, b, …) so that a noisy, shared machine hurts both alike."""
+    for _ in range(warmup):
+        a()
+        b()
+    sa, sb = [], []
+    for _ in range(times):
+        for fn, into in ((a, sa), (b, sb)):
+            started = time.perf_counter()
+            fn()
+            into.append(time.perf_counter() - started)
+    return sa, sb
+
+
 def median(samples: list[float]) -> float:
     return statistics.median(samples) if samples else float("nan")
 

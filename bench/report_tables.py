@@ -22,7 +22,8 @@ WITH per AS (
            count(*) FILTER (WHERE nights = 3) AS b3, count(*) FILTER (WHERE nights = 4) AS b4,
            count(*) FILTER (WHERE nights >= 5) AS b5
     FROM beds_stay
-    WHERE {where} AND status IN ('checked_in', 'checked_out') AND kind = 'ordinary'
+    WHERE {where} AND sector IN ('kommune', 'region') AND status IN ('checked_in', 'checked_out')
+      AND kind = 'ordinary'
       AND arrival_date BETWEEN %(start)s AND %(end)s
     GROUP BY house_id, sector, citizen_id
 )
@@ -56,7 +57,7 @@ def floor_tables(*, house_id: int | None, start: datetime.date, end: datetime.da
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args(argv)
     common.django_setup()
     from django.utils import timezone
@@ -84,8 +85,9 @@ def main(argv: list[str] | None = None) -> int:
             mismatches += 1
             report.note(f"MISMATCH {sector}: selector {table} vs SQL {expected}")
 
-    sel = common.repeat(lambda: table_stays(house=one, period=period), times=args.repeat)
-    flo = common.repeat(lambda: floor_tables(house_id=one.pk, start=period.start, end=period.end), times=args.repeat)
+    sel, flo = common.compare(lambda: table_stays(house=one, period=period),
+                              lambda: floor_tables(house_id=one.pk, start=period.start, end=period.end),
+                              times=args.repeat)
     report.figure("stay table, one house-quarter (both sectors)", f"median {common.ms(common.median(sel))}",
                   floor_label="one SQL query", floor=common.ms(common.median(flo)),
                   ratio=common.median(sel) / common.median(flo), target=2.0,
@@ -95,9 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         return {h.pk: table_stays(house=h, period=period) for h in houses}
 
     reps = max(3, args.repeat // 5)
-    sel_all = common.repeat(all_houses, times=reps, warmup=1)
-    flo_all = common.repeat(lambda: floor_tables(house_id=None, start=period.start, end=period.end), times=reps,
-                            warmup=1)
+    sel_all, flo_all = common.compare(all_houses, lambda: floor_tables(house_id=None, start=period.start,
+                                                                        end=period.end), times=reps, warmup=1)
     report.figure(f"stay table, all {len(houses)} houses (selector per house)",
                   f"median {common.ms(common.median(sel_all))}",
                   floor_label="one SQL query grouped by house", floor=common.ms(common.median(flo_all)),
