@@ -1,0 +1,209 @@
+"""Reads of beds and stays: occupancy (one definition for both sectors) and the bed board.
+
+Occupancy definition (also in the README):
+- A **bed-night** is one active bed on one night; the night of date d runs from d to d+1 (local
+  Europe/Copenhagen dates).
+- A stay **occupies** the nights arrival_date ≤ d < departure date, where the departure is the actual
+  check-out time once checked out, else the planned departure (that is the end of `Stay.period`). Booked,
+  checked-in and checked-out stays count; cancelled and no-show stays do not.
+- A night is **blocked** when a BedBlock of that bed covers local midnight at the end of the night
+  (d+1 00:00). A cleaning block during the day therefore costs no night; a block across midnight does.
+- **Available** bed-nights = active beds of the sector × nights in the period − blocked bed-nights.
+  **Occupied** bed-nights = nights occupied by stays on active beds of the sector (a stay on a blocked night
+  still counts as occupied). **percent** = occupied / available × 100 (0.0 when nothing is available).
+- **Hours**: available = active beds × hours of the period − hours covered by blocks; occupied = overlap of
+  the stays' periods with the period. The period runs from `start` 00:00 to `end + 1 day` 00:00 local time,
+  so both `start` and `end` dates are included (a closed range of dates, as in reports).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.db import connection
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+from django.db.models import QuerySet
+
+from beds.models import HOLDING_STATUSES, Bed, BedBlock, Stay, StayRequest, StayStatus
+from psykiatrihus.models import House
+from psykiatrihus.scoping import Access
+
+OCCUPANCY_SQL = """
+WITH b AS (
+    SELECT id FROM beds_bed
+    WHERE house_id = %(house)s AND active AND (%(sector)s::text IS NULL OR sector = %(sector)s::text)
+), n AS (
+    SELECT g::date AS night FROM generate_series(%(start)s::date, %(end)s::date, interval '1 day') AS g
+), w AS (
+    SELECT tstzrange(%(start)s::date::timestamp AT TIME ZONE %(tz)s,
+                     (%(end)s::date + 1)::timestamp AT TIME ZONE %(tz)s, '[)') AS r
+)
+SELECT
+    (SELECT count(*) FROM b CROSS JOIN n
+      WHERE NOT EXISTS (SELECT 1 FROM beds_bedblock k
+                        WHERE k.bed_id = b.id
+                          AND k.period @> ((n.night + 1)::timestamp AT TIME ZONE %(tz)s))) AS nights_available,
+    (SELECT COALESCE(sum(GREATEST(0, LEAST((upper(s.period) AT TIME ZONE %(tz)s)::date, %(end)s::date + 1)
+                                     - GREATEST(s.arrival_date, %(start)s::date))), 0)
+       FROM beds_stay s, w
+      WHERE s.bed_id IN (SELECT id FROM b) AND s.status = ANY(%(statuses)s) AND s.period && w.r)
+      AS nights_occupied,
+    (SELECT count(*) FROM b) * extract(epoch FROM upper(w.r) - lower(w.r)) / 3600.0
+    - (SELECT COALESCE(sum(extract(epoch FROM upper(k.period * w.r) - lower(k.period * w.r))), 0) / 3600.0
+         FROM beds_bedblock k WHERE k.bed_id IN (SELECT id FROM b) AND k.period && w.r) AS hours_available,
+    (SELECT COALESCE(sum(extract(epoch FROM upper(s.period * w.r) - lower(s.period * w.r))), 0) / 3600.0
+       FROM beds_stay s
+      WHERE s.bed_id IN (SELECT id FROM b) AND s.status = ANY(%(statuses)s) AND s.period && w.r)
+      AS hours_occupied
+FROM w
+"""
+
+
+def occupancy(*, house: House, sector: str | None, start: datetime.date, end: datetime.date) -> dict:
+    """Occupancy of a sector (None: the whole house) for the nights `start` … `end` (both included).
+
+    See the module docstring for the definition. One SQL statement with aggregates; no Python loop over
+    stays. Returns bed_nights_available, bed_nights_occupied, percent, hours_available, hours_occupied,
+    hours_percent (percentages rounded to one decimal, 0.0 when nothing is available)."""
+    if end < start:
+        raise ValueError("end before start")
+    tz = getattr(house, "time_zone", "") or "Europe/Copenhagen"
+    with connection.cursor() as cursor:
+        cursor.execute(OCCUPANCY_SQL, {"house": house.pk, "sector": sector or None, "start": start, "end": end,
+                                       "tz": tz, "statuses": list(HOLDING_STATUSES)})
+        available, occupied, hours_available, hours_occupied = cursor.fetchone()
+    available, occupied = int(available), int(occupied)
+    hours_available, hours_occupied = float(hours_available), float(hours_occupied)
+    return {
+        "bed_nights_available": available,
+        "bed_nights_occupied": occupied,
+        "percent": round(100.0 * occupied / available, 1) if available else 0.0,
+        "hours_available": round(hours_available, 1),
+        "hours_occupied": round(hours_occupied, 1),
+        "hours_percent": round(100.0 * hours_occupied / hours_available, 1) if hours_available else 0.0,
+    }
+
+
+# --- bed board ------------------------------------------------------------------------------------
+
+FREE, BOOKED, OCCUPIED, BLOCKED = "free", "booked", "occupied", "blocked"
+
+
+@dataclass
+class Cell:
+    night: datetime.date
+    state: str = FREE
+    stay: Stay | None = None
+    block: BedBlock | None = None
+    starts_here: bool = False
+    can_book: bool = False
+    can_act: bool = False
+    show_name: bool = False
+
+
+@dataclass
+class BoardRow:
+    bed: Bed
+    cells: list[Cell] = field(default_factory=list)
+    can_book: bool = False
+
+
+@dataclass
+class Board:
+    start: datetime.date
+    nights: list[datetime.date]
+    rows: list[BoardRow]
+    today: datetime.date
+
+
+def _local_tz(house: House) -> ZoneInfo:
+    return ZoneInfo(getattr(house, "time_zone", "") or "Europe/Copenhagen")
+
+
+def window_range(*, house: House, start: datetime.date, days: int) -> DateTimeTZRange:
+    """From `start` 00:00 to the morning after the last night (local)."""
+    tz = _local_tz(house)
+    lo = datetime.datetime.combine(start, datetime.time(0), tzinfo=tz)
+    hi = datetime.datetime.combine(start + datetime.timedelta(days=days + 1), datetime.time(0), tzinfo=tz)
+    return DateTimeTZRange(lo, hi, "[)")
+
+
+def bed_board(*, house: House, access: Access, start: datetime.date, days: int = 14,
+              sector: str | None = None, today: datetime.date | None = None) -> Board:
+    """Beds as rows, `days` nights as columns. Three queries whatever the history size (beds, stays and
+    blocks in the window, both via GiST range indexes). Names only for stays in the user's citizen sectors;
+    other sectors see free/occupied/blocked (booked shown as occupied)."""
+    tz = _local_tz(house)
+    today = today or datetime.datetime.now(tz).date()
+    nights = [start + datetime.timedelta(days=i) for i in range(days)]
+    beds = Bed.objects.filter(house=house, active=True)
+    if sector:
+        beds = beds.filter(sector=sector)
+    beds = list(beds.order_by("sort_order", "label"))
+    window = window_range(house=house, start=start, days=days)
+    bed_ids = [b.pk for b in beds]
+    stays = list(Stay.objects.filter(bed_id__in=bed_ids, status__in=HOLDING_STATUSES, period__overlap=window)
+                 .select_related("citizen").order_by("arrival"))
+    blocks = list(BedBlock.objects.filter(bed_id__in=bed_ids, period__overlap=window))
+    index = {night: i for i, night in enumerate(nights)}
+    rows = {b.pk: BoardRow(bed=b, cells=[Cell(night=n) for n in nights], can_book=b.sector in access.booking_sectors)
+            for b in beds}
+    by_bed_blocks: dict[int, list[BedBlock]] = defaultdict(list)
+    for block in blocks:
+        by_bed_blocks[block.bed_id].append(block)
+    for row in rows.values():
+        for cell in row.cells:
+            midnight = datetime.datetime.combine(cell.night + datetime.timedelta(days=1), datetime.time(0),
+                                                 tzinfo=tz)
+            for block in by_bed_blocks.get(row.bed.pk, ()):
+                if block.period.lower <= midnight and (block.period.upper is None or midnight < block.period.upper):
+                    cell.state, cell.block = BLOCKED, block
+            cell.can_book = row.can_book and cell.state == FREE and cell.night >= today - datetime.timedelta(days=1)
+    for stay in stays:
+        row = rows[stay.bed_id]
+        own = stay.sector in access.booking_sectors
+        first = True
+        departure_date = stay.period.upper.astimezone(tz).date()
+        night = max(stay.arrival_date, start)
+        while night < departure_date and night in index:
+            cell = row.cells[index[night]]
+            if stay.status == StayStatus.BOOKED:
+                cell.state = BOOKED if stay.sector in access.citizen_sectors or own else OCCUPIED
+            else:
+                cell.state = OCCUPIED
+            cell.stay, cell.starts_here, cell.can_book = stay, first, False
+            cell.show_name = stay.sector in access.citizen_sectors
+            cell.can_act = own and stay.status in (StayStatus.BOOKED, StayStatus.CHECKED_IN)
+            first = False
+            night += datetime.timedelta(days=1)
+    return Board(start=start, nights=nights, rows=list(rows.values()), today=today)
+
+
+def availability(*, house: House, start: datetime.date, end: datetime.date) -> list[dict]:
+    """Per active bed and night (start … end, both included): free / booked / occupied / blocked, no names."""
+    from psykiatrihus.scoping import NO_ACCESS
+
+    days = (end - start).days + 1
+    board = bed_board(house=house, access=NO_ACCESS, start=start, days=days)
+    result = []
+    for row in board.rows:
+        result.append({
+            "bed": row.bed.label,
+            "sector": row.bed.sector,
+            "may_be_faerdigbehandling": row.bed.may_be_faerdigbehandling,
+            "nights": [{"date": c.night.isoformat(),
+                        "state": OCCUPIED if c.state == BOOKED else c.state} for c in row.cells],
+        })
+    return result
+
+
+def stays_visible(*, access: Access) -> QuerySet[Stay]:
+    """Stays with citizen-level data the user may read (own sectors plus consented citizens)."""
+    return access.citizen_filter(Stay.objects.all()).select_related("bed", "citizen")
+
+
+def stay_requests_visible(*, access: Access) -> QuerySet[StayRequest]:
+    return access.citizen_filter(StayRequest.objects.all()).select_related("citizen")
