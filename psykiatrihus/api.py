@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -101,3 +103,46 @@ def api_root(request, format=None):
         "schema": reverse("api-schema", request=request, format=format),
         "docs": reverse("api-docs", request=request, format=format),
     })
+
+
+class TokenRequestSerializer(AuthTokenSerializer):
+    """Username and password, plus `otp_token` for users who enrolled in two-factor."""
+
+    otp_token = serializers.CharField(required=False, allow_blank=True, write_only=True,
+                                      label="Kode fra godkendelsesappen")
+
+    def validate(self, attrs):
+        from psykiatrihus import security
+
+        attrs = super().validate(attrs)
+        user = attrs["user"]
+        if security.twofactor_device(user=user) is not None and security.twofactor_verify(
+            user=user, token=attrs.get("otp_token", "")
+        ) is None:
+            raise serializers.ValidationError(
+                {"otp_token": ["Kontoen bruger totrinsbekræftelse: angiv en gyldig kode fra godkendelsesappen."]},
+                code="otp_required",
+            )
+        return attrs
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class ObtainTokenView(ObtainAuthToken):
+    """A personal API token for username + password (+ TOTP code when enrolled)."""
+
+    serializer_class = TokenRequestSerializer
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer})
+    def post(self, request, *args, **kwargs):
+        from psykiatrihus import security
+
+        try:
+            return super().post(request, *args, **kwargs)
+        except exceptions.ValidationError:
+            # django-axes flags the DRF request, which its middleware does not see: answer the lockout here.
+            if getattr(request, "axes_locked_out", False):
+                return security.lockout_response(request._request)
+            raise

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from psykiatrihus import embedded
@@ -50,6 +52,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "guardian",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "psykiatrihus",
     "contracts",
     "beds",
@@ -65,11 +70,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "psykiatrihus.middleware.LoginRequiredMiddleware",
     "psykiatrihus.middleware.CurrentHouseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: turns a flagged failed login into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "psykiatrihus.urls"
@@ -107,6 +116,8 @@ CACHES = {
 }
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses logins for a locked-out username+IP before any password is checked.
+    "psykiatrihus.security.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -120,6 +131,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 GUARDIAN_RAISE_403 = True
+
+# Lockout after repeated failed logins (django-axes, attempts kept in the database). Keyed on username AND
+# IP address: staff behind one municipal NAT do not lock each other out, and a guesser cannot lock out a
+# colleague from another address. The response is Danish (psykiatrihus.security.lockout_response).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "psykiatrihus.security.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
+# Two-factor (TOTP, django-otp): optional for leaders and administrators; required at login once enrolled.
+OTP_TOTP_ISSUER = "Psykiatrihus"
+OTP_TOTP_THROTTLE_FACTOR = 1
 ANONYMOUS_USER_NAME = None
 
 LANGUAGE_CODE = "da"
@@ -153,6 +177,24 @@ CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the page, not the cook
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content Security Policy (django-csp 4): only our own scripts and styles; no inline script or style, no
+# eval, no framing. Templates must not use inline event handlers (`onchange=`) or `style=` attributes;
+# behaviour lives in static/js/app.js (tests/test_security.py greps the templates).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
@@ -213,8 +255,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Every record passes the CPR mask before it is written (psykiatrihus/logredact.py).
+    "filters": {"redact_cpr": {"()": "psykiatrihus.logredact.RedactCPRFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_cpr"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "pgserver": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "pgserver": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # failures and lockouts only
+    },
 }
 ADMIN_URL = "admin/"

@@ -1,21 +1,116 @@
 from __future__ import annotations
 
+import time
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
 
+from psykiatrihus import security
 from psykiatrihus.models import AuditEvent
 from psykiatrihus.scoping import houses_for
 
 
 class LoginView(auth_views.LoginView):
+    """Password first; users who enrolled in two-factor are sent on to the code step before they are logged in."""
+
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if security.twofactor_device(user=user) is None:
+            return super().form_valid(form)
+        self.request.session[PENDING_2FA_KEY] = {
+            "user_id": user.pk,
+            "backend": user.backend,
+            "started": int(time.time()),
+            "next": self.get_redirect_url(),
+        }
+        return redirect("login_2fa")
+
+
+PENDING_2FA_KEY = "pending_2fa"
+PENDING_2FA_SECONDS = 300
+
+
+class TwoFactorForm(forms.Form):
+    otp_token = forms.CharField(label=_("Kode fra godkendelsesappen"), max_length=12)
+
+
+def login_2fa(request):
+    """Second login step for enrolled users: a valid TOTP code completes the login."""
+    pending = request.session.get(PENDING_2FA_KEY)
+    if not pending or time.time() - pending["started"] > PENDING_2FA_SECONDS:
+        request.session.pop(PENDING_2FA_KEY, None)
+        return redirect("login")
+    user = get_user_model().objects.filter(pk=pending["user_id"], is_active=True).first()
+    if user is None:
+        request.session.pop(PENDING_2FA_KEY, None)
+        return redirect("login")
+    form = TwoFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = security.twofactor_verify(user=user, token=form.cleaned_data["otp_token"])
+        if device is not None:
+            del request.session[PENDING_2FA_KEY]
+            auth_login(request, user, backend=pending["backend"])
+            otp_login(request, device)
+            target = pending.get("next") or ""
+            if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+                target = resolve_url(settings.LOGIN_REDIRECT_URL)
+            return redirect(target or settings.LOGIN_REDIRECT_URL)
+        form.add_error("otp_token", _("Koden er forkert eller udløbet. Prøv med den næste kode fra appen."))
+    return render(request, "registration/login_2fa.html", {"form": form})
+
+
+def twofactor_settings(request):
+    """Leaders and administrators switch TOTP two-factor on (QR code or secret, then a code) or off."""
+    if not security.twofactor_allowed(user=request.user):
+        raise PermissionDenied
+    device = security.twofactor_device(user=request.user)
+    form = TwoFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["otp_token"]
+        if device is None and security.twofactor_enrolment_confirm(user=request.user, token=token):
+            messages.success(request, _("Totrinsbekræftelse er slået til. Du skal bruge en kode, når du logger ind."))
+            return redirect("twofactor")
+        if device is not None and request.POST.get("action") == "remove" and security.twofactor_remove(
+            user=request.user, token=token
+        ):
+            messages.success(request, _("Totrinsbekræftelse er slået fra."))
+            return redirect("twofactor")
+        form.add_error("otp_token", _("Koden er forkert eller udløbet. Prøv med den næste kode fra appen."))
+    context = {"form": form, "enrolled": device is not None}
+    if device is None:
+        pending = security.twofactor_enrolment_start(user=request.user)
+        context["qr"] = security.twofactor_qr_data_uri(pending)
+        context["secret"] = security.twofactor_secret(pending)
+    return render(request, "registration/twofactor.html", context)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Staff change their own password; Django's validators (length 10, common, numeric, similar) apply."""
+
+    template_name = "registration/password_change.html"
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Din adgangskode er ændret."))
+        return super().form_valid(form)
+
+    def get_success_url(self):
+        return resolve_url("home")
 
 
 def home(request):
