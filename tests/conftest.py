@@ -19,6 +19,16 @@ ROLE_USERS = {
 PASSWORD = "korrekt-hest-batteri-42"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Production hashes with PBKDF2 (about 1 s per password on a busy CI machine); tests create several users
+    per test, so they hash with MD5 instead. Applies to the live server's thread as well."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture
 def house(db):
     return house_setup(slug="aarhus", name="Psykiatriens Hus i Aarhus", municipal_beds=8, regional_beds=8,
