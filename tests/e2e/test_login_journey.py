@@ -70,6 +70,7 @@ def test_language_switch_works_without_inline_script(session, demo_house):
     session.login("kommune", DEMO_PASSWORD)
     page.locator("#lang").select_option("en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.wait_for_load_state()  # app.js (deferred) must be running before the next change
     page.locator("#lang").select_option("da")
     expect(page.locator("html")).to_have_attribute("lang", "da")
     assert page.get_by_role("button", name="Log ud").is_visible()
