@@ -129,9 +129,12 @@ def book(request):
         departure = datetime.datetime.combine(night + datetime.timedelta(days=1), datetime.time(10, 0), tzinfo=tz)
         form = BookForm(initial={"arrival": arrival, "planned_departure": departure})
     status = 409 if conflict and not request.htmx else 200
-    return render(request, "beds/_book.html", {"form": form, "bed": bed, "night": night, "conflict": conflict,
-                                               "fb_allowed": bed.may_be_faerdigbehandling,
-                                               "faerdigbehandling": StayKind.FAERDIGBEHANDLING}, status=status)
+    response = render(request, "beds/_book.html", {"form": form, "bed": bed, "night": night, "conflict": conflict,
+                                                   "fb_allowed": bed.may_be_faerdigbehandling,
+                                                   "faerdigbehandling": StayKind.FAERDIGBEHANDLING}, status=status)
+    if conflict:
+        response["HX-Trigger"] = "boardChanged"  # the loser's board shows the winner's stay at once
+    return response
 
 
 def _citizen_by_cpr(house, raw: str):

@@ -50,6 +50,9 @@ def browser():
 
 
 def _launch(sync_playwright):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
     if executable is None:
         pytest.fail("chromium is not installed: run `make system` (Debian package `chromium`)")
@@ -65,7 +68,8 @@ class BrowserSession:
     def __init__(self, browser, base_url: str, name: str):
         self.context = browser.new_context(base_url=base_url, locale="da-DK", timezone_id="Europe/Copenhagen",
                                            viewport={"width": 1280, "height": 900})
-        self.context.set_default_timeout(10_000)
+        # Generous: CI machines are shared and the first request of a live server is slow.
+        self.context.set_default_timeout(30_000)
         # axe-core is injected as a same-origin script URL answered by Playwright itself, so the page's strict
         # CSP (script-src 'self', no inline) stays on during the accessibility check.
         self.context.route(f"**{AXE_URL}", lambda route: route.fulfill(path=str(AXE_JS),
