@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -130,12 +131,24 @@ class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField()
 
 
+class ErrorSerializer(serializers.Serializer):
+    """The JSON error body of every API error (`code` where a client can act on it)."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField(required=False)
+
+
 class ObtainTokenView(ObtainAuthToken):
     """A personal API token for username + password (+ TOTP code when enrolled)."""
 
     serializer_class = TokenRequestSerializer
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer})
+    @extend_schema(request=TokenRequestSerializer, responses={
+        200: TokenResponseSerializer,
+        400: OpenApiResponse(OpenApiTypes.OBJECT, description="Forkert brugernavn, adgangskode eller kode "
+                                                                "(fejl pr. felt eller non_field_errors)."),
+        429: OpenApiResponse(ErrorSerializer, description="For mange mislykkede forsøg (code=locked_out)."),
+    })
     def post(self, request, *args, **kwargs):
         from psykiatrihus import security
 
