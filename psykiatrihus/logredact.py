@@ -35,3 +35,25 @@ class RedactCPRFilter(logging.Filter):
         if record.stack_info:
             record.stack_info = redact(record.stack_info)
         return True
+
+
+def _gunicorn_logger_class():
+    from gunicorn.glogging import Logger
+
+    class GunicornLogger(Logger):
+        """gunicorn's logger with the CPR mask on its error and access handlers."""
+
+        def setup(self, cfg) -> None:
+            super().setup(cfg)
+            for log in (self.error_log, self.access_log):
+                for handler in log.handlers:
+                    handler.addFilter(RedactCPRFilter())
+
+    return GunicornLogger
+
+
+def __getattr__(name: str):
+    # Imported lazily so Django's logging setup does not need gunicorn.
+    if name == "GunicornLogger":
+        return _gunicorn_logger_class()
+    raise AttributeError(name)

@@ -294,3 +294,29 @@ class TestLogRedaction:
         output = stream.getvalue()
         assert "010190-xxxx" in output
         assert "0101901234" not in output
+
+
+class TestGunicornLogs:
+    def test_access_log_has_no_query_string_and_masks_cpr(self, tmp_path):
+        import runpy
+
+        from gunicorn.config import Config
+
+        conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+        assert "%(q)s" not in conf["access_log_format"] and "%(r)s" not in conf["access_log_format"]
+        assert "%(f)s" not in conf["access_log_format"]  # the referrer may carry a search
+        cfg = Config()
+        cfg.set("accesslog", str(tmp_path / "access.log"))
+        cfg.set("errorlog", str(tmp_path / "error.log"))
+        cfg.set("access_log_format", conf["access_log_format"])
+        from psykiatrihus.logredact import GunicornLogger
+
+        assert conf["logger_class"] == "psykiatrihus.logredact.GunicornLogger"
+        logger = GunicornLogger(cfg)
+        logger.error("Fejl for borger 0101901234")
+        logger.access_log.info("GET /borgere/?q=010190-1234")
+        for handler in logger.error_log.handlers + logger.access_log.handlers:
+            handler.flush()
+        text = (tmp_path / "error.log").read_text() + (tmp_path / "access.log").read_text()
+        assert "010190-xxxx" in text
+        assert "0101901234" not in text and "010190-1234" not in text
