@@ -28,7 +28,7 @@ def test_periods():
 
 
 def test_stay_table_year(dataset, django_assert_max_num_queries):
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(1):
         table = s.table_stays(house=dataset.house, period=Y2021)
     assert table["kommune"] == {
         "stays": 5, "unique_citizens": 2, "nights": 11, "stays_per_citizen": 2.5, "nights_per_stay": 2.2,
