@@ -96,6 +96,51 @@ def _table_meta() -> dict[str, tuple[str, str, str]]:
               "afvist, med årsag."),
             _("Huset skal kunne imødekomme en henvendelse samme dag; en afvist henvendelse registreres altid."),
         ),
+        "open_dialogue": (
+            _("Åben Dialog-netværksmøder (tabel 1)"),
+            _("Antal netværksmøder i perioden, og hvor mange der havde mødeleder og reflektant fra begge sektorer."),
+            _("Som indberettet pr. måned."),
+        ),
+        "house_offers": (
+            _("Husets tilbud brugt af borgere med regional kontrakt (tabel 11)"),
+            _("Borgere med regional kontrakt i perioden, som har deltaget i husets tilbud (navngivet fremmøde)."),
+            _("En borger tælles én gang pr. tilbud; 'brugere i alt' tæller hver borger én gang."),
+        ),
+        "home_treatment": (
+            _("Hjemmebehandlerteamet (tabel 20)"),
+            _("Unikke borgere og kontakter i hjemmebehandlerteamet pr. år."),
+            _("Unikke borgere lægges ikke sammen på tværs af år."),
+        ),
+        "recovery_school": (
+            _("Recoveryskolens kurser (tabel 21)"),
+            _("Kurser, tilmeldte og fremmødte pr. semester."),
+            _("Fremmødte er tomt for et semester, hvor intet kursus har indberettet fremmøde."),
+        ),
+        "peer_education": (
+            _("Peer-uddannelsesforløb (tabel 22)"),
+            _("Deltagere og uddannede pr. hold, og hvad de uddannede er gået videre til."),
+            _("Hold, hvis semester overlapper perioden."),
+        ),
+        "socialvagten": (
+            _("Socialvagten (tabel 23)"),
+            _("Henvendelser ved personligt fremmøde og telefonisk, i alt og pr. dag."),
+            _("Pr. dag = henvendelser / dage med indberetning."),
+        ),
+        "staff": (
+            _("Medarbejdere og årsværk (tabel 24)"),
+            _("Medarbejdere og årsværk pr. sektor på de optalte datoer."),
+            _("Uden vikarer, elever og studerende."),
+        ),
+        "peer_hours": (
+            _("Peer-medarbejdertimer (tabel 25)"),
+            _("Peer-medarbejdernes mulige timer i huset pr. uge, pr. måned, og peer-samtaler."),
+            _("Ferie og sygdom er ikke fratrukket."),
+        ),
+        "budget": (
+            _("Budget (tabel 26)"),
+            _("Budget pr. sektor pr. år i hele kroner."),
+            _("Fællesudgifter er fordelt efter samarbejdsaftalen."),
+        ),
         "faerdigbehandling": (
             _("Færdigbehandlingspladser (tabel 16 og 17)"),
             _("Nætter på færdigbehandlingspladserne i perioden, antal borgere og udfald af afsluttede forløb."),
@@ -114,7 +159,11 @@ def sheet_names() -> dict[str, str]:
         "nights_age_gender": _("Nætter efter alder og køn"), "referral_sources": _("Henvisningsvej"),
         "diagnoses": _("Diagnoser"), "treatment_responsibility": _("Behandlingsansvar"),
         "municipal_services": _("Kommunale tilbud"), "requests": _("Henvendelser"),
-        "faerdigbehandling": _("Færdigbehandling"),
+        "faerdigbehandling": _("Færdigbehandling"), "open_dialogue": _("Åben Dialog"),
+        "house_offers": _("Husets tilbud"), "home_treatment": _("Hjemmebehandling"),
+        "recovery_school": _("Recoveryskolen"), "peer_education": _("Peer-uddannelse"),
+        "socialvagten": _("Socialvagten"), "staff": _("Medarbejdere"), "peer_hours": _("Peer-timer"),
+        "budget": _("Budget"),
     }
 
 
@@ -154,6 +203,26 @@ def _labels() -> dict[str, str]:
         "turned_away": _("Afvist"),
         "citizens": _("Borgere"),
         "outcomes": _("Udfald"),
+        "turned_away_reasons": _("Afvist, årsag"),
+        "withdrawn": _("Trukket tilbage"),
+        "pending": _("Afventer"),
+        # activity tables (from activities.selectors)
+        "by_year": "", "by_semester": "", "by_cohort": "", "by_date": "", "by_month": "", "by_offer": "",
+        "totals": _("I alt"), "at_end": _("Ved periodens slutning"),
+        "meetings": _("Netværksmøder"), "cross_sector": _("Med begge sektorer"),
+        "months_reported": _("Måneder indberettet"), "days_reported": _("Dage indberettet"),
+        "users": _("Brugere i alt"), "contract_holders": _("Borgere med kontrakt"),
+        "sleep": _("Søvnforløb"), "creative": _("Kreativt værksted"), "walk": _("Fælles gåtur"),
+        "nada": _("NADA-café"), "recovery_school": _("Recoveryskole"), "social_health": _("Social Sundhed"),
+        "contacts": _("Kontakter"), "contacts_per_citizen": _("Kontakter pr. borger"),
+        "courses": _("Kurser"), "enrolled": _("Tilmeldte"), "attended": _("Fremmødte"),
+        "courses_without_attendance": _("Kurser uden indberettet fremmøde"),
+        "participants": _("Deltagere"), "completed": _("Uddannede"), "employed": _("I arbejde"),
+        "other_education": _("Under anden uddannelse"), "in_practice": _("I/afventer praktik"),
+        "in_person": _("Personligt fremmøde"), "phone": _("Telefonisk"), "per_day": _("Pr. dag"),
+        "employees": _("Medarbejdere"), "fte": _("Årsværk"),
+        "peers": _("Peer-medarbejdere"), "weekly_hours": _("Timer pr. uge"), "conversations": _("Peer-samtaler"),
+        "kommune": _("Kommune"), "region": _("Region"),
     }
     for choices in (ReferralSource, DiagnosisGroup, TreatmentResponsibility, EndReason, TurnAwayReason,
                     FaerdigbehandlingOutcome):
@@ -180,20 +249,37 @@ class Block:
     chart: str = ""  # a data: URI with an SVG chart, if the table has one
 
 
+# Descriptive leaves of the activity tables (not figures) and per-person detail kept out of the report.
+TEXT_KEYS = frozenset({"label", "sector", "through", "on_date", "term", "online", "year", "by_peer"})
+NA = ""  # the figure does not exist for that column (e.g. a year outside the period)
+
+
 def _flatten(value, path=()) -> list[tuple[tuple, object]]:
     if isinstance(value, dict):
         out = []
         for k, v in value.items():
+            if k in TEXT_KEYS:
+                continue
             out.extend(_flatten(v, (*path, k)))
         return out
     return [(path, value)]
 
 
 def _row_label(path: tuple, labels: dict[str, str]) -> str:
-    parts = [labels.get(str(p), str(p)) for p in path if p != "counts"]
+    parts = [labels.get(str(p), _term(str(p))) for p in path if p != "counts"]
+    parts = [p for p in parts if p]
     if path and path[0] in ("citizens_by_stays", "stays_by_nights"):
         return " ".join(parts)
     return " · ".join(parts)
+
+
+def _term(key: str) -> str:
+    """"2021-spring-online" → "forår 2021 (online)"; other keys unchanged."""
+    for suffix, text in (("-spring", _("forår")), ("-autumn", _("efterår"))):
+        if suffix in key:
+            year, _sep, rest = key.partition(suffix)
+            return f"{text.capitalize()} {year}" + (" (online)" if "online" in rest else "")
+    return key
 
 
 def _share(path: tuple, section: dict) -> float | None:
@@ -223,15 +309,15 @@ def _get(value, path: tuple):
 
 
 def _value(section, path: tuple):
-    """A figure of the section; a category the section does not list is 0 (an absent section: None)."""
+    """A figure of the section; a category a partition does not list is 0; anything else absent is NA."""
     if section is None:
-        return None
+        return NA
     value = section
-    for p in path:
+    for i, p in enumerate(path):
         if not isinstance(value, dict):
-            return None
+            return NA
         if p not in value:
-            return 0
+            return 0 if i > 0 and path[i - 1] == "counts" else NA
         value = value[p]
     return value
 
@@ -293,6 +379,8 @@ def number(value, decimals: int = 1) -> str:
     """Danish number format: 1.234 and 2,5; hidden figures as a dash."""
     if value is None:
         return HIDDEN
+    if value == NA:
+        return NA
     if isinstance(value, bool):
         return _("ja") if value else _("nej")
     if isinstance(value, int):

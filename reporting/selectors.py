@@ -405,6 +405,7 @@ def table_municipal_services(*, house: House, period: Period) -> dict:
 
 
 TURN_AWAY_REASONS = ("no_bed", "not_eligible", "no_contract", "other")
+REQUEST_OUTCOMES = ("booked", "turned_away", "withdrawn", "pending")
 
 
 def table_requests(*, house: House, period: Period) -> dict:
@@ -419,12 +420,10 @@ def table_requests(*, house: House, period: Period) -> dict:
     result = {}
     for sector in SECTORS:
         mine = [r for r in rows if r["sector"] == sector]
-        turned = _counts([r for r in mine if r["outcome"] == "turned_away"], "turn_away_reason",
-                         TURN_AWAY_REASONS)
         result[sector] = {
-            "requests": sum(r["n"] for r in mine),
-            "booked": sum(r["n"] for r in mine if r["outcome"] == "booked"),
-            "turned_away": _partition(turned),
+            "outcomes": _partition(_counts(mine, "outcome", REQUEST_OUTCOMES)),
+            "turned_away_reasons": _partition(_counts([r for r in mine if r["outcome"] == "turned_away"],
+                                                      "turn_away_reason", TURN_AWAY_REASONS)),
         }
     return result
 
@@ -584,15 +583,37 @@ def _copy(value):
     return value
 
 
+# Figures that are not counts of people or their stays (never suppressed): dates, calendar counts, money.
+NOT_PERSON_COUNTS = frozenset({"year", "months_reported", "days_reported", "courses", "courses_without_attendance",
+                               "amount", "weekly_hours", "fte", "bed_nights_available", "hours_available"})
+# Figures derived from their sibling counts (hidden when a sibling is suppressed).
+DERIVED = frozenset({"total", "per_day", "contacts_per_citizen", "stays_per_citizen", "nights_per_stay",
+                     "percent", "hours_percent"})
+
+
 def _suppress_generic(value, n: int):
-    """Walk a table: partitions get `_suppress_partition`, loose counts the primary rule."""
-    if isinstance(value, dict):
-        if "counts" in value and "total" in value:
-            return _suppress_partition(value, n)
-        return {k: _suppress_generic(v, n) for k, v in value.items()}
-    if _small(value, n):
-        return _mark(n)
-    return value
+    """Walk a table: partitions get `_suppress_partition`; other dicts get the primary rule on their counts,
+    and their derived figures (a total beside its parts, a ratio) are hidden if a sibling was suppressed."""
+    if not isinstance(value, dict):
+        return _mark(n) if _small(value, n) else value
+    if "counts" in value and "total" in value:
+        return _suppress_partition(value, n)
+    out, suppressed = {}, False
+    for key, item in value.items():
+        if key in NOT_PERSON_COUNTS or key in DERIVED:
+            out[key] = item
+        elif isinstance(item, dict):
+            out[key] = _suppress_generic(item, n)
+        elif _small(item, n):
+            out[key], suppressed = _mark(n), True
+        else:
+            out[key] = item
+    for key in DERIVED & out.keys():
+        if suppressed:
+            out[key] = None
+        elif key == "total" and _small(out[key], n):
+            out[key] = _mark(n)
+    return out
 
 
 def suppress_stay_table(table: dict, n: int) -> dict:

@@ -144,3 +144,24 @@ def test_suppression_rules():
 def test_other_house_sees_nothing(dataset, other_house):
     table = s.table_stays(house=other_house, period=Y2021)
     assert table["kommune"]["stays"] == 0 and table["region"]["unique_citizens"] == 0
+
+
+def test_activity_tables_are_included_and_suppressed(dataset):
+    from activities.services import budget_record, open_dialogue_record, socialvagten_record
+
+    house = dataset.house
+    socialvagten_record(house=house, day=datetime.date(2021, 3, 1), phone=20, in_person=2)
+    socialvagten_record(house=house, day=datetime.date(2021, 3, 2), phone=10, in_person=0)
+    open_dialogue_record(house=house, month=datetime.date(2021, 5, 1), meetings=7, cross_sector=3)
+    budget_record(house=house, sector="kommune", year=2021, amount=13446412)
+    raw = s.report_tables(house=house, period=Y2021)
+    assert raw["socialvagten"]["total"] == 32 and raw["socialvagten"]["per_day"] == 16.0
+    assert raw["open_dialogue"]["meetings"] == 7
+    assert raw["budget"]["by_year"]["2021"]["kommune"] == 13446412
+    shown = s.report_suppress(raw, below=5)
+    # 2 in-person contacts are suppressed, so the total and the daily average would give them away
+    assert shown["socialvagten"]["in_person"] == "<5"
+    assert shown["socialvagten"]["total"] is None and shown["socialvagten"]["per_day"] is None
+    assert shown["socialvagten"]["phone"] == 30 and shown["socialvagten"]["days_reported"] == 2
+    assert shown["open_dialogue"]["meetings"] == 7 and shown["open_dialogue"]["cross_sector"] == "<5"
+    assert shown["budget"]["by_year"]["2021"]["kommune"] == 13446412
