@@ -36,6 +36,11 @@ def _table_meta() -> dict[str, tuple[str, str, str]]:
             _("Tilgængelige sengenætter = aktive senge × nætter i perioden minus spærrede nætter. Belægning i "
               "procent = belagte / tilgængelige sengenætter. Timer: tid med en borger i sengen."),
         ),
+        "stays_both_sectors": (
+            _("Borgere på tværs af sektorerne"),
+            _("Unikke borgere med ophold i mindst én af sektorerne, og hvor mange der har haft ophold i begge."),
+            _("Kun som samlet tal; ophold med ankomst i perioden."),
+        ),
         "stays_per_month": (
             _("Ophold pr. måned"),
             _("Antal ophold pr. ankomstmåned og sektor."),
@@ -153,7 +158,8 @@ def _table_meta() -> dict[str, tuple[str, str, str]]:
 def sheet_names() -> dict[str, str]:
     """Short sheet names for the XLSX (at most 31 characters)."""
     return {
-        "stays": _("Ophold"), "occupancy": _("Belægning"), "stays_per_month": _("Ophold pr. måned"),
+        "stays": _("Ophold"), "stays_both_sectors": _("På tværs af sektorer"), "occupancy": _("Belægning"),
+        "stays_per_month": _("Ophold pr. måned"),
         "contracts": _("Kontrakter"), "contracts_by_quarter_granted": _("Kontrakter efter kvartal"),
         "holders_activity": _("Aktive kontraktholdere"), "holders_age_gender": _("Alder og køn"),
         "nights_age_gender": _("Nætter efter alder og køn"), "referral_sources": _("Henvisningsvej"),
@@ -212,6 +218,7 @@ def _labels() -> dict[str, str]:
         "meetings": _("Netværksmøder"), "cross_sector": _("Med begge sektorer"),
         "months_reported": _("Måneder indberettet"), "days_reported": _("Dage indberettet"),
         "users": _("Brugere i alt"), "contract_holders": _("Borgere med kontrakt"),
+        "citizens_in_both_sectors": _("Med ophold i begge sektorer"),
         "sleep": _("Søvnforløb"), "creative": _("Kreativt værksted"), "walk": _("Fælles gåtur"),
         "nada": _("NADA-café"), "recovery_school": _("Recoveryskole"), "social_health": _("Social Sundhed"),
         "contacts": _("Kontakter"), "contacts_per_citizen": _("Kontakter pr. borger"),
@@ -334,6 +341,26 @@ def _ordered(paths: list[tuple], *, sort_counts: bool = False) -> list[tuple]:
     return cells
 
 
+MONTH_NAMES = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+               "november", "december")
+
+
+def _months_aligned(table: dict, previous: dict | None) -> tuple[dict, dict | None]:
+    """Stays per month keyed by month name, so a month sits beside the same month a year before."""
+    def rekey(source: dict, names: list[str]) -> dict:
+        out = {}
+        for sector, part in source.items():
+            values = list(part["counts"].values())
+            out[sector] = {**part, "counts": dict(zip(names, values, strict=False))}
+        return out
+
+    months = next(iter(table.values()))["counts"].keys() if table else []
+    several_years = len({m[:4] for m in months}) > 1
+    names = [f"{MONTH_NAMES[int(m[5:7]) - 1]} {m[:4]}" if several_years else MONTH_NAMES[int(m[5:7]) - 1]
+             for m in months]
+    return rekey(table, names), (rekey(previous, names) if previous else previous)
+
+
 def report_blocks(*, data: dict, previous: dict | None) -> list[Block]:
     """Blocks for every table in `data["tables"]`, each value beside the same period a year before."""
     meta = _table_meta()
@@ -346,6 +373,8 @@ def report_blocks(*, data: dict, previous: dict | None) -> list[Block]:
             continue
         title, explanation, footnote = meta.get(key, (labels.get(key, key.replace("_", " ").capitalize()), "", ""))
         prev_table = (previous or {}).get("tables", {}).get(key, {}) if previous else {}
+        if key == "stays_per_month":
+            table, prev_table = _months_aligned(table, prev_table)
         sectors = [s for s in ("kommune", "region") if s in table] or [None]
         columns = [""]
         for sector in sectors:

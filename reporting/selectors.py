@@ -14,6 +14,7 @@ import calendar
 import datetime
 import importlib
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -87,9 +88,10 @@ def _shift_year(day: datetime.date, years: int) -> datetime.date:
 
 
 def _previous_label(period: Period) -> str:
-    previous = str(period.start.year - 1)
-    return period.label.replace(str(period.start.year), previous, 1) if str(period.start.year) in period.label \
-        else f"{_shift_year(period.start, -1):%d.%m.%Y}–{_shift_year(period.end, -1):%d.%m.%Y}"
+    """"1. kvartal 2021" → "1. kvartal 2020", "2021" → "2020"; a from–to range gets its shifted dates."""
+    if re.fullmatch(r"\d{2}\.\d{2}\.\d{4}–\d{2}\.\d{2}\.\d{4}", period.label):
+        return f"{_shift_year(period.start, -1):%d.%m.%Y}–{_shift_year(period.end, -1):%d.%m.%Y}"
+    return period.label.replace(str(period.start.year), str(period.start.year - 1))
 
 
 def period_for(*, year: int, quarter: int | None = None, start: datetime.date | None = None,
@@ -162,7 +164,9 @@ def _age_band(field: str) -> Case:
 
 def _counts(rows, key: str, keys: tuple[str, ...] | list[str], value: str = "n") -> dict[str, int]:
     """Fill a dict with every key (0 where the database returned nothing), in a fixed order."""
-    found = {row[key] or "": row[value] or 0 for row in rows}
+    found: dict[str, int] = {}
+    for row in rows:  # rows may repeat a key when grouped by more columns: add them up
+        found[row[key] or ""] = found.get(row[key] or "", 0) + int(row[value] or 0)
     result = {k: int(found.get(k, 0)) for k in keys}
     extra = sum(v for k, v in found.items() if k not in result)
     if extra:
@@ -236,6 +240,15 @@ def table_stays_sector(*, house: House, sector: str, period: Period) -> dict:
 def table_stays(*, house: House, period: Period) -> dict:
     """The report's core stay table for both sectors, in one query."""
     return _stay_tables(house=house, sectors=SECTORS, period=period)
+
+
+def table_stays_both_sectors(*, house: House, period: Period) -> dict:
+    """Unique citizens with a stay in either sector, and how many used both: only ever in aggregate."""
+    per_citizen = (Stay.objects.filter(house=house, status__in=COUNTED_STAY_STATUSES, kind="ordinary",
+                                       arrival_date__gte=period.start, arrival_date__lte=period.end)
+                   .order_by().values("citizen_id").annotate(sectors=Count("sector", distinct=True)))
+    agg = per_citizen.aggregate(unique=Count("citizen_id"), both=Count("citizen_id", filter=Q(sectors__gte=2)))
+    return {"unique_citizens": agg["unique"], "citizens_in_both_sectors": agg["both"]}
 
 
 def table_stays_per_month(*, house: House, period: Period) -> dict:
@@ -498,6 +511,7 @@ def table_activities(*, house: House, period: Period) -> dict:
 
 TABLES: dict[str, Callable[..., dict | None]] = {
     "stays": table_stays,
+    "stays_both_sectors": table_stays_both_sectors,
     "occupancy": table_occupancy,
     "stays_per_month": table_stays_per_month,
     "nights_age_gender": table_nights_age_gender,

@@ -165,3 +165,81 @@ def test_activity_tables_are_included_and_suppressed(dataset):
     assert shown["socialvagten"]["phone"] == 30 and shown["socialvagten"]["days_reported"] == 2
     assert shown["open_dialogue"]["meetings"] == 7 and shown["open_dialogue"]["cross_sector"] == "<5"
     assert shown["budget"]["by_year"]["2021"]["kommune"] == 13446412
+
+
+def test_citizens_across_sectors_and_previous_labels(dataset):
+    both = s.table_stays_both_sectors(house=dataset.house, period=Y2021)
+    assert both == {"unique_citizens": 3, "citizens_in_both_sectors": 1}  # A used both sectors
+    assert s.report_suppress({"stays_both_sectors": both}, below=5)["stays_both_sectors"] == {
+        "unique_citizens": "<5", "citizens_in_both_sectors": "<5"}
+    q = s.period_for(year=2021, quarter=3)
+    assert q.previous_year().label == "3. kvartal 2020"
+    r = s.period_for(year=2021, start=datetime.date(2021, 1, 1), end=datetime.date(2021, 3, 31))
+    assert r.previous_year().label == "01.01.2020–31.03.2020"
+
+
+def test_occupancy_from_beds(dataset):
+    occ = s.table_occupancy(house=dataset.house, period=Y2021)
+    # 8 beds × 365 nights; occupied nights inside 2021: 1 (B's stay from 2020) + 1 + 0 + 3 + 5 + 1 (A, 31 Dec)
+    assert occ["kommune"]["bed_nights_available"] == 2920 and occ["kommune"]["bed_nights_occupied"] == 11
+    assert occ["kommune"]["percent"] == 0.4
+    # hours: 34 + 20 + 6 + 68 + 116 + 10
+    assert occ["kommune"]["hours_occupied"] == 254.0 and occ["kommune"]["hours_available"] == 8 * 8760
+    assert occ["region"]["bed_nights_occupied"] == 4
+    shown = s.report_suppress({"occupancy": occ}, below=5)["occupancy"]
+    assert shown["kommune"]["bed_nights_occupied"] == 11
+    assert shown["region"]["bed_nights_occupied"] == "<5" and shown["region"]["percent"] is None
+    assert shown["region"]["hours_occupied"] is None and shown["region"]["bed_nights_available"] == 2920
+
+
+def test_requests_and_turned_away(dataset):
+    from beds.models import Bed
+    from beds.services import stay_book, stay_request_record, stay_request_turn_away, stay_request_withdraw
+
+    from .conftest import at
+
+    house, user = dataset.house, dataset.leader
+
+    def request(sector, when, citizen=None):
+        return stay_request_record(house=house, sector=sector, channel="phone", user=user, citizen=citizen,
+                                   requested_at=when)
+
+    stay_request_turn_away(stay_request=request("kommune", at("2021-02-01")), reason="no_bed", user=user)
+    stay_request_turn_away(stay_request=request("kommune", at("2021-02-02")), reason="not_eligible", user=user)
+    stay_request_withdraw(stay_request=request("kommune", at("2021-03-01")), user=user)
+    request("region", at("2021-07-01"))
+    booked = request("region", at("2021-07-10", 9), citizen=dataset.a)
+    stay_book(house=house, bed=Bed.objects.get(house=house, label="R2"), citizen=dataset.a,
+              arrival=at("2021-07-10", 14), planned_departure=at("2021-07-11", 10), user=user, request=booked)
+    # 23:30 on New Year's Eve (local time) belongs to 2020, not 2021
+    stay_request_turn_away(stay_request=request("kommune", at("2020-12-31", 23).replace(minute=30)),
+                           reason="no_bed", user=user)
+    table = s.table_requests(house=house, period=Y2021)
+    assert table["kommune"]["outcomes"] == {
+        "counts": {"booked": 0, "turned_away": 2, "withdrawn": 1, "pending": 0}, "total": 3}
+    assert table["kommune"]["turned_away_reasons"]["counts"] == {
+        "no_bed": 1, "not_eligible": 1, "no_contract": 0, "other": 0}
+    assert table["region"]["outcomes"]["counts"]["booked"] == 1 and table["region"]["outcomes"]["total"] == 2
+    y2020 = s.table_requests(house=house, period=s.period_for(year=2020))
+    assert y2020["kommune"]["turned_away_reasons"]["counts"]["no_bed"] == 1
+
+
+def test_faerdigbehandling(dataset):
+    from contracts.services import citizen_create, contract_create
+
+    from .conftest import cpr_for, stay_add
+
+    house = dataset.house
+    e = citizen_create(house=house, sector="kommune", name="Erik", cpr=cpr_for(datetime.date(1975, 6, 6), 5, False))
+    contract_create(house=house, citizen=e, sector="kommune", granted_on=datetime.date(2021, 1, 1))
+    stay_add(house=house, user=dataset.leader, citizen=e, sector="kommune", arrival="2021-11-15",
+             departure="2022-02-10", bed_label="K8", kind="faerdigbehandling",
+             fb_decided_on=datetime.date(2021, 11, 10), fb_ward="Afsnit P1", fb_case_worker="Rådgiver",
+             fb_house_contact="Leder", check_out={"fb_outcome": "botilbud_107", "fb_stays_attached": True})
+    y2021 = s.table_faerdigbehandling(house=house, period=Y2021)["kommune"]
+    assert (y2021["nights"], y2021["citizens"], y2021["outcomes"]["total"]) == (47, 1, 0)  # 15 Nov → 1 Jan
+    q1 = s.table_faerdigbehandling(house=house, period=s.period_for(year=2022, quarter=1))["kommune"]
+    assert (q1["nights"], q1["citizens"]) == (40, 1)  # 1 Jan → 10 Feb
+    assert q1["outcomes"]["counts"]["botilbud_107"] == 1
+    # the færdigbehandling stay stays out of the ordinary stay table
+    assert s.table_stays(house=house, period=Y2021)["kommune"]["stays"] == 5
