@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from contracts import api
+
+router = SimpleRouter()
+router.register("citizens", api.CitizenViewSet, basename="api-citizen")
+router.register("contracts", api.ContractViewSet, basename="api-contract")
+router.register("followups", api.FollowUpViewSet, basename="api-followup")
+
+urlpatterns = router.urls

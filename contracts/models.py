@@ -26,7 +26,7 @@ class Citizen(models.Model):
     registered_by_sector = models.CharField(_("oprettet af sektor"), max_length=16, choices=Sector.choices)
     name = models.CharField(_("navn"), max_length=200)
     cpr_encrypted = models.TextField(_("CPR (krypteret)"), editable=False)
-    cpr_hash = models.CharField(_("CPR-opslagsnøgle"), max_length=64, unique=True, editable=False)
+    cpr_hash = models.CharField(_("CPR-opslagsnøgle"), max_length=64, editable=False)
     birth_date = models.DateField(_("fødselsdato"))
     gender = models.CharField(_("juridisk køn"), max_length=1, choices=Gender.choices)
     phone = models.CharField(_("telefon"), max_length=32, blank=True)
@@ -40,6 +40,11 @@ class Citizen(models.Model):
         ordering = ["name", "id"]
         permissions = [("view_citizen_across_wall", "Kan se borgeren på tværs af sektorvæggen (samtykke)")]
         indexes = [models.Index(fields=["house", "name"])]
+        constraints = [
+            # One record per person and house; each house keeps its own citizens.
+            models.UniqueConstraint(fields=["house", "cpr_hash"], name="citizen_unique_cpr_per_house",
+                                    violation_error_message=_("Der findes allerede en borger med dette CPR-nummer.")),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -68,6 +73,17 @@ class EndReason(models.TextChoices):
     MOVED = "moved", _("Fraflyttet")
     DIED = "died", _("Død")
     OTHER = "other", _("Andet")
+
+
+# The eligibility checklist (domain.md), recorded at grant and at each follow-up as {key: bool}.
+ELIGIBILITY_ITEMS: list[tuple[str, str]] = [
+    ("self_reliant", _("Selvhjulpen")),
+    ("own_food_medicine", _("Medbringer egen mad og medicin")),
+    ("sleeping_night_staff", _("Kan klare sig med sovende nattevagt")),
+    ("not_suicidal", _("Ikke selvmordstruet")),
+    ("not_outward_reacting", _("Ikke udadreagerende")),
+    ("no_substance", _("Ingen rusmiddelpåvirket adfærd")),
+]
 
 
 class ReferralSource(models.TextChoices):
@@ -134,6 +150,7 @@ class Contract(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=ContractStatus.choices,
                               default=ContractStatus.ACTIVE)
     granted_on = models.DateField(_("bevilget"))
+    review_on = models.DateField(_("revurderes senest"), null=True, blank=True)
     ended_on = models.DateField(_("afsluttet"), null=True, blank=True)
     end_reason = models.CharField(_("afslutningsårsag"), max_length=32, choices=EndReason.choices, blank=True)
     end_reason_text = models.CharField(_("uddybning af årsag"), max_length=500, blank=True)
@@ -188,6 +205,23 @@ class Contract(models.Model):
                 condition=Q(stay_frame_nights__isnull=True) | Q(stay_frame_nights__gte=0),
                 name="contract_frame_nonnegative",
             ),
+            models.CheckConstraint(
+                condition=~Q(status="ended") | ~Q(end_reason=""),
+                name="contract_ended_has_reason",
+                violation_error_message=_("En afsluttet kontrakt skal have en afslutningsårsag."),
+            ),
+            # Health data only on regional contracts, municipal facts only on municipal ones.
+            models.CheckConstraint(
+                condition=Q(sector="region") | (Q(diagnosis_group="") & Q(psychiatric_comorbidity__isnull=True)
+                                                & Q(treatment_responsibility="")),
+                name="contract_health_data_only_regional",
+                violation_error_message=_("Helbredsoplysninger hører kun til regionale kontrakter."),
+            ),
+            models.CheckConstraint(
+                condition=Q(sector="kommune") | (Q(municipal_services="") & Q(resident_in_municipality__isnull=True)),
+                name="contract_municipal_fields_only_municipal",
+                violation_error_message=_("Kommunale oplysninger hører kun til kommunale kontrakter."),
+            ),
         ]
         indexes = [
             models.Index(fields=["house", "sector", "status"]),
@@ -197,6 +231,33 @@ class Contract(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_sector_display()} BSK #{self.pk}"
+
+
+class ContractEventKind(models.TextChoices):
+    GRANTED = "granted", _("Bevilget")
+    UPDATED = "updated", _("Ændret")
+    PAUSED = "paused", _("Sat på pause")
+    RESUMED = "resumed", _("Genoptaget")
+    ENDED = "ended", _("Afsluttet")
+    FOLLOWUP = "followup", _("Opfølgning")
+
+
+class ContractEvent(models.Model):
+    """The contract's timeline: one row per state change, written by the service that made it."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="events",
+                                 verbose_name=_("kontrakt"))
+    kind = models.CharField(_("hændelse"), max_length=16, choices=ContractEventKind.choices)
+    on = models.DateField(_("dato"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    at = models.DateTimeField(_("registreret"), auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+", verbose_name=_("registreret af"))
+
+    class Meta:
+        verbose_name = _("kontrakthændelse")
+        verbose_name_plural = _("kontrakthændelser")
+        ordering = ["on", "id"]
 
 
 class HomeTreatmentCourse(models.Model):

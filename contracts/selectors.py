@@ -1,18 +1,43 @@
-"""Reads of citizens and contracts. Other apps use these, never the tables directly."""
+"""Reads of citizens, contracts, follow-ups and consents. Other apps use these, never the tables directly.
+
+Everything a person sees goes through an `Access` (psykiatrihus.scoping): own sectors, plus the other
+sector's records of citizens whose recorded consent lets this user's sector across the wall.
+"""
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+from stdnum.dk import cpr as stdnum_cpr
 
-from contracts.models import Citizen, Contract, ContractStatus, HomeTreatmentCourse
+from contracts.cpr import cpr_mask
+from contracts.models import (
+    Citizen,
+    Consent,
+    ConsentScope,
+    Contract,
+    ContractEvent,
+    ContractStatus,
+    FollowUp,
+    HomeTreatmentCourse,
+)
 from psykiatrihus import crypto
-from psykiatrihus.models import House
+from psykiatrihus.models import House, Sector
+from psykiatrihus.scoping import Access
+
+OPEN_STATUSES = (ContractStatus.ACTIVE, ContractStatus.PAUSED)
+SOON_DUE_DAYS = 30
 
 
-def citizen_by_cpr(*, digits: str) -> Citizen | None:
-    return Citizen.objects.filter(cpr_hash=crypto.lookup_hash(digits)).first()
+def citizen_by_cpr(*, digits: str, house: House | None = None) -> Citizen | None:
+    """Exact lookup through the keyed hash (the CPR itself is never queried). Unscoped: services only."""
+    qs = Citizen.objects.filter(cpr_hash=crypto.lookup_hash(digits))
+    if house is not None:
+        qs = qs.filter(house=house)
+    return qs.first()
 
 
 def contracts_covering(*, house: House, citizen_id: int, sector: str, start: datetime.date,
@@ -28,6 +53,166 @@ def home_treatment_covering(*, house: House, citizen_id: int, start: datetime.da
     return HomeTreatmentCourse.objects.filter(house=house, citizen_id=citizen_id, started_on__lte=start).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=end)
     )
+
+
+# --- scoped reads -----------------------------------------------------------------------------------
+
+
+def contracts_visible(*, access: Access) -> QuerySet[Contract]:
+    """Contracts this user may read (own sectors + consented citizens of the other sector)."""
+    return access.citizen_filter(Contract.objects.select_related("citizen", "house"))
+
+
+def citizens_visible(*, access: Access) -> QuerySet[Citizen]:
+    """Citizens of the house with a contract in (or registered by) one of the user's sectors, or with a
+    consent that lets the user's sector across the wall. Annotated with `cpr_visible`."""
+    if access.house is None or not access.citizen_sectors:
+        return Citizen.objects.none()
+    sectors = sorted(access.citizen_sectors)
+    own_contract = Exists(Contract.objects.filter(citizen=OuterRef("pk"), house=access.house, sector__in=sectors))
+    condition = Q(own_contract) | Q(registered_by_sector__in=sectors)
+    consented = access.consented_citizen_ids()
+    if consented is not None:
+        condition |= Q(pk__in=consented)
+    return (
+        Citizen.objects.filter(condition, house=access.house).select_related("house")
+        .annotate(cpr_visible=own_contract | Q(registered_by_sector__in=sectors))
+        .prefetch_related(Prefetch("contracts", queryset=contracts_visible(access=access).order_by("-granted_on"),
+                                   to_attr="visible_contracts"))
+    )
+
+
+def cpr_lookup_digits(query: str) -> str | None:
+    """The 10 digits if the search text is shaped like a CPR number (with or without dash), else None."""
+    digits = stdnum_cpr.compact(query or "")
+    return digits if len(digits) == 10 and digits.isdigit() else None
+
+
+def citizen_search(*, access: Access, query: str = "") -> QuerySet[Citizen]:
+    """Search by name (part of it) or an exact CPR number (via the lookup hash), within scope."""
+    qs = citizens_visible(access=access)
+    query = (query or "").strip()
+    if not query:
+        return qs
+    digits = cpr_lookup_digits(query)
+    if digits:
+        return qs.filter(cpr_hash=crypto.lookup_hash(digits))
+    return qs.filter(name__icontains=query)
+
+
+def citizen_get(*, access: Access, pk: int) -> Citizen | None:
+    return citizens_visible(access=access).filter(pk=pk).first()
+
+
+def citizen_cpr_display(*, citizen: Citizen) -> str:
+    """Full CPR (DDMMYY-XXXX) only where `citizens_visible` marked it visible, else masked."""
+    digits = crypto.decrypt(citizen.cpr_encrypted)
+    if getattr(citizen, "cpr_visible", False):
+        return f"{digits[:6]}-{digits[6:]}"
+    return cpr_mask(digits)
+
+
+def contract_list(*, access: Access, status: str | None = None, sector: str | None = None,
+                  citizen_id: int | None = None) -> QuerySet[Contract]:
+    qs = contracts_visible(access=access)
+    if status:
+        qs = qs.filter(status=status)
+    if sector:
+        qs = qs.filter(sector=sector)
+    if citizen_id:
+        qs = qs.filter(citizen_id=citizen_id)
+    return qs
+
+
+def contract_get(*, access: Access, pk: int) -> Contract | None:
+    return contracts_visible(access=access).filter(pk=pk).first()
+
+
+def contract_may_edit(*, access: Access, contract: Contract) -> bool:
+    """Only staff of the contract's own sector change it; consent gives reading only."""
+    return contract.house_id == getattr(access.house, "pk", None) and contract.sector in access.citizen_sectors
+
+
+def health_citizen_ids(*, access: Access) -> set[int]:
+    """Citizens whose open consent of scope `contract_and_health` lets this user's sector see health data."""
+    if access.house is None or not access.citizen_sectors:
+        return set()
+    return set(
+        Consent.objects.filter(house=access.house, to_sector__in=sorted(access.citizen_sectors),
+                               scope=ConsentScope.CONTRACT_AND_HEALTH, withdrawn_on__isnull=True)
+        .values_list("citizen_id", flat=True)
+    )
+
+
+def health_visible(*, access: Access, contract: Contract, health_ids: set[int]) -> bool:
+    """Regional health data: regional staff (and leaders of the region); others only with full consent."""
+    if contract.sector != Sector.REGION:
+        return False
+    return access.sees_health(contract.sector) or contract.citizen_id in health_ids
+
+
+def followups_visible(*, access: Access) -> QuerySet[FollowUp]:
+    return access.citizen_filter(
+        FollowUp.objects.select_related("contract", "contract__citizen", "contract__house"),
+        sector_field="contract__sector", citizen_field="contract__citizen", house_field="contract__house",
+    )
+
+
+@dataclass(frozen=True)
+class DueItem:
+    contract: Contract
+    due: datetime.date
+    overdue: bool
+    days: int  # negative when overdue
+
+
+def followup_work_list(*, access: Access, today: datetime.date, within_days: int = SOON_DUE_DAYS,
+                       sector: str | None = None) -> QuerySet[Contract]:
+    """Open contracts whose next follow-up is overdue or due within `within_days`, most urgent first.
+
+    Only the user's own sectors: a follow-up is the owning sector's work, never the consented one's."""
+    if access.house is None or not access.citizen_sectors:
+        return Contract.objects.none()
+    sectors = sorted(access.citizen_sectors & {sector}) if sector else sorted(access.citizen_sectors)
+    return (
+        Contract.objects.filter(house=access.house, sector__in=sectors, status__in=OPEN_STATUSES,
+                                next_followup_due__lte=today + datetime.timedelta(days=within_days))
+        .select_related("citizen")
+        .order_by("next_followup_due", "id")
+    )
+
+
+def due_items(*, contracts, today: datetime.date) -> list[DueItem]:
+    return [DueItem(contract=c, due=c.next_followup_due, overdue=c.next_followup_due < today,
+                    days=(c.next_followup_due - today).days) for c in contracts]
+
+
+def contract_timeline(*, contract: Contract) -> list[dict]:
+    """The contract's events and follow-ups, plus the citizen's consents, oldest first."""
+    items: list[dict] = []
+    for e in ContractEvent.objects.filter(contract=contract).select_related("by"):
+        items.append({"on": e.on, "kind": e.kind, "label": e.get_kind_display(), "note": e.note,
+                      "by": e.by.get_full_name() or e.by.username if e.by else ""})
+    for c in Consent.objects.filter(citizen_id=contract.citizen_id, house_id=contract.house_id):
+        items.append({"on": c.given_on, "kind": "consent", "label": _("Samtykke givet"),
+                      "note": f"{c.get_to_sector_display()}: {c.get_scope_display()}", "by": ""})
+        if c.withdrawn_on:
+            items.append({"on": c.withdrawn_on, "kind": "consent_withdrawn", "label": _("Samtykke tilbagekaldt"),
+                          "note": c.get_to_sector_display(), "by": ""})
+    items.sort(key=lambda i: i["on"])
+    return items
+
+
+def consents_for(*, citizen: Citizen) -> QuerySet[Consent]:
+    return Consent.objects.filter(citizen=citizen, house_id=citizen.house_id).select_related("recorded_by")
+
+
+def consent_get(*, access: Access, pk: int) -> Consent | None:
+    """A consent the user may withdraw: one on a citizen they can see."""
+    consent = Consent.objects.filter(pk=pk, house=access.house).select_related("citizen", "house").first()
+    if consent is None or not citizens_visible(access=access).filter(pk=consent.citizen_id).exists():
+        return None
+    return consent
 
 
 def citizen_ids_visible(*, access) -> QuerySet:

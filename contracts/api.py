@@ -1,0 +1,458 @@
+"""REST API for citizens, contracts and follow-ups: thin views over selectors (reads) and services (writes).
+
+Scoping: lists take `?house=<slug>` (default: the user's only house); a single record is looked up in its
+own house and answered 404 unless the user may see it there. Every read is audited.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from contracts import selectors, services
+from contracts.models import (
+    ELIGIBILITY_ITEMS,
+    Citizen,
+    Contract,
+    ContractStatus,
+    DiagnosisGroup,
+    EndReason,
+    FollowUp,
+    MunicipalServices,
+    ReferralSource,
+    TreatmentResponsibility,
+)
+from psykiatrihus.api import Conflict, house_access
+from psykiatrihus.models import House, Sector
+from psykiatrihus.scoping import Access, access_for, houses_for
+from psykiatrihus.services import audit_log, audit_log_many
+
+HOUSE_PARAM = OpenApiParameter("house", str, description="Husets kortnavn (standard: brugerens eneste hus)")
+
+
+def service_call(fn, **kwargs):
+    """Run a service; its Danish ValidationError becomes 409 (state conflict) or 400 (bad input)."""
+    try:
+        return fn(**kwargs)
+    except DjangoValidationError as exc:
+        conflict = services.error_codes(exc) & services.CONFLICT_CODES
+        if conflict:
+            raise Conflict(" ".join(exc.messages), code=sorted(conflict)[0]) from None
+        if hasattr(exc, "error_dict"):
+            raise exceptions.ValidationError(exc.message_dict) from None
+        raise exceptions.ValidationError({"detail": exc.messages}) from None
+
+
+def list_access(request, slug: str | None = None) -> tuple[House, Access]:
+    """The house for a list or create request and the user's access; 403 for roles without citizen data."""
+    slug = slug or request.query_params.get("house")
+    if not slug:
+        houses = list(houses_for(request.user)[:2])
+        if len(houses) == 1:
+            slug = houses[0].slug
+    house, access = house_access(request, slug)
+    if not access.sees_citizens:
+        raise exceptions.PermissionDenied("Din rolle giver ikke adgang til borgeroplysninger.")
+    return house, access
+
+
+def object_access(request, model, pk) -> Access:
+    """The user's access in the house that owns record `pk` (404 if there is none)."""
+    house_id = model.objects.filter(pk=pk).values_list("house_id", flat=True).first()
+    if house_id is None:
+        raise exceptions.NotFound("Ikke fundet.")
+    return access_for(request.user, House.objects.get(pk=house_id))
+
+
+def _choice_param(request, name: str, choices) -> str | None:
+    value = request.query_params.get(name) or None
+    if value is not None and value not in choices:
+        raise exceptions.ValidationError({name: [f"Ugyldig værdi. Vælg en af: {', '.join(choices)}."]})
+    return value
+
+
+# --- serializers ----------------------------------------------------------------------------------------
+
+
+class ContractSerializer(serializers.ModelSerializer):
+    """Regional health fields are left out unless the reader may see them; municipal fields only on
+    municipal contracts."""
+
+    house = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    citizen_name = serializers.CharField(source="citizen.name", read_only=True)
+
+    class Meta:
+        model = Contract
+        fields = [
+            "id", "citizen", "citizen_name", "house", "sector", "status", "granted_on", "review_on", "ended_on",
+            "end_reason", "end_reason_text", "referral_source", "stay_frame_nights", "next_followup_due",
+            "eligibility", "crisis_what_helps", "crisis_warning_signs", "crisis_who_to_call",
+            "municipal_services", "resident_in_municipality",
+            "diagnosis_group", "psychiatric_comorbidity", "treatment_responsibility",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        access, health_ids = self.context["access"], self.context["health_ids"]
+        if instance.sector != Sector.KOMMUNE:
+            for name in services.MUNICIPAL_FIELDS:
+                data.pop(name, None)
+        if not selectors.health_visible(access=access, contract=instance, health_ids=health_ids):
+            for name in services.HEALTH_FIELDS:
+                data.pop(name, None)
+        return data
+
+
+class ContractSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Contract
+        fields = ["id", "sector", "status", "granted_on", "ended_on"]
+
+
+class CitizenSerializer(serializers.ModelSerializer):
+    house = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    cpr = serializers.SerializerMethodField(help_text="Fuldt CPR kun for personale i en sektor med kontrakt")
+    contracts = ContractSummarySerializer(source="visible_contracts", many=True, read_only=True)
+
+    class Meta:
+        model = Citizen
+        fields = ["id", "name", "cpr", "birth_date", "gender", "phone", "next_of_kin", "house", "contracts"]
+        read_only_fields = fields
+
+    def get_cpr(self, obj) -> str:
+        return selectors.citizen_cpr_display(citizen=obj)
+
+
+class EligibilityField(serializers.DictField):
+    child = serializers.BooleanField()
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        unknown = set(value) - {k for k, _label in ELIGIBILITY_ITEMS}
+        if unknown:
+            raise serializers.ValidationError(f"Ukendte punkter: {', '.join(sorted(unknown))}.")
+        return value
+
+
+class ContractFieldsSerializer(serializers.Serializer):
+    """The contract's content fields (create and update share them)."""
+
+    referral_source = serializers.ChoiceField(ReferralSource.choices, required=False, allow_blank=True)
+    stay_frame_nights = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    review_on = serializers.DateField(required=False, allow_null=True)
+    eligibility = EligibilityField(required=False)
+    crisis_what_helps = serializers.CharField(required=False, allow_blank=True)
+    crisis_warning_signs = serializers.CharField(required=False, allow_blank=True)
+    crisis_who_to_call = serializers.CharField(required=False, allow_blank=True)
+    municipal_services = serializers.ChoiceField(MunicipalServices.choices, required=False, allow_blank=True)
+    resident_in_municipality = serializers.BooleanField(required=False, allow_null=True)
+    diagnosis_group = serializers.ChoiceField(DiagnosisGroup.choices, required=False, allow_blank=True)
+    psychiatric_comorbidity = serializers.BooleanField(required=False, allow_null=True)
+    treatment_responsibility = serializers.ChoiceField(TreatmentResponsibility.choices, required=False,
+                                                       allow_blank=True)
+
+
+class ContractCreateSerializer(ContractFieldsSerializer):
+    house = serializers.SlugField(required=False)
+    citizen = serializers.IntegerField(required=False, help_text="En kendt borger; ellers name + cpr")
+    name = serializers.CharField(required=False, max_length=200)
+    cpr = serializers.CharField(required=False, write_only=True, max_length=20)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    next_of_kin = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    sector = serializers.ChoiceField(Sector.choices, required=False)
+    granted_on = serializers.DateField()
+
+    def validate(self, attrs):
+        if not attrs.get("citizen") and not (attrs.get("name") and attrs.get("cpr")):
+            raise serializers.ValidationError({"citizen": ["Angiv en borger (id) eller navn og CPR-nummer."]})
+        return attrs
+
+
+class ContractEndSerializer(serializers.Serializer):
+    ended_on = serializers.DateField()
+    reason = serializers.ChoiceField(EndReason.choices)
+    reason_text = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class ContractStatusChangeSerializer(serializers.Serializer):
+    on = serializers.DateField(required=False)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class CitizenCreateSerializer(serializers.Serializer):
+    house = serializers.SlugField(required=False)
+    sector = serializers.ChoiceField(Sector.choices, required=False)
+    name = serializers.CharField(max_length=200)
+    cpr = serializers.CharField(write_only=True, max_length=20)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    next_of_kin = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    citizen = serializers.IntegerField(source="contract.citizen_id", read_only=True)
+    house = serializers.CharField(source="contract.house.slug", read_only=True)
+    sector = serializers.CharField(source="contract.sector", read_only=True)
+
+    class Meta:
+        model = FollowUp
+        fields = ["id", "contract", "citizen", "house", "sector", "held_on", "participants", "outcome",
+                  "eligibility", "next_due"]
+        read_only_fields = fields
+
+
+class FollowUpCreateSerializer(serializers.Serializer):
+    contract = serializers.IntegerField()
+    held_on = serializers.DateField()
+    participants = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    outcome = serializers.CharField(required=False, allow_blank=True)
+    eligibility = EligibilityField(required=False)
+
+
+class DueSerializer(serializers.Serializer):
+    contract = serializers.IntegerField(source="contract.id")
+    citizen = serializers.IntegerField(source="contract.citizen_id")
+    citizen_name = serializers.CharField(source="contract.citizen.name")
+    sector = serializers.CharField(source="contract.sector")
+    status = serializers.CharField(source="contract.status")
+    due = serializers.DateField()
+    overdue = serializers.BooleanField()
+    days = serializers.IntegerField()
+
+
+def _write_sector(access: Access, requested: str | None) -> str:
+    """The sector a write happens in: the user's own (staff), or the one named (leaders of both)."""
+    if requested:
+        if requested not in access.citizen_sectors:
+            raise exceptions.PermissionDenied("Du kan ikke oprette i den anden sektor.")
+        return requested
+    if len(access.citizen_sectors) == 1:
+        return next(iter(access.citizen_sectors))
+    raise exceptions.ValidationError({"sector": ["Angiv sektoren (kommune eller region)."]})
+
+
+def _health_guard(access: Access, sector: str, data: dict) -> None:
+    if sector == Sector.REGION and not access.sees_health(Sector.REGION):
+        if any(name in data for name in services.HEALTH_FIELDS):
+            raise exceptions.PermissionDenied("Du har ikke adgang til helbredsoplysninger.")
+
+
+# --- views ----------------------------------------------------------------------------------------------
+
+
+class ContractViewSet(viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"
+    serializer_class = ContractSerializer
+    queryset = Contract.objects.none()
+
+    def _context(self, access: Access) -> dict:
+        return {"request": self.request, "access": access,
+                "health_ids": selectors.health_citizen_ids(access=access)}
+
+    def _get(self, pk) -> tuple[Contract, Access]:
+        access = object_access(self.request, Contract, pk)
+        contract = selectors.contract_get(access=access, pk=pk)
+        if contract is None:
+            raise exceptions.NotFound("Ikke fundet.")
+        return contract, access
+
+    def _editable(self, pk) -> tuple[Contract, Access]:
+        contract, access = self._get(pk)
+        if not selectors.contract_may_edit(access=access, contract=contract):
+            raise exceptions.PermissionDenied("Kun den ansvarlige sektor kan ændre kontrakten.")
+        return contract, access
+
+    def _out(self, contract: Contract, access: Access, status: int = 200) -> Response:
+        contract = selectors.contract_get(access=access, pk=contract.pk)
+        return Response(ContractSerializer(contract, context=self._context(access)).data, status=status)
+
+    @extend_schema(parameters=[HOUSE_PARAM, OpenApiParameter("status", str, enum=ContractStatus.values),
+                               OpenApiParameter("sector", str, enum=Sector.values),
+                               OpenApiParameter("citizen", int)])
+    def list(self, request):
+        house, access = list_access(request)
+        citizen = request.query_params.get("citizen")
+        qs = selectors.contract_list(
+            access=access, status=_choice_param(request, "status", ContractStatus.values),
+            sector=_choice_param(request, "sector", Sector.values),
+            citizen_id=int(citizen) if citizen and citizen.isdigit() else None,
+        )
+        page = self.paginate_queryset(qs)
+        audit_log_many(user=request.user, action="read", objects=page, house=house, citizen_attr="citizen_id",
+                       detail="api list")
+        return self.get_paginated_response(ContractSerializer(page, many=True, context=self._context(access)).data)
+
+    def retrieve(self, request, pk=None):
+        contract, access = self._get(pk)
+        audit_log(user=request.user, action="read", obj=contract, house=contract.house,
+                  citizen_id=contract.citizen_id, detail="api")
+        return Response(ContractSerializer(contract, context=self._context(access)).data)
+
+    @extend_schema(request=ContractCreateSerializer, responses={201: ContractSerializer})
+    def create(self, request):
+        data = ContractCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        house, access = list_access(request, v.pop("house", None))
+        sector = _write_sector(access, v.pop("sector", None))
+        _health_guard(access, sector, v)
+        citizen_id = v.pop("citizen", None)
+        name, cpr = v.pop("name", ""), v.pop("cpr", "")
+        phone, next_of_kin = v.pop("phone", ""), v.pop("next_of_kin", "")
+        if citizen_id:
+            citizen = selectors.citizen_get(access=access, pk=citizen_id)
+            if citizen is None:
+                raise exceptions.ValidationError({"citizen": ["Borgeren findes ikke."]})
+            contract = service_call(services.contract_create, house=house, citizen=citizen, sector=sector,
+                                    user=request.user, **v)
+        else:
+            contract = service_call(services.citizen_contract_create, house=house, sector=sector, name=name,
+                                    cpr=cpr, phone=phone, next_of_kin=next_of_kin, user=request.user, **v)
+        return self._out(contract, access, status=201)
+
+    @extend_schema(request=ContractFieldsSerializer, responses=ContractSerializer)
+    def partial_update(self, request, pk=None):
+        contract, access = self._editable(pk)
+        data = ContractFieldsSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        _health_guard(access, contract.sector, data.validated_data)
+        contract = service_call(services.contract_update, contract=contract, user=request.user,
+                                **data.validated_data)
+        return self._out(contract, access)
+
+    def update(self, request, pk=None):
+        return self.partial_update(request, pk=pk)
+
+    @extend_schema(request=ContractEndSerializer, responses=ContractSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        contract, access = self._editable(pk)
+        data = ContractEndSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        contract = service_call(services.contract_end, contract=contract, user=request.user, **data.validated_data)
+        return self._out(contract, access)
+
+    @extend_schema(request=ContractStatusChangeSerializer, responses=ContractSerializer)
+    @action(detail=True, methods=["post"])
+    def pause(self, request, pk=None):
+        contract, access = self._editable(pk)
+        data = ContractStatusChangeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        contract = service_call(services.contract_pause, contract=contract, user=request.user,
+                                **data.validated_data)
+        return self._out(contract, access)
+
+    @extend_schema(request=ContractStatusChangeSerializer, responses=ContractSerializer)
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        contract, access = self._editable(pk)
+        data = ContractStatusChangeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        contract = service_call(services.contract_resume, contract=contract, user=request.user,
+                                **data.validated_data)
+        return self._out(contract, access)
+
+
+class CitizenViewSet(viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"
+    serializer_class = CitizenSerializer
+    queryset = Citizen.objects.none()
+
+    @extend_schema(parameters=[HOUSE_PARAM, OpenApiParameter("q", str, description="Navn eller CPR-nummer")])
+    def list(self, request):
+        house, access = list_access(request)
+        query = request.query_params.get("q", "")
+        qs = selectors.citizen_search(access=access, query=query)
+        page = self.paginate_queryset(qs)
+        if query:
+            # Never the search text itself: it may be a CPR number.
+            kind = "cpr" if selectors.cpr_lookup_digits(query) else "navn"
+            audit_log(user=request.user, action="search", object_type="contracts.citizen", house=house,
+                      detail=f"api søgning på {kind}")
+        audit_log_many(user=request.user, action="read", objects=page, house=house, citizen_attr="pk",
+                       detail="api list")
+        return self.get_paginated_response(CitizenSerializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        access = object_access(request, Citizen, pk)
+        citizen = selectors.citizen_get(access=access, pk=pk)
+        if citizen is None:
+            raise exceptions.NotFound("Ikke fundet.")
+        audit_log(user=request.user, action="read", obj=citizen, house=citizen.house, citizen_id=citizen.pk,
+                  detail="api")
+        return Response(CitizenSerializer(citizen).data)
+
+    @extend_schema(request=CitizenCreateSerializer, responses={201: CitizenSerializer})
+    def create(self, request):
+        data = CitizenCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        house, access = list_access(request, v.pop("house", None))
+        sector = _write_sector(access, v.pop("sector", None))
+        citizen = service_call(services.citizen_create, house=house, sector=sector, user=request.user, **v)
+        return Response(CitizenSerializer(selectors.citizen_get(access=access, pk=citizen.pk)).data, status=201)
+
+
+class FollowUpViewSet(viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"
+    serializer_class = FollowUpSerializer
+    queryset = FollowUp.objects.none()
+
+    @extend_schema(parameters=[HOUSE_PARAM, OpenApiParameter("contract", int)])
+    def list(self, request):
+        house, access = list_access(request)
+        qs = selectors.followups_visible(access=access)
+        contract = request.query_params.get("contract")
+        if contract and contract.isdigit():
+            qs = qs.filter(contract_id=int(contract))
+        page = self.paginate_queryset(qs)
+        audit_log_many(user=request.user, action="read", objects=page, house=house, detail="api list")
+        return self.get_paginated_response(FollowUpSerializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        house_id = FollowUp.objects.filter(pk=pk).values_list("contract__house_id", flat=True).first()
+        if house_id is None:
+            raise exceptions.NotFound("Ikke fundet.")
+        access = access_for(request.user, get_object_or_404(House, pk=house_id))
+        followup = selectors.followups_visible(access=access).filter(pk=pk).first()
+        if followup is None:
+            raise exceptions.NotFound("Ikke fundet.")
+        audit_log(user=request.user, action="read", obj=followup, house=access.house,
+                  citizen_id=followup.contract.citizen_id, detail="api")
+        return Response(FollowUpSerializer(followup).data)
+
+    @extend_schema(request=FollowUpCreateSerializer, responses={201: FollowUpSerializer})
+    def create(self, request):
+        data = FollowUpCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        access = object_access(request, Contract, v.pop("contract"))
+        contract = selectors.contract_get(access=access, pk=data.validated_data["contract"])
+        if contract is None:
+            raise exceptions.ValidationError({"contract": ["Kontrakten findes ikke."]})
+        if not selectors.contract_may_edit(access=access, contract=contract):
+            raise exceptions.PermissionDenied("Kun den ansvarlige sektor kan registrere opfølgning.")
+        followup = service_call(services.followup_record, contract=contract, user=request.user, **v)
+        return Response(FollowUpSerializer(followup).data, status=201)
+
+    @extend_schema(parameters=[HOUSE_PARAM, OpenApiParameter("sector", str, enum=Sector.values),
+                               OpenApiParameter("within", int, description="Dage frem (standard 30)")],
+                   responses=DueSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def due(self, request):
+        """The work list: open contracts whose follow-up is overdue or soon due."""
+        from django.utils import timezone
+
+        house, access = list_access(request)
+        within = request.query_params.get("within", "")
+        today = timezone.localdate()
+        contracts = list(selectors.followup_work_list(
+            access=access, today=today, within_days=int(within) if within.isdigit() else selectors.SOON_DUE_DAYS,
+            sector=_choice_param(request, "sector", Sector.values)))
+        audit_log_many(user=request.user, action="read", objects=contracts, house=house,
+                       citizen_attr="citizen_id", detail="api opfølgningsliste")
+        return Response(DueSerializer(selectors.due_items(contracts=contracts, today=today), many=True).data)
