@@ -175,7 +175,7 @@ class ContractCreateSerializer(ContractFieldsSerializer):
 
 class ContractEndSerializer(serializers.Serializer):
     ended_on = serializers.DateField()
-    reason = serializers.ChoiceField(EndReason.choices)
+    end_reason = serializers.ChoiceField(EndReason.choices)
     reason_text = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
@@ -333,7 +333,9 @@ class ContractViewSet(viewsets.GenericViewSet):
         contract, access = self._editable(pk)
         data = ContractEndSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        contract = service_call(services.contract_end, contract=contract, user=request.user, **data.validated_data)
+        v = data.validated_data
+        contract = service_call(services.contract_end, contract=contract, user=request.user, ended_on=v["ended_on"],
+                                reason=v["end_reason"], reason_text=v.get("reason_text", ""))
         return self._out(contract, access)
 
     @extend_schema(request=ContractStatusChangeSerializer, responses=ContractSerializer)

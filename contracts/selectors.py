@@ -165,6 +165,10 @@ class DueItem:
     overdue: bool
     days: int  # negative when overdue
 
+    @property
+    def days_late(self) -> int:
+        return -self.days
+
 
 def followup_work_list(*, access: Access, today: datetime.date, within_days: int = SOON_DUE_DAYS,
                        sector: str | None = None) -> QuerySet[Contract]:

@@ -220,12 +220,12 @@ class TestContractWritesApi:
         assert r.status_code == 200 and r.json()["stay_frame_nights"] == 1
         r = c.patch(url, {"stay_frame_nights": 9}, content_type="application/json")
         assert r.status_code == 400 and "strammere" in r.json()["stay_frame_nights"][0]
-        r = c.post(url + "end/", {"ended_on": "2022-06-30", "reason": "other"}, content_type="application/json")
+        r = c.post(url + "end/", {"ended_on": "2022-06-30", "end_reason": "other"}, content_type="application/json")
         assert r.status_code == 400 and "Andet" in r.json()["reason_text"][0]
-        r = c.post(url + "end/", {"ended_on": "2022-06-30", "reason": "moved"}, content_type="application/json")
+        r = c.post(url + "end/", {"ended_on": "2022-06-30", "end_reason": "moved"}, content_type="application/json")
         assert r.status_code == 200
         assert (r.json()["status"], r.json()["ended_on"], r.json()["end_reason"]) == ("ended", "2022-06-30", "moved")
-        again = c.post(url + "end/", {"ended_on": "2022-07-01", "reason": "moved"}, content_type="application/json")
+        again = c.post(url + "end/", {"ended_on": "2022-07-01", "end_reason": "moved"}, content_type="application/json")
         assert again.status_code == 409
         assert again.json() == {"code": "already_ended", "detail": "Kontrakten er allerede afsluttet."}
         r = c.patch(url, {"crisis_what_helps": "x"}, content_type="application/json")
@@ -242,14 +242,14 @@ class TestContractWritesApi:
     def test_consent_reader_cannot_write(self, world, client_for, users):
         services.consent_give(citizen=world.bo, to_sector="kommune", given_on=D(2022, 1, 1), user=users["region"])
         c = client_for("kommune")
-        r = c.post(f"/api/v1/contracts/{world.bo_r.pk}/end/", {"ended_on": "2022-06-30", "reason": "moved"},
+        r = c.post(f"/api/v1/contracts/{world.bo_r.pk}/end/", {"ended_on": "2022-06-30", "end_reason": "moved"},
                    content_type="application/json")
         assert r.status_code == 403
         assert Contract.objects.get(pk=world.bo_r.pk).status == ContractStatus.ACTIVE
 
     def test_out_of_scope_write_is_404(self, world, client_for):
         r = client_for("kommune").post(f"/api/v1/contracts/{world.bo_r.pk}/end/",
-                                       {"ended_on": "2022-06-30", "reason": "moved"}, content_type="application/json")
+                                       {"ended_on": "2022-06-30", "end_reason": "moved"}, content_type="application/json")
         assert r.status_code == 404
 
 
