@@ -173,7 +173,7 @@ def run(*, house: House, rows, user=None, progress=None) -> ImportResult:
     _overlaps_within(fresh, "bed", _("samme seng"), errors)
     _overlaps_within(fresh, "cpr_hash", _("samme borger"), errors)
 
-    citizen_ids = contracts_bulk.citizen_ids_by_hash(hashes=[r.cpr_hash for r in fresh])
+    citizen_ids = contracts_bulk.citizen_ids_by_hash(hashes=[r.cpr_hash for r in fresh], house=house)
     if fresh:
         window = DateTimeTZRange(min(r.arrival for r in fresh), max(r.departure for r in fresh), "[)")
         existing = list(

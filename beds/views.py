@@ -145,7 +145,7 @@ def _citizen_by_cpr(house, raw: str):
         digits = cpr_clean(raw)
     except ValidationError:
         return None
-    citizen = citizen_by_cpr(digits=digits)
+    citizen = citizen_by_cpr(digits=digits, house=house)
     return citizen if citizen is not None and citizen.house_id == house.pk else None
 
 

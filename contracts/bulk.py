@@ -17,12 +17,13 @@ from psykiatrihus.models import House, Sector
 IMPORTED_CITIZEN_NAME = "Importeret borger"
 
 
-def citizen_ids_by_hash(*, hashes: Iterable[str]) -> dict[str, int]:
-    """{cpr_hash: citizen id} for the known citizens among `hashes`."""
+def citizen_ids_by_hash(*, hashes: Iterable[str], house: House | None = None) -> dict[str, int]:
+    """{cpr_hash: citizen id} for the known citizens among `hashes` (of `house`: a CPR is unique per house)."""
     hashes = list(set(hashes))
     result: dict[str, int] = {}
+    base = Citizen.objects.filter(house=house) if house is not None else Citizen.objects.all()
     for i in range(0, len(hashes), 10000):
-        result.update(Citizen.objects.filter(cpr_hash__in=hashes[i:i + 10000]).values_list("cpr_hash", "id"))
+        result.update(base.filter(cpr_hash__in=hashes[i:i + 10000]).values_list("cpr_hash", "id"))
     return result
 
 

@@ -205,11 +205,6 @@ class Contract(models.Model):
                 condition=Q(stay_frame_nights__isnull=True) | Q(stay_frame_nights__gte=0),
                 name="contract_frame_nonnegative",
             ),
-            models.CheckConstraint(
-                condition=~Q(status="ended") | ~Q(end_reason=""),
-                name="contract_ended_has_reason",
-                violation_error_message=_("En afsluttet kontrakt skal have en afslutningsårsag."),
-            ),
             # Health data only on regional contracts, municipal facts only on municipal ones.
             models.CheckConstraint(
                 condition=Q(sector="region") | (Q(diagnosis_group="") & Q(psychiatric_comorbidity__isnull=True)

@@ -57,9 +57,16 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def followup_next_due(*, sector: str, since: datetime.date) -> datetime.date:
-    """Municipal contracts are followed up yearly, regional every 6 months."""
-    return add_months(since, FOLLOWUP_INTERVAL_MONTHS[Sector(sector)])
+def followup_next_due(*, sector: str, since: datetime.date, house: House | None = None) -> datetime.date:
+    """The next follow-up: the house's rule for the sector on that date (psykiatrihus.policy), by default
+    municipal contracts yearly and regional every 6 months."""
+    if house is not None:
+        from psykiatrihus.policy import policy_for
+
+        months = policy_for(house=house, sector=sector, on_date=since).followup_interval_months
+    else:
+        months = FOLLOWUP_INTERVAL_MONTHS[Sector(sector)]
+    return add_months(since, months)
 
 
 def _today() -> datetime.date:
@@ -189,7 +196,8 @@ def contract_create(*, house: House, citizen: Citizen, sector: str, granted_on: 
                                   code="not_resident")
     if "eligibility" in fields:
         fields["eligibility"] = eligibility_clean(fields["eligibility"])
-    next_due = fields.pop("next_followup_due", None) or followup_next_due(sector=sector, since=granted_on)
+    next_due = fields.pop("next_followup_due", None) or followup_next_due(sector=sector, since=granted_on,
+                                                                            house=house)
     try:
         with transaction.atomic():
             contract = Contract.objects.create(
@@ -311,7 +319,7 @@ def followup_record(*, contract: Contract, held_on: datetime.date, participants:
         raise ValidationError({"held_on": _("Mødet kan ikke ligge før bevillingsdatoen.")}, code="invalid")
     if held_on > _today():
         raise ValidationError({"held_on": _("Mødet kan ikke ligge i fremtiden.")}, code="invalid")
-    next_due = followup_next_due(sector=contract.sector, since=held_on)
+    next_due = followup_next_due(sector=contract.sector, since=held_on, house=contract.house)
     followup = FollowUp.objects.create(
         contract=contract, held_on=held_on, participants=participants.strip()[:500], outcome=outcome.strip(),
         eligibility=eligibility_clean(eligibility), next_due=next_due,

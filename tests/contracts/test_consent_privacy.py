@@ -141,3 +141,39 @@ def test_cpr_digits_are_not_in_a_database_dump(house, users, client_for):
     for cpr in cprs:
         assert cpr not in dump
         assert f"{cpr[:6]}-{cpr[6:]}" not in dump
+
+
+@pytest.mark.django_db
+def test_followup_interval_follows_the_house_policy(house, users):
+    """A house that follows up municipal contracts every 3 months gets that, from the rule's date on."""
+    from psykiatrihus.services import house_policy_set
+
+    house_policy_set(house=house, sector="kommune", valid_from=D(2021, 1, 1), followup_interval_months=3)
+    citizen = services.citizen_create(house=house, sector="kommune", name="Politik Test",
+                                      cpr=cpr_for(D(1980, 3, 3), 30, True))
+    before = services.contract_create(house=house, citizen=citizen, sector="kommune", granted_on=D(2020, 6, 1))
+    assert before.next_followup_due == D(2021, 6, 1)  # the default (yearly) was in force on the grant date
+    followup = services.followup_record(contract=before, held_on=D(2021, 2, 10), user=users["kommune"])
+    assert followup.next_due == D(2021, 5, 10)
+
+
+@pytest.mark.django_db
+def test_demo_data_is_plausible_and_idempotent(house):
+    import io
+
+    from contracts import demo
+    from contracts.models import Citizen, Contract, FollowUp
+
+    demo.seed(house=house, stdout=io.StringIO())
+    contracts = Contract.objects.filter(house=house)
+    assert contracts.filter(sector="kommune").count() == demo.MUNICIPAL_CONTRACTS
+    assert contracts.filter(sector="region").count() == demo.REGIONAL_CONTRACTS
+    assert not contracts.filter(granted_on__lt=demo.OPENED).exists()
+    assert not contracts.filter(granted_on__gt=demo.LAST_GRANT).exists()
+    assert contracts.filter(status="ended").exclude(end_reason="").count() == contracts.filter(status="ended").count()
+    assert contracts.filter(end_reason="not_needed").count() > contracts.filter(end_reason="died").count()
+    assert not contracts.filter(sector="kommune").exclude(diagnosis_group="").exists()
+    before = (Citizen.objects.count(), contracts.count(), FollowUp.objects.count())
+    assert before[2] > 500
+    demo.seed(house=house, stdout=io.StringIO())
+    assert (Citizen.objects.count(), contracts.count(), FollowUp.objects.count()) == before
