@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -26,10 +27,24 @@ from contracts.models import (
     ReferralSource,
     TreatmentResponsibility,
 )
-from psykiatrihus.api import Conflict, house_access
+from psykiatrihus.api import Conflict, ErrorSerializer, house_access
 from psykiatrihus.models import House, Sector
 from psykiatrihus.scoping import Access, access_for, houses_for
 from psykiatrihus.services import audit_log, audit_log_many
+
+ERRORS = {
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description="Ugyldige data: danske fejl pr. felt."),
+    403: OpenApiResponse(ErrorSerializer, description="Rollen giver ikke adgang."),
+    404: OpenApiResponse(ErrorSerializer, description="Findes ikke, eller ligger uden for brugerens adgang."),
+    409: OpenApiResponse(ErrorSerializer, description="Konflikt med postens tilstand (code fx duplicate, "
+                                                      "already_ended)."),
+}
+
+
+def responses(ok, *codes: int) -> dict:
+    """The documented answers of an operation: the success and the JSON errors it can give."""
+    return {**ok, **{code: ERRORS[code] for code in codes}}
+
 
 HOUSE_PARAM = OpenApiParameter("house", str, description="Husets kortnavn (standard: brugerens eneste hus)")
 
@@ -60,8 +75,18 @@ def list_access(request, slug: str | None = None) -> tuple[House, Access]:
     return house, access
 
 
+MAX_ID = 2**62  # ids beyond bigint would make PostgreSQL refuse the query
+
+
+def _checked_pk(pk) -> int:
+    if not str(pk).isdigit() or int(pk) > MAX_ID:
+        raise exceptions.NotFound("Ikke fundet.")
+    return int(pk)
+
+
 def object_access(request, model, pk) -> Access:
     """The user's access in the house that owns record `pk` (404 if there is none)."""
+    pk = _checked_pk(pk)
     house_id = model.objects.filter(pk=pk).values_list("house_id", flat=True).first()
     if house_id is None:
         raise exceptions.NotFound("Ikke fundet.")
@@ -75,6 +100,16 @@ def _choice_param(request, name: str, choices) -> str | None:
     return value
 
 
+class DateField(serializers.DateField):
+    """A date in a sane range (follow-up and age arithmetic must never overflow)."""
+
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        if not 1900 <= day.year <= 2100:
+            raise serializers.ValidationError("Datoen skal ligge mellem år 1900 og 2100.")
+        return day
+
+
 # --- serializers ----------------------------------------------------------------------------------------
 
 
@@ -84,6 +119,16 @@ class ContractSerializer(serializers.ModelSerializer):
 
     house = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     citizen_name = serializers.CharField(source="citizen.name", read_only=True)
+    # May be blank (imported history, not recorded yet).
+    referral_source = serializers.ChoiceField(ReferralSource.choices, required=False, allow_blank=True)
+    end_reason = serializers.ChoiceField(EndReason.choices, required=False, allow_blank=True)
+    # Present only where they apply (sector) and the reader may see them (health): not required in the schema.
+    municipal_services = serializers.ChoiceField(MunicipalServices.choices, required=False, allow_blank=True)
+    resident_in_municipality = serializers.BooleanField(required=False, allow_null=True)
+    diagnosis_group = serializers.ChoiceField(DiagnosisGroup.choices, required=False, allow_blank=True)
+    psychiatric_comorbidity = serializers.BooleanField(required=False, allow_null=True)
+    treatment_responsibility = serializers.ChoiceField(TreatmentResponsibility.choices, required=False,
+                                                       allow_blank=True)
 
     class Meta:
         model = Contract
@@ -143,8 +188,8 @@ class ContractFieldsSerializer(serializers.Serializer):
     """The contract's content fields (create and update share them)."""
 
     referral_source = serializers.ChoiceField(ReferralSource.choices, required=False, allow_blank=True)
-    stay_frame_nights = serializers.IntegerField(required=False, allow_null=True, min_value=0)
-    review_on = serializers.DateField(required=False, allow_null=True)
+    stay_frame_nights = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=365)
+    review_on = DateField(required=False, allow_null=True)
     eligibility = EligibilityField(required=False)
     crisis_what_helps = serializers.CharField(required=False, allow_blank=True)
     crisis_warning_signs = serializers.CharField(required=False, allow_blank=True)
@@ -159,13 +204,14 @@ class ContractFieldsSerializer(serializers.Serializer):
 
 class ContractCreateSerializer(ContractFieldsSerializer):
     house = serializers.SlugField(required=False)
-    citizen = serializers.IntegerField(required=False, help_text="En kendt borger; ellers name + cpr")
+    citizen = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID,
+                                       help_text="En kendt borger; ellers name + cpr")
     name = serializers.CharField(required=False, max_length=200)
     cpr = serializers.CharField(required=False, write_only=True, max_length=20)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=32)
     next_of_kin = serializers.CharField(required=False, allow_blank=True, max_length=300)
     sector = serializers.ChoiceField(Sector.choices, required=False)
-    granted_on = serializers.DateField()
+    granted_on = DateField()
 
     def validate(self, attrs):
         if not attrs.get("citizen") and not (attrs.get("name") and attrs.get("cpr")):
@@ -174,13 +220,13 @@ class ContractCreateSerializer(ContractFieldsSerializer):
 
 
 class ContractEndSerializer(serializers.Serializer):
-    ended_on = serializers.DateField()
+    ended_on = DateField()
     end_reason = serializers.ChoiceField(EndReason.choices)
     reason_text = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
 class ContractStatusChangeSerializer(serializers.Serializer):
-    on = serializers.DateField(required=False)
+    on = DateField(required=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
@@ -206,8 +252,8 @@ class FollowUpSerializer(serializers.ModelSerializer):
 
 
 class FollowUpCreateSerializer(serializers.Serializer):
-    contract = serializers.IntegerField()
-    held_on = serializers.DateField()
+    contract = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    held_on = DateField()
     participants = serializers.CharField(required=False, allow_blank=True, max_length=500)
     outcome = serializers.CharField(required=False, allow_blank=True)
     eligibility = EligibilityField(required=False)
@@ -272,27 +318,29 @@ class ContractViewSet(viewsets.GenericViewSet):
 
     @extend_schema(parameters=[HOUSE_PARAM, OpenApiParameter("status", str, enum=ContractStatus.values),
                                OpenApiParameter("sector", str, enum=Sector.values),
-                               OpenApiParameter("citizen", int)])
+                               OpenApiParameter("citizen", int)],
+                   responses=responses({200: ContractSerializer(many=True)}, 400, 403, 404))
     def list(self, request):
         house, access = list_access(request)
         citizen = request.query_params.get("citizen")
         qs = selectors.contract_list(
             access=access, status=_choice_param(request, "status", ContractStatus.values),
             sector=_choice_param(request, "sector", Sector.values),
-            citizen_id=int(citizen) if citizen and citizen.isdigit() else None,
+            citizen_id=_checked_pk(citizen) if citizen else None,
         )
         page = self.paginate_queryset(qs)
         audit_log_many(user=request.user, action="read", objects=page, house=house, citizen_attr="citizen_id",
                        detail="api list")
         return self.get_paginated_response(ContractSerializer(page, many=True, context=self._context(access)).data)
 
+    @extend_schema(responses=responses({200: ContractSerializer}, 404))
     def retrieve(self, request, pk=None):
         contract, access = self._get(pk)
         audit_log(user=request.user, action="read", obj=contract, house=contract.house,
                   citizen_id=contract.citizen_id, detail="api")
         return Response(ContractSerializer(contract, context=self._context(access)).data)
 
-    @extend_schema(request=ContractCreateSerializer, responses={201: ContractSerializer})
+    @extend_schema(request=ContractCreateSerializer, responses=responses({201: ContractSerializer}, 400, 403, 404, 409))
     def create(self, request):
         data = ContractCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -314,7 +362,8 @@ class ContractViewSet(viewsets.GenericViewSet):
                                     cpr=cpr, phone=phone, next_of_kin=next_of_kin, user=request.user, **v)
         return self._out(contract, access, status=201)
 
-    @extend_schema(request=ContractFieldsSerializer, responses=ContractSerializer)
+    @extend_schema(request=ContractFieldsSerializer,
+                   responses=responses({200: ContractSerializer}, 400, 403, 404, 409))
     def partial_update(self, request, pk=None):
         contract, access = self._editable(pk)
         data = ContractFieldsSerializer(data=request.data, partial=True)
@@ -324,10 +373,12 @@ class ContractViewSet(viewsets.GenericViewSet):
                                 **data.validated_data)
         return self._out(contract, access)
 
+    @extend_schema(request=ContractFieldsSerializer,
+                   responses=responses({200: ContractSerializer}, 400, 403, 404, 409))
     def update(self, request, pk=None):
         return self.partial_update(request, pk=pk)
 
-    @extend_schema(request=ContractEndSerializer, responses=ContractSerializer)
+    @extend_schema(request=ContractEndSerializer, responses=responses({200: ContractSerializer}, 400, 403, 404, 409))
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
         contract, access = self._editable(pk)
@@ -338,7 +389,8 @@ class ContractViewSet(viewsets.GenericViewSet):
                                 reason=v["end_reason"], reason_text=v.get("reason_text", ""))
         return self._out(contract, access)
 
-    @extend_schema(request=ContractStatusChangeSerializer, responses=ContractSerializer)
+    @extend_schema(request=ContractStatusChangeSerializer,
+                   responses=responses({200: ContractSerializer}, 400, 403, 404, 409))
     @action(detail=True, methods=["post"])
     def pause(self, request, pk=None):
         contract, access = self._editable(pk)
@@ -348,7 +400,8 @@ class ContractViewSet(viewsets.GenericViewSet):
                                 **data.validated_data)
         return self._out(contract, access)
 
-    @extend_schema(request=ContractStatusChangeSerializer, responses=ContractSerializer)
+    @extend_schema(request=ContractStatusChangeSerializer,
+                   responses=responses({200: ContractSerializer}, 400, 403, 404, 409))
     @action(detail=True, methods=["post"])
     def resume(self, request, pk=None):
         contract, access = self._editable(pk)
@@ -364,7 +417,8 @@ class CitizenViewSet(viewsets.GenericViewSet):
     serializer_class = CitizenSerializer
     queryset = Citizen.objects.none()
 
-    @extend_schema(parameters=[HOUSE_PARAM, OpenApiParameter("q", str, description="Navn eller CPR-nummer")])
+    @extend_schema(parameters=[HOUSE_PARAM, OpenApiParameter("q", str, description="Navn eller CPR-nummer")],
+                   responses=responses({200: CitizenSerializer(many=True)}, 400, 403, 404))
     def list(self, request):
         house, access = list_access(request)
         query = request.query_params.get("q", "")
@@ -379,6 +433,7 @@ class CitizenViewSet(viewsets.GenericViewSet):
                        detail="api list")
         return self.get_paginated_response(CitizenSerializer(page, many=True).data)
 
+    @extend_schema(responses=responses({200: CitizenSerializer}, 404))
     def retrieve(self, request, pk=None):
         access = object_access(request, Citizen, pk)
         citizen = selectors.citizen_get(access=access, pk=pk)
@@ -388,7 +443,7 @@ class CitizenViewSet(viewsets.GenericViewSet):
                   detail="api")
         return Response(CitizenSerializer(citizen).data)
 
-    @extend_schema(request=CitizenCreateSerializer, responses={201: CitizenSerializer})
+    @extend_schema(request=CitizenCreateSerializer, responses=responses({201: CitizenSerializer}, 400, 403, 404, 409))
     def create(self, request):
         data = CitizenCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -404,18 +459,21 @@ class FollowUpViewSet(viewsets.GenericViewSet):
     serializer_class = FollowUpSerializer
     queryset = FollowUp.objects.none()
 
-    @extend_schema(parameters=[HOUSE_PARAM, OpenApiParameter("contract", int)])
+    @extend_schema(parameters=[HOUSE_PARAM, OpenApiParameter("contract", int)],
+                   responses=responses({200: FollowUpSerializer(many=True)}, 400, 403, 404))
     def list(self, request):
         house, access = list_access(request)
         qs = selectors.followups_visible(access=access)
         contract = request.query_params.get("contract")
-        if contract and contract.isdigit():
-            qs = qs.filter(contract_id=int(contract))
+        if contract:
+            qs = qs.filter(contract_id=_checked_pk(contract))
         page = self.paginate_queryset(qs)
         audit_log_many(user=request.user, action="read", objects=page, house=house, detail="api list")
         return self.get_paginated_response(FollowUpSerializer(page, many=True).data)
 
+    @extend_schema(responses=responses({200: FollowUpSerializer}, 404))
     def retrieve(self, request, pk=None):
+        pk = _checked_pk(pk)
         house_id = FollowUp.objects.filter(pk=pk).values_list("contract__house_id", flat=True).first()
         if house_id is None:
             raise exceptions.NotFound("Ikke fundet.")
@@ -427,7 +485,7 @@ class FollowUpViewSet(viewsets.GenericViewSet):
                   citizen_id=followup.contract.citizen_id, detail="api")
         return Response(FollowUpSerializer(followup).data)
 
-    @extend_schema(request=FollowUpCreateSerializer, responses={201: FollowUpSerializer})
+    @extend_schema(request=FollowUpCreateSerializer, responses=responses({201: FollowUpSerializer}, 400, 403, 404, 409))
     def create(self, request):
         data = FollowUpCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -443,8 +501,8 @@ class FollowUpViewSet(viewsets.GenericViewSet):
 
     @extend_schema(parameters=[HOUSE_PARAM, OpenApiParameter("sector", str, enum=Sector.values),
                                OpenApiParameter("within", int, description="Dage frem (standard 30)")],
-                   responses=DueSerializer(many=True))
-    @action(detail=False, methods=["get"])
+                   responses=responses({200: DueSerializer(many=True)}, 400, 403, 404))
+    @action(detail=False, methods=["get"], pagination_class=None)
     def due(self, request):
         """The work list: open contracts whose follow-up is overdue or soon due."""
         from django.utils import timezone
@@ -453,7 +511,8 @@ class FollowUpViewSet(viewsets.GenericViewSet):
         within = request.query_params.get("within", "")
         today = timezone.localdate()
         contracts = list(selectors.followup_work_list(
-            access=access, today=today, within_days=int(within) if within.isdigit() else selectors.SOON_DUE_DAYS,
+            access=access, today=today,
+            within_days=min(int(within), 3650) if within.isdigit() else selectors.SOON_DUE_DAYS,
             sector=_choice_param(request, "sector", Sector.values)))
         audit_log_many(user=request.user, action="read", objects=contracts, house=house,
                        citizen_attr="citizen_id", detail="api opfølgningsliste")
