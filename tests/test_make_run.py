@@ -82,12 +82,19 @@ def test_make_run_serves_login_and_demo_users(tmp_path):
             assert role_label in body, username
             assert "Log ud" in body, username
     finally:
-        os.killpg(proc.pid, signal.SIGINT)
+        exited_early = proc.poll() is not None
+        try:
+            os.killpg(proc.pid, signal.SIGINT)
+        except ProcessLookupError:
+            pass
         try:
             proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             raise
+        if exited_early:
+            log.seek(0)
+            pytest.fail(f"make run exited early with {proc.returncode}:\n{log.read()[-4000:]}")
     # Everything in the process group stopped (web, worker, beat, redis, postgres).
     time.sleep(1)
     leftover = subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True).stdout.split()
