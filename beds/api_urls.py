@@ -1,3 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from beds import api
+
+urlpatterns = [
+    path("beds/availability/", api.AvailabilityView.as_view(), name="api-beds-availability"),
+    path("stays/", api.StayListCreateView.as_view(), name="api-stays"),
+    path("stays/<int:pk>/", api.StayDetailView.as_view(), name="api-stay"),
+    path("stays/<int:pk>/check-in/", api.StayActionView.as_view(action_name="check-in"), name="api-stay-check-in"),
+    path("stays/<int:pk>/check-out/", api.StayActionView.as_view(action_name="check-out"),
+         name="api-stay-check-out"),
+    path("stays/<int:pk>/cancel/", api.StayActionView.as_view(action_name="cancel"), name="api-stay-cancel"),
+    path("requests/", api.StayRequestListCreateView.as_view(), name="api-requests"),
+    path("requests/<int:pk>/turn-away/", api.StayRequestActionView.as_view(action_name="turn-away"),
+         name="api-request-turn-away"),
+    path("requests/<int:pk>/withdraw/", api.StayRequestActionView.as_view(action_name="withdraw"),
+         name="api-request-withdraw"),
+]

@@ -65,3 +65,11 @@ def contracts_import_bulk(*, house: House,
                              imported=True))
     Contract.objects.bulk_create(objs, batch_size=2000)
     return {(o.citizen_id, o.sector): o.pk for o in objs}
+
+
+def citizen_in_house(*, house: House, citizen_id) -> Citizen | None:
+    """The citizen with this id if they belong to the house (API booking by citizen id)."""
+    try:
+        return Citizen.objects.filter(house=house, pk=int(citizen_id)).first()
+    except (TypeError, ValueError):
+        return None

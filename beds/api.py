@@ -1,0 +1,295 @@
+"""REST API for beds, stays and requests. Thin: parse, call services/selectors, serialise.
+
+Errors: 400 with field errors (broken rule), 403 (another sector's bed), 404 (outside the user's scope),
+409 `{"code": "bed_taken" | "citizen_has_stay", "detail": ...}` when the database refused an overlap.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from beds import selectors, services
+from beds.models import Bed, FaerdigbehandlingOutcome, RequestChannel, Stay, StayKind, StayRequest, TurnAwayReason
+from psykiatrihus.api import Conflict, house_access
+from psykiatrihus.models import Sector
+from psykiatrihus.scoping import access_for
+from psykiatrihus.services import audit_log, audit_log_many
+
+MAX_AVAILABILITY_DAYS = 92
+
+
+def _as_drf(exc: DjangoValidationError) -> exceptions.ValidationError:
+    if hasattr(exc, "error_dict"):
+        return exceptions.ValidationError(exc.message_dict)
+    return exceptions.ValidationError({"non_field_errors": exc.messages})
+
+
+def _date_param(request, name: str, default: datetime.date) -> datetime.date:
+    raw = request.query_params.get(name)
+    if not raw:
+        return default
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError as exc:
+        raise exceptions.ValidationError({name: ["Brug formatet ÅÅÅÅ-MM-DD."]}) from exc
+
+
+class StaySerializer(serializers.ModelSerializer):
+    house = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    bed = serializers.SlugRelatedField(slug_field="label", read_only=True)
+    citizen_name = serializers.CharField(source="citizen.name", read_only=True)
+
+    class Meta:
+        model = Stay
+        fields = ["id", "house", "bed", "sector", "citizen", "citizen_name", "contract", "home_treatment", "kind",
+                  "status", "arrival", "planned_departure", "checked_in_at", "checked_out_at", "arrival_date",
+                  "nights", "ors_score", "srs_score", "end_note", "extension_reason", "fb_decided_on", "fb_ward",
+                  "fb_case_worker", "fb_house_contact", "fb_outcome", "fb_stays_attached", "imported"]
+        read_only_fields = fields
+
+
+class StayCreateSerializer(serializers.Serializer):
+    house = serializers.SlugField()
+    bed = serializers.CharField(max_length=16)
+    citizen = serializers.IntegerField()
+    arrival = serializers.DateTimeField()
+    planned_departure = serializers.DateTimeField()
+    kind = serializers.ChoiceField(choices=StayKind.choices, default=StayKind.ORDINARY)
+    extension_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    request = serializers.IntegerField(required=False, allow_null=True, default=None)
+    fb_decided_on = serializers.DateField(required=False, allow_null=True, default=None)
+    fb_ward = serializers.CharField(required=False, allow_blank=True, default="")
+    fb_case_worker = serializers.CharField(required=False, allow_blank=True, default="")
+    fb_house_contact = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CheckInSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    ors_score = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0, max_value=40)
+
+
+class CheckOutSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    srs_score = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0, max_value=40)
+    end_note = serializers.CharField(required=False, allow_blank=True, default="")
+    fb_outcome = serializers.ChoiceField(choices=FaerdigbehandlingOutcome.choices, required=False,
+                                         allow_blank=True, default="")
+    fb_stays_attached = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class CancelSerializer(serializers.Serializer):
+    no_show = serializers.BooleanField(required=False, default=False)
+
+
+class StayRequestSerializer(serializers.ModelSerializer):
+    house = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = StayRequest
+        fields = ["id", "house", "sector", "citizen", "channel", "requested_at", "requested_nights", "outcome",
+                  "turn_away_reason", "note", "stay"]
+        read_only_fields = fields
+
+
+class StayRequestCreateSerializer(serializers.Serializer):
+    house = serializers.SlugField()
+    sector = serializers.ChoiceField(choices=Sector.choices)
+    channel = serializers.ChoiceField(choices=RequestChannel.choices)
+    citizen = serializers.IntegerField(required=False, allow_null=True, default=None)
+    requested_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    requested_nights = serializers.IntegerField(min_value=1, max_value=366, default=1)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+class TurnAwaySerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=TurnAwayReason.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+def _citizen(house, citizen_id):
+    from contracts.bulk import citizen_in_house
+
+    if citizen_id is None:
+        return None
+    citizen = citizen_in_house(house=house, citizen_id=citizen_id)
+    if citizen is None:
+        raise exceptions.ValidationError({"citizen": ["Borgeren findes ikke i huset."]})
+    return citizen
+
+
+class AvailabilityView(APIView):
+    """Free / booked / occupied / blocked per bed and night, without names (any member of the house)."""
+
+    @extend_schema(parameters=[OpenApiParameter("house", str), OpenApiParameter("from", datetime.date),
+                               OpenApiParameter("to", datetime.date)])
+    def get(self, request):
+        house, access = house_access(request, request.query_params.get("house"))
+        start = _date_param(request, "from", datetime.date.today())
+        end = _date_param(request, "to", start + datetime.timedelta(days=13))
+        if end < start:
+            raise exceptions.ValidationError({"to": ["Slutdatoen ligger før startdatoen."]})
+        if (end - start).days >= MAX_AVAILABILITY_DAYS:
+            raise exceptions.ValidationError({"to": [f"Højst {MAX_AVAILABILITY_DAYS} dage ad gangen."]})
+        beds = selectors.availability(house=house, start=start, end=end)
+        return Response({"house": house.slug, "from": start, "to": end, "beds": beds})
+
+
+class StayListCreateView(APIView):
+    """List the stays the user may read (house required), or book a stay."""
+
+    @extend_schema(parameters=[OpenApiParameter("house", str), OpenApiParameter("from", datetime.date),
+                               OpenApiParameter("to", datetime.date), OpenApiParameter("status", str)],
+                   responses=StaySerializer(many=True))
+    def get(self, request):
+        house, access = house_access(request, request.query_params.get("house"))
+        qs = selectors.stays_visible(access=access).select_related("house")
+        if request.query_params.get("from"):
+            qs = qs.filter(arrival_date__gte=_date_param(request, "from", datetime.date.min))
+        if request.query_params.get("to"):
+            qs = qs.filter(arrival_date__lte=_date_param(request, "to", datetime.date.max))
+        if request.query_params.get("status"):
+            qs = qs.filter(status=request.query_params["status"])
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(qs.order_by("-arrival", "-id"), request, view=self)
+        audit_log_many(user=request.user, action="read", objects=page, house=house, detail="api stays",
+                       citizen_attr="citizen_id")
+        return paginator.get_paginated_response(StaySerializer(page, many=True).data)
+
+    @extend_schema(request=StayCreateSerializer, responses={201: StaySerializer})
+    def post(self, request):
+        data = StayCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        house, access = house_access(request, v["house"])
+        bed = Bed.objects.filter(house=house, label__iexact=v["bed"]).first()
+        if bed is None:
+            raise exceptions.ValidationError({"bed": ["Sengen findes ikke i huset."]})
+        if bed.sector not in access.booking_sectors:
+            raise exceptions.PermissionDenied("Du kan kun booke senge i din egen sektor.")
+        citizen = _citizen(house, v["citizen"])
+        stay_request = None
+        if v["request"] is not None:
+            stay_request = selectors.stay_requests_visible(access=access).filter(pk=v["request"]).first()
+            if stay_request is None:
+                raise exceptions.ValidationError({"request": ["Henvendelsen findes ikke."]})
+        try:
+            stay = services.stay_book(
+                house=house, bed=bed, citizen=citizen, arrival=v["arrival"],
+                planned_departure=v["planned_departure"], user=request.user, kind=v["kind"],
+                extension_reason=v["extension_reason"], request=stay_request, fb_decided_on=v["fb_decided_on"],
+                fb_ward=v["fb_ward"], fb_case_worker=v["fb_case_worker"], fb_house_contact=v["fb_house_contact"],
+            )
+        except DjangoValidationError as exc:
+            raise _as_drf(exc) from exc
+        except services.BookingConflict as exc:
+            raise Conflict(exc.message, exc.code) from exc
+        return Response(StaySerializer(stay).data, status=status.HTTP_201_CREATED)
+
+
+def _stay_for(request, pk: int) -> Stay:
+    """The stay if the user may read it; otherwise 404 (never reveal that it exists)."""
+    stay = Stay.objects.select_related("house", "bed", "citizen").filter(pk=pk).first()
+    if stay is None:
+        raise exceptions.NotFound("Ikke fundet.")
+    access = access_for(request.user, stay.house)
+    if not selectors.stays_visible(access=access).filter(pk=pk).exists():
+        raise exceptions.NotFound("Ikke fundet.")
+    return stay
+
+
+class StayDetailView(APIView):
+    @extend_schema(responses=StaySerializer)
+    def get(self, request, pk: int):
+        stay = _stay_for(request, pk)
+        audit_log(user=request.user, action="read", obj=stay, house=stay.house, citizen_id=stay.citizen_id)
+        return Response(StaySerializer(stay).data)
+
+
+class StayActionView(APIView):
+    action_name = ""
+
+    def serializer_class(self):
+        return {"check-in": CheckInSerializer, "check-out": CheckOutSerializer, "cancel": CancelSerializer}[
+            self.action_name]
+
+    def get_serializer_class(self):  # for the schema
+        return self.serializer_class()
+
+    def post(self, request, pk: int):
+        stay = _stay_for(request, pk)
+        data = self.serializer_class()(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        try:
+            if self.action_name == "check-in":
+                services.stay_check_in(stay=stay, user=request.user, at=v["at"], ors_score=v["ors_score"])
+            elif self.action_name == "check-out":
+                services.stay_check_out(stay=stay, user=request.user, at=v["at"], srs_score=v["srs_score"],
+                                        end_note=v["end_note"], fb_outcome=v["fb_outcome"],
+                                        fb_stays_attached=v["fb_stays_attached"])
+            else:
+                services.stay_cancel(stay=stay, user=request.user, no_show=v["no_show"])
+        except DjangoValidationError as exc:
+            raise _as_drf(exc) from exc
+        except services.BookingConflict as exc:
+            raise Conflict(exc.message, exc.code) from exc
+        stay.refresh_from_db()
+        return Response(StaySerializer(stay).data)
+
+
+class StayRequestListCreateView(APIView):
+    """Requests (henvendelser): list the user's sectors' requests, or record one."""
+
+    @extend_schema(parameters=[OpenApiParameter("house", str)], responses=StayRequestSerializer(many=True))
+    def get(self, request):
+        house, access = house_access(request, request.query_params.get("house"))
+        qs = selectors.stay_requests_visible(access=access).select_related("house")
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(StayRequestSerializer(page, many=True).data)
+
+    @extend_schema(request=StayRequestCreateSerializer, responses={201: StayRequestSerializer})
+    def post(self, request):
+        data = StayRequestCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        house, access = house_access(request, v["house"])
+        try:
+            req = services.stay_request_record(
+                house=house, sector=v["sector"], channel=v["channel"], user=request.user,
+                citizen=_citizen(house, v["citizen"]), requested_at=v["requested_at"],
+                requested_nights=v["requested_nights"], note=v["note"])
+        except DjangoValidationError as exc:
+            raise _as_drf(exc) from exc
+        return Response(StayRequestSerializer(req).data, status=status.HTTP_201_CREATED)
+
+
+class StayRequestActionView(APIView):
+    action_name = ""
+
+    def get_serializer_class(self):
+        return TurnAwaySerializer if self.action_name == "turn-away" else serializers.Serializer
+
+    def post(self, request, pk: int):
+        req = StayRequest.objects.select_related("house").filter(pk=pk).first()
+        if req is None or not selectors.stay_requests_visible(
+                access=access_for(request.user, req.house)).filter(pk=pk).exists():
+            raise exceptions.NotFound("Ikke fundet.")
+        try:
+            if self.action_name == "turn-away":
+                data = TurnAwaySerializer(data=request.data)
+                data.is_valid(raise_exception=True)
+                services.stay_request_turn_away(stay_request=req, user=request.user, **data.validated_data)
+            else:
+                services.stay_request_withdraw(stay_request=req, user=request.user)
+        except DjangoValidationError as exc:
+            raise _as_drf(exc) from exc
+        req.refresh_from_db()
+        return Response(StayRequestSerializer(req).data)
