@@ -8,13 +8,16 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from beds import selectors, services
 from beds.forms import BookForm, CheckInForm, CheckOutForm
-from beds.models import Bed, Sector, Stay, StayKind
+from beds.models import Bed, Sector, Stay, StayKind, StayStatus
 from psykiatrihus.services import audit_log
 
 BOARD_DAYS = 14
@@ -40,9 +43,53 @@ def _board_params(request) -> tuple[datetime.date, str]:
     return start, sector
 
 
+STATE_WORDS = {"free": _lazy("ledig"), "booked": _lazy("booket"), "occupied": _lazy("optaget"),
+               "blocked": _lazy("spærret")}
+
+
+def _decorate(board) -> None:
+    """Each cell's HTML built once in Python (escaped): 224 cells through template tags cost ~10× more.
+
+    Free cells of the user's sectors are buttons that open the booking form; the user's stays are buttons
+    that open the stay; everything else is a focusable span (arrow keys move between all cells)."""
+    from django.utils.dateformat import format as date_format
+    from django.utils.html import escape
+
+    book_url = reverse("beds:book")
+    stay_url = reverse("beds:stay", args=[0])[:-2]  # ".../ophold/" + id + "/"
+    words = {k: str(v) for k, v in STATE_WORDS.items()}
+    statuses = {k: str(v).lower() for k, v in StayStatus.choices}
+    book_word, today = escape(str(_("ledig, book"))), board.today
+    nights = [(n, escape(date_format(n, "j. F")), n.strftime("%Y%m%d"), n.isoformat()) for n in board.nights]
+    for r, row in enumerate(board.rows):
+        label = escape(row.bed.label)
+        html = []
+        for c, (cell, (night, human, key, iso)) in enumerate(zip(row.cells, nights, strict=True)):
+            css = f"state-{cell.state}" + (" today" if night == today else "")
+            pos = f'id="c-{row.bed.pk}-{key}" data-cell data-r="{r}" data-c="{c}"'
+            if cell.can_book:
+                inner = (f'<button type="button" {pos} class="cell" hx-get="{book_url}?seng={row.bed.pk}&amp;nat={iso}"'
+                         f' hx-target="#panel" aria-label="{label} {human}: {book_word}">'
+                         '<span aria-hidden="true">+</span></button>')
+            elif cell.stay is not None and cell.show_name:
+                name = cell.stay.citizen.name
+                text = escape(name if len(name) <= 12 else name[:11] + "…") if cell.starts_here else \
+                    '<span aria-hidden="true">·</span>'
+                inner = (f'<button type="button" {pos} class="cell stay" hx-get="{stay_url}{cell.stay.pk}/"'
+                         f' hx-target="#panel" aria-label="{label} {human}: {escape(name)}, '
+                         f'{statuses[cell.stay.status]}">{text}</button>')
+            else:
+                mark = '<span aria-hidden="true">×</span>' if cell.state == "blocked" else ""
+                inner = (f'<span tabindex="-1" {pos} class="cell"><span class="visually-hidden">{label} {human}: '
+                         f'{words[cell.state]}</span>{mark}</span>')
+            html.append(f'<td class="{css}">{inner}</td>')
+        row.html = mark_safe("".join(html))  # noqa: S308 - every dynamic part above is escaped
+
+
 def _board_context(request, house, access) -> dict:
     start, sector = _board_params(request)
     board = selectors.bed_board(house=house, access=access, start=start, days=BOARD_DAYS, sector=sector or None)
+    _decorate(board)
     shown = [c.stay for row in board.rows for c in row.cells if c.starts_here and c.show_name]
     if shown:
         from psykiatrihus.services import audit_log_many
