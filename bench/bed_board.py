@@ -108,8 +108,12 @@ def main(argv: list[str] | None = None) -> int:
         return call
 
     executed: list[str] = []
-    with connection.execute_wrapper(lambda execute, sql, params, many, context: (executed.append(sql),
-                                                                                 execute(sql, params, many, context))[1]):
+
+    def count(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
         get(board_url)()
     trivial, board = common.compare(get("/"), get(board_url), times=args.requests, warmup=3)
     floor, med = common.median(trivial), common.median(board)
