@@ -9,20 +9,39 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from beds import selectors, services
-from beds.models import Bed, FaerdigbehandlingOutcome, RequestChannel, Stay, StayKind, StayRequest, TurnAwayReason
-from psykiatrihus.api import Conflict, house_access
+from beds.models import (
+    Bed,
+    FaerdigbehandlingOutcome,
+    RequestChannel,
+    Stay,
+    StayKind,
+    StayRequest,
+    StayStatus,
+    TurnAwayReason,
+)
+from psykiatrihus.api import Conflict, ErrorSerializer, house_access
 from psykiatrihus.models import Sector
 from psykiatrihus.scoping import access_for
 from psykiatrihus.services import audit_log, audit_log_many
 
 MAX_AVAILABILITY_DAYS = 92
+
+E400 = OpenApiResponse(OpenApiTypes.OBJECT, description="Fejl pr. felt (en regel er brudt eller input er forkert).")
+E403 = OpenApiResponse(ErrorSerializer, description="Ikke adgang (fx en seng i den anden sektor).")
+E404 = OpenApiResponse(ErrorSerializer, description="Findes ikke, eller ligger uden for brugerens adgang.")
+E409 = OpenApiResponse(ErrorSerializer, description="Databasen afviste et overlap: code=bed_taken eller "
+                                                    "code=citizen_has_stay.")
+ID = OpenApiParameter("id", {"type": "integer", "minimum": 1, "maximum": 2**62}, OpenApiParameter.PATH)
+HOUSE = OpenApiParameter("house", {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$", "minLength": 1}, required=True,
+                         description="Husets kortnavn, fx aarhus")
 
 
 def _as_drf(exc: DjangoValidationError) -> exceptions.ValidationError:
@@ -53,6 +72,13 @@ class StaySerializer(serializers.ModelSerializer):
                   "nights", "ors_score", "srs_score", "end_note", "extension_reason", "fb_decided_on", "fb_ward",
                   "fb_case_worker", "fb_house_contact", "fb_outcome", "fb_stays_attached", "imported"]
         read_only_fields = fields
+
+
+class StayPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    results = StaySerializer(many=True)
 
 
 class StayCreateSerializer(serializers.Serializer):
@@ -98,6 +124,36 @@ class StayRequestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class StayRequestPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    results = StayRequestSerializer(many=True)
+
+
+class NightSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    state = serializers.ChoiceField(choices=["free", "occupied", "blocked"])
+
+
+class BedAvailabilitySerializer(serializers.Serializer):
+    bed = serializers.CharField()
+    sector = serializers.ChoiceField(choices=Sector.choices)
+    may_be_faerdigbehandling = serializers.BooleanField()
+    nights = NightSerializer(many=True)
+
+
+class AvailabilitySerializer(serializers.Serializer):
+    house = serializers.CharField()
+    to = serializers.DateField()
+    beds = BedAvailabilitySerializer(many=True)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = serializers.DateField()
+        return fields
+
+
 class StayRequestCreateSerializer(serializers.Serializer):
     house = serializers.SlugField()
     sector = serializers.ChoiceField(choices=Sector.choices)
@@ -127,26 +183,28 @@ def _citizen(house, citizen_id):
 class AvailabilityView(APIView):
     """Free / booked / occupied / blocked per bed and night, without names (any member of the house)."""
 
-    @extend_schema(parameters=[OpenApiParameter("house", str), OpenApiParameter("from", datetime.date),
-                               OpenApiParameter("to", datetime.date)])
+    @extend_schema(parameters=[HOUSE, OpenApiParameter("from", OpenApiTypes.DATE, description="Første nat "
+                                                       "(standard: i dag)"),
+                               OpenApiParameter("to", OpenApiTypes.DATE, description="Sidste nat, inklusive "
+                                                f"(standard: 14 nætter; højst {MAX_AVAILABILITY_DAYS} nætter, "
+                                                "længere perioder afkortes; før `from` giver ingen nætter)")],
+                   responses={200: AvailabilitySerializer, 400: E400, 404: E404})
     def get(self, request):
         house, access = house_access(request, request.query_params.get("house"))
         start = _date_param(request, "from", datetime.date.today())
         end = _date_param(request, "to", start + datetime.timedelta(days=13))
-        if end < start:
-            raise exceptions.ValidationError({"to": ["Slutdatoen ligger før startdatoen."]})
-        if (end - start).days >= MAX_AVAILABILITY_DAYS:
-            raise exceptions.ValidationError({"to": [f"Højst {MAX_AVAILABILITY_DAYS} dage ad gangen."]})
-        beds = selectors.availability(house=house, start=start, end=end)
+        end = min(end, start + datetime.timedelta(days=MAX_AVAILABILITY_DAYS - 1))
+        beds = selectors.availability(house=house, start=start, end=end) if end >= start else []
         return Response({"house": house.slug, "from": start, "to": end, "beds": beds})
 
 
 class StayListCreateView(APIView):
     """List the stays the user may read (house required), or book a stay."""
 
-    @extend_schema(parameters=[OpenApiParameter("house", str), OpenApiParameter("from", datetime.date),
-                               OpenApiParameter("to", datetime.date), OpenApiParameter("status", str)],
-                   responses=StaySerializer(many=True))
+    @extend_schema(parameters=[HOUSE, OpenApiParameter("from", OpenApiTypes.DATE, description="ankomst fra"),
+                               OpenApiParameter("to", OpenApiTypes.DATE, description="ankomst til og med"),
+                               OpenApiParameter("status", str, enum=[c[0] for c in StayStatus.choices])],
+                   responses={200: StayPageSerializer, 400: E400, 404: E404}, operation_id="stays_list")
     def get(self, request):
         house, access = house_access(request, request.query_params.get("house"))
         qs = selectors.stays_visible(access=access).select_related("house")
@@ -162,12 +220,13 @@ class StayListCreateView(APIView):
                        citizen_attr="citizen_id")
         return paginator.get_paginated_response(StaySerializer(page, many=True).data)
 
-    @extend_schema(request=StayCreateSerializer, responses={201: StaySerializer})
+    @extend_schema(request=StayCreateSerializer,
+                   responses={201: StaySerializer, 400: E400, 403: E403, 404: E404, 409: E409})
     def post(self, request):
+        house, access = house_access(request, _house_slug(request))
         data = StayCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        house, access = house_access(request, v["house"])
         bed = Bed.objects.filter(house=house, label__iexact=v["bed"]).first()
         if bed is None:
             raise exceptions.ValidationError({"bed": ["Sengen findes ikke i huset."]})
@@ -193,8 +252,16 @@ class StayListCreateView(APIView):
         return Response(StaySerializer(stay).data, status=status.HTTP_201_CREATED)
 
 
+def _house_slug(request) -> str | None:
+    """The house is looked up before the body is validated: an unknown house is a 404 whatever the body."""
+    slug = request.data.get("house") if hasattr(request.data, "get") else None
+    return slug if isinstance(slug, str) else None
+
+
 def _stay_for(request, pk: int) -> Stay:
     """The stay if the user may read it; otherwise 404 (never reveal that it exists)."""
+    if not 0 < pk < 2**62:
+        raise exceptions.NotFound("Ikke fundet.")
     stay = Stay.objects.select_related("house", "bed", "citizen").filter(pk=pk).first()
     if stay is None:
         raise exceptions.NotFound("Ikke fundet.")
@@ -205,7 +272,7 @@ def _stay_for(request, pk: int) -> Stay:
 
 
 class StayDetailView(APIView):
-    @extend_schema(responses=StaySerializer)
+    @extend_schema(parameters=[ID], responses={200: StaySerializer, 404: E404})
     def get(self, request, pk: int):
         stay = _stay_for(request, pk)
         audit_log(user=request.user, action="read", obj=stay, house=stay.house, citizen_id=stay.citizen_id)
@@ -213,18 +280,14 @@ class StayDetailView(APIView):
 
 
 class StayActionView(APIView):
+    """Base of the check-in, check-out and cancel endpoints (one service call each)."""
+
     action_name = ""
-
-    def serializer_class(self):
-        return {"check-in": CheckInSerializer, "check-out": CheckOutSerializer, "cancel": CancelSerializer}[
-            self.action_name]
-
-    def get_serializer_class(self):  # for the schema
-        return self.serializer_class()
+    body = CheckInSerializer
 
     def post(self, request, pk: int):
         stay = _stay_for(request, pk)
-        data = self.serializer_class()(data=request.data)
+        data = self.body(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         try:
@@ -244,10 +307,37 @@ class StayActionView(APIView):
         return Response(StaySerializer(stay).data)
 
 
+ACTION_RESPONSES = {200: StaySerializer, 400: E400, 403: E403, 404: E404, 409: E409}
+
+
+class StayCheckInView(StayActionView):
+    action_name, body = "check-in", CheckInSerializer
+
+    @extend_schema(parameters=[ID], request=CheckInSerializer, responses=ACTION_RESPONSES)
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+
+class StayCheckOutView(StayActionView):
+    action_name, body = "check-out", CheckOutSerializer
+
+    @extend_schema(parameters=[ID], request=CheckOutSerializer, responses=ACTION_RESPONSES)
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+
+class StayCancelView(StayActionView):
+    action_name, body = "cancel", CancelSerializer
+
+    @extend_schema(parameters=[ID], request=CancelSerializer, responses=ACTION_RESPONSES)
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+
 class StayRequestListCreateView(APIView):
     """Requests (henvendelser): list the user's sectors' requests, or record one."""
 
-    @extend_schema(parameters=[OpenApiParameter("house", str)], responses=StayRequestSerializer(many=True))
+    @extend_schema(parameters=[HOUSE], responses={200: StayRequestPageSerializer, 400: E400, 404: E404})
     def get(self, request):
         house, access = house_access(request, request.query_params.get("house"))
         qs = selectors.stay_requests_visible(access=access).select_related("house")
@@ -255,12 +345,13 @@ class StayRequestListCreateView(APIView):
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(StayRequestSerializer(page, many=True).data)
 
-    @extend_schema(request=StayRequestCreateSerializer, responses={201: StayRequestSerializer})
+    @extend_schema(request=StayRequestCreateSerializer,
+                   responses={201: StayRequestSerializer, 400: E400, 403: E403, 404: E404})
     def post(self, request):
+        house, access = house_access(request, _house_slug(request))
         data = StayRequestCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        house, access = house_access(request, v["house"])
         try:
             req = services.stay_request_record(
                 house=house, sector=v["sector"], channel=v["channel"], user=request.user,
@@ -274,11 +365,8 @@ class StayRequestListCreateView(APIView):
 class StayRequestActionView(APIView):
     action_name = ""
 
-    def get_serializer_class(self):
-        return TurnAwaySerializer if self.action_name == "turn-away" else serializers.Serializer
-
     def post(self, request, pk: int):
-        req = StayRequest.objects.select_related("house").filter(pk=pk).first()
+        req = StayRequest.objects.select_related("house").filter(pk=pk).first() if 0 < pk < 2**62 else None
         if req is None or not selectors.stay_requests_visible(
                 access=access_for(request.user, req.house)).filter(pk=pk).exists():
             raise exceptions.NotFound("Ikke fundet.")
@@ -293,3 +381,22 @@ class StayRequestActionView(APIView):
             raise _as_drf(exc) from exc
         req.refresh_from_db()
         return Response(StayRequestSerializer(req).data)
+
+
+REQUEST_ACTION_RESPONSES = {200: StayRequestSerializer, 400: E400, 403: E403, 404: E404}
+
+
+class StayRequestTurnAwayView(StayRequestActionView):
+    action_name = "turn-away"
+
+    @extend_schema(parameters=[ID], request=TurnAwaySerializer, responses=REQUEST_ACTION_RESPONSES)
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+
+class StayRequestWithdrawView(StayRequestActionView):
+    action_name = "withdraw"
+
+    @extend_schema(parameters=[ID], request=None, responses=REQUEST_ACTION_RESPONSES)
+    def post(self, request, pk: int):
+        return super().post(request, pk)
