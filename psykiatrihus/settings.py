@@ -226,6 +226,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set used in several serializers (beds: request outcome and turn-away body).
+    "ENUM_NAME_OVERRIDES": {"TurnAwayReasonEnum": "beds.models.TurnAwayReason"},
 }
 
 # Celery: embedded redis on a unix socket unless CELERY_BROKER_URL is set.
