@@ -45,7 +45,7 @@ def _people(*, house: House, rng: random.Random, opened: datetime.date) -> dict[
             index += 1
             cpr = _cpr(rng, index)
             name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
-            if citizen_by_cpr(digits=cpr) is None:
+            if citizen_by_cpr(digits=cpr, house=house) is None:
                 citizen = citizen_create(house=house, sector=sector, name=name, cpr=cpr)
                 contract_create(house=house, citizen=citizen, sector=sector, granted_on=opened,
                                 referral_source="selvhenvender" if sector == Sector.KOMMUNE else "klinik")
