@@ -249,6 +249,13 @@ CELERY_BEAT_SCHEDULE["reporting-quarterly-evaluation-report"] = {
     "task": "reporting.tasks.report_runs_quarterly_task",
     "schedule": crontab(minute=0, hour=5, day_of_month=1, month_of_year="1,4,7,10"),
 }
+# The dashboard's trend aggregates, recomputed into the shared cache (reporting/dashboard_tasks.py).
+CELERY_IMPORTS = ("reporting.dashboard_tasks",)
+DASHBOARD_REFRESH_SECONDS = env_int("DASHBOARD_REFRESH_SECONDS", 300)
+CELERY_BEAT_SCHEDULE["dashboard-trends-refresh"] = {
+    "task": "reporting.dashboard_tasks.dashboard_trends_refresh_task",
+    "schedule": DASHBOARD_REFRESH_SECONDS,
+}
 
 # Reports: counts below this are suppressed in anything that leaves the house (house may override).
 SMALL_NUMBER_THRESHOLD = env_int("SMALL_NUMBER_THRESHOLD", 5)

@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from reporting import dashboard
+
+urlpatterns: list = [
+    path("dashboard/", dashboard.dashboard_api, name="api-dashboard"),
+]

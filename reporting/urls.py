@@ -1,10 +1,13 @@
 from django.urls import path
 
-from reporting import report_views
+from reporting import dashboard, report_views
 
 urlpatterns: list = [
     # evaluation reports (issue 7)
     path("", report_views.report_list, name="report_list"),
     path("koersler/<int:pk>/status/", report_views.report_status, name="report_status"),
     path("koersler/<int:pk>/<str:fmt>/", report_views.report_download, name="report_download"),
+    # leader dashboard (issue 8)
+    path("overblik/", dashboard.dashboard, name="dashboard"),
+    path("overblik/liste/<slug:figure>/", dashboard.dashboard_list, name="dashboard_list"),
 ]

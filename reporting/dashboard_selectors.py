@@ -1,0 +1,469 @@
+"""Reads behind the leader dashboard: the house "now" and the trends of the last 3/12/36 months.
+
+Every selector runs a fixed number of queries, whatever the length of the house's history: counting is
+done in SQL (GROUP BY with FILTER), and the only rows fetched into Python are bounded by the number of
+beds (the 8-night bed grid) or by a page size (the lists behind a figure).
+
+Aggregates (`now_*`, `trends_*`) take the sectors to count and never return names. Citizen-level rows
+(`list_*`) take an `Access` and are filtered by `Access.citizen_filter`, the one place for sector walls.
+
+Definitions (shown on the page too):
+- night D = the night from date D to D+1. A stay covers night D when arrival date <= D < departure date
+  (departure date = arrival date + nights, so a same-day stay covers no night). A checked-in guest whose
+  planned departure has passed still occupies tonight. A bed block covers night D when it overlaps
+  20:00 on D – 07:00 on D+1 (a cleaning block at noon does not take the bed out for the night).
+- a bed is, per night, occupied (checked-in stay) > booked (booked stay) > blocked > free.
+- "this week" = Monday of the current week up to and including today.
+- follow-up overdue: an open contract whose `next_followup_due` is before today; soon due: within 30 days.
+- contract about to expire: an open contract that is paused, or whose follow-up is more than 90 days
+  overdue (eligibility has not been re-checked for a long time: the leader decides to continue or end it).
+- færdigbehandling: a stay of that kind, checked in; days left of its 6 months from its arrival date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import importlib
+import logging
+import zoneinfo
+from collections.abc import Callable, Iterable
+
+from django.db.models import Count, DateField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from beds.models import Bed, BedBlock, Stay, StayRequest
+from contracts.models import Contract
+from psykiatrihus.models import House, Sector
+from psykiatrihus.scoping import Access
+
+logger = logging.getLogger(__name__)
+
+SECTORS: tuple[str, ...] = (Sector.KOMMUNE.value, Sector.REGION.value)
+NIGHTS_AHEAD = 7  # tonight and the next 7 nights
+SOON_DAYS = 30
+EXPIRY_OVERDUE_DAYS = 90
+FB_MONTHS = 6
+TREND_WINDOWS = (3, 12, 36)
+COUNTED_STAY_STATUSES = ("checked_in", "checked_out")
+LENGTH_BUCKETS = ("0-1", "2", "3", "4", "5+")
+TURN_AWAY_REASONS = ("no_bed", "not_eligible", "no_contract", "other")
+LIST_LIMIT = 200
+
+
+# --- dates -----------------------------------------------------------------------------------------
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _tz(house: House) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(house.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("Europe/Copenhagen")
+
+
+def house_today(*, house: House) -> datetime.date:
+    return timezone.now().astimezone(_tz(house)).date()
+
+
+def _local(house: House, day: datetime.date, hour: int = 0) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=_tz(house))
+
+
+def week_start(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def window_months(*, today: datetime.date, months: int) -> list[datetime.date]:
+    """First days of the last `months` months, the current (partial) month last."""
+    first = today.replace(day=1)
+    return [add_months(first, -i) for i in range(months - 1, -1, -1)]
+
+
+def _departure_date() -> ExpressionWrapper:
+    return ExpressionWrapper(F("arrival_date") + F("nights"), output_field=DateField())
+
+
+# --- now: beds -------------------------------------------------------------------------------------
+
+
+def now_beds(*, house: House, sectors: Iterable[str], start: datetime.date, nights: int = NIGHTS_AHEAD + 1) -> dict:
+    """Per sector and night from `start`: beds occupied / booked / blocked / free (three queries)."""
+    sectors = [s for s in SECTORS if s in set(sectors)]
+    end = start + datetime.timedelta(days=nights)
+    beds = list(Bed.objects.filter(house=house, active=True, sector__in=sectors).values_list("id", "sector"))
+    stays = list(
+        Stay.objects.filter(house=house, sector__in=sectors, status__in=("booked", "checked_in"),
+                            arrival_date__lt=end)
+        .annotate(dep=_departure_date())
+        .filter(Q(status="checked_in") | Q(dep__gt=start))
+        .order_by().values_list("bed_id", "status", "arrival_date", "dep")
+    )
+    blocks = list(
+        BedBlock.objects.filter(bed__house=house, bed__sector__in=sectors,
+                                period__overlap=(_local(house, start, 20), _local(house, end, 7)))
+        .order_by().values_list("bed_id", "period")
+    )
+    days = [start + datetime.timedelta(days=i) for i in range(nights)]
+    state: dict[tuple[int, datetime.date], str] = {}
+    rank = {"occupied": 3, "booked": 2, "blocked": 1}
+
+    def mark(bed_id: int, day: datetime.date, value: str) -> None:
+        if rank[value] > rank.get(state.get((bed_id, day), ""), 0):
+            state[(bed_id, day)] = value
+
+    for bed_id, status, arrival_date, dep in stays:
+        last = max(dep, start + datetime.timedelta(days=1)) if status == "checked_in" else dep
+        for day in days:
+            if arrival_date <= day < last:
+                mark(bed_id, day, "occupied" if status == "checked_in" else "booked")
+    for bed_id, period in blocks:
+        for day in days:
+            night_start, night_end = _local(house, day, 20), _local(house, day + datetime.timedelta(days=1), 7)
+            if (period.lower is None or period.lower < night_end) and (period.upper is None
+                                                                         or period.upper > night_start):
+                mark(bed_id, day, "blocked")
+    result: dict = {}
+    for sector in sectors:
+        ids = [bed_id for bed_id, s in beds if s == sector]
+        rows = []
+        for day in days:
+            counts = {"occupied": 0, "booked": 0, "blocked": 0}
+            for bed_id in ids:
+                value = state.get((bed_id, day))
+                if value:
+                    counts[value] += 1
+            rows.append({"night": day.isoformat(), "beds": len(ids), **counts,
+                         "free": len(ids) - sum(counts.values())})
+        result[sector] = rows
+    return result
+
+
+# --- now: stays, requests, contracts ---------------------------------------------------------------
+
+
+def now_movements(*, house: House, sectors: Iterable[str], today: datetime.date) -> dict:
+    """Arrivals and departures today per sector (one query): expected vs done."""
+    rows = (
+        Stay.objects.filter(house=house, sector__in=list(sectors), status__in=("booked", "checked_in", "checked_out"))
+        .annotate(dep=_departure_date())
+        .filter(Q(arrival_date=today) | Q(dep=today))
+        .order_by().values("sector")
+        .annotate(
+            arrivals=Count("id", filter=Q(arrival_date=today)),
+            arrived=Count("id", filter=Q(arrival_date=today, status__in=COUNTED_STAY_STATUSES)),
+            departures=Count("id", filter=Q(dep=today) & ~Q(status="booked")),
+            departed=Count("id", filter=Q(dep=today, status="checked_out")),
+        )
+    )
+    found = {r["sector"]: r for r in rows}
+    return {s: {k: found.get(s, {}).get(k, 0) for k in ("arrivals", "arrived", "departures", "departed")}
+            for s in SECTORS if s in set(sectors)}
+
+
+def now_turned_away(*, house: House, sectors: Iterable[str], since: datetime.date, today: datetime.date) -> dict:
+    """Requests turned away from `since` to `today` (inclusive) per sector and reason (one query)."""
+    rows = (
+        StayRequest.objects.filter(house=house, sector__in=list(sectors), outcome="turned_away",
+                                   requested_at__gte=_local(house, since),
+                                   requested_at__lt=_local(house, today + datetime.timedelta(days=1)))
+        .order_by().values("sector", "turn_away_reason").annotate(n=Count("id"))
+    )
+    result = {s: {"total": 0, "reasons": {r: 0 for r in TURN_AWAY_REASONS}} for s in SECTORS if s in set(sectors)}
+    for r in rows:
+        part = result[r["sector"]]
+        part["reasons"][r["turn_away_reason"] or "other"] = part["reasons"].get(r["turn_away_reason"] or "other",
+                                                                                0) + r["n"]
+        part["total"] += r["n"]
+    return result
+
+
+def _open_contracts(*, house: House, sectors: Iterable[str]) -> QuerySet:
+    return Contract.objects.filter(house=house, sector__in=list(sectors)).exclude(status="ended").order_by()
+
+
+def _expiring_q(today: datetime.date) -> Q:
+    return Q(status="paused") | Q(next_followup_due__lt=today - datetime.timedelta(days=EXPIRY_OVERDUE_DAYS))
+
+
+def now_contracts(*, house: House, sectors: Iterable[str], today: datetime.date) -> dict:
+    """Follow-ups overdue / due within 30 days and contracts about to expire, per sector (one query)."""
+    rows = (
+        _open_contracts(house=house, sectors=sectors).values("sector").annotate(
+            open=Count("id"),
+            overdue=Count("id", filter=Q(next_followup_due__lt=today)),
+            soon=Count("id", filter=Q(next_followup_due__gte=today,
+                                      next_followup_due__lte=today + datetime.timedelta(days=SOON_DAYS))),
+            expiring=Count("id", filter=_expiring_q(today)),
+            paused=Count("id", filter=Q(status="paused")),
+        )
+    )
+    found = {r["sector"]: r for r in rows}
+    keys = ("open", "overdue", "soon", "expiring", "paused")
+    return {s: {k: found.get(s, {}).get(k, 0) for k in keys} for s in SECTORS if s in set(sectors)}
+
+
+def _fb_stays(*, house: House) -> QuerySet:
+    return Stay.objects.filter(house=house, kind="faerdigbehandling", status="checked_in")
+
+
+def fb_days_left(*, arrival_date: datetime.date, today: datetime.date) -> int:
+    """Days left of the 6 months from arrival (negative: past the limit)."""
+    return (add_months(arrival_date, FB_MONTHS) - today).days
+
+
+def now_faerdigbehandling(*, house: House, sectors: Iterable[str], today: datetime.date) -> dict:
+    """Færdigbehandling stays in the house: how many, the fewest days left (no names; one query)."""
+    if Sector.KOMMUNE.value not in set(sectors):
+        return {}
+    arrivals = list(_fb_stays(house=house).order_by("arrival_date").values_list("arrival_date", flat=True)[:50])
+    left = sorted(fb_days_left(arrival_date=a, today=today) for a in arrivals)
+    return {"stays": len(left), "days_left": left, "min_days_left": left[0] if left else None}
+
+
+def dashboard_now(*, house: House, sectors: Iterable[str], today: datetime.date | None = None) -> dict:
+    """The "now" part as JSON-ready aggregates (no names). About eight queries."""
+    today = today or house_today(house=house)
+    sectors = [s for s in SECTORS if s in set(sectors)]
+    return {
+        "today": today.isoformat(),
+        "week_start": week_start(today).isoformat(),
+        "beds": now_beds(house=house, sectors=sectors, start=today),
+        "movements": now_movements(house=house, sectors=sectors, today=today),
+        "turned_away_week": now_turned_away(house=house, sectors=sectors, since=week_start(today), today=today),
+        "contracts": now_contracts(house=house, sectors=sectors, today=today),
+        "faerdigbehandling": now_faerdigbehandling(house=house, sectors=sectors, today=today),
+    }
+
+
+# --- trends ----------------------------------------------------------------------------------------
+
+
+def _month_key(day: datetime.date | datetime.datetime) -> str:
+    return f"{day.year}-{day.month:02d}"
+
+
+def _series(rows, months: list[str], value: str) -> dict[str, list[int]]:
+    found = {(r["sector"], _month_key(r["month"])): r[value] for r in rows}
+    return {s: [int(found.get((s, m), 0) or 0) for m in months] for s in SECTORS}
+
+
+def _optional(module: str, name: str) -> Callable | None:
+    """A selector of another app, or None while that app has not landed it (the figure is left out)."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
+
+
+def _percent(raw) -> float | None:
+    """The occupancy percent from whatever `beds.selectors.occupancy` returns (dict or object)."""
+    data = raw if isinstance(raw, dict) else getattr(raw, "__dict__", {})
+    for key in ("percent", "occupancy_percent", "occupancy_pct"):
+        value = data.get(key)
+        if value is not None:
+            return round(float(value), 1)
+    for key in ("ratio", "occupancy", "rate"):
+        value = data.get(key)
+        if isinstance(value, int | float) or hasattr(value, "as_integer_ratio"):
+            return round(float(value) * 100, 1)
+    occupied = data.get("bed_nights_occupied", data.get("occupied_bed_nights"))
+    available = data.get("bed_nights_available", data.get("available_bed_nights"))
+    if occupied is not None and available:
+        return round(100.0 * float(occupied) / float(available), 1)
+    return None
+
+
+def trends_occupancy(*, house: House, firsts: list[datetime.date], today: datetime.date) -> dict | None:
+    """Occupancy per month and sector from the unified definition in `beds.selectors.occupancy`
+    (bounded: 2 × months calls, independent of history). None until beds provides it."""
+    occupancy = _optional("beds.selectors", "occupancy")
+    if occupancy is None:
+        return None
+    result: dict = {}
+    for sector in SECTORS:
+        values = []
+        for first in firsts:
+            last = min(add_months(first, 1) - datetime.timedelta(days=1), today)
+            values.append(_percent(occupancy(house=house, sector=sector, start=first, end=last)))
+        result[sector] = values
+    return result
+
+
+def trends_stays(*, house: House, firsts: list[datetime.date], months: list[str]) -> dict:
+    """Ordinary stays that took place, and unique citizens, per month of arrival (one query)."""
+    start, end = firsts[0], add_months(firsts[-1], 1)
+    rows = (
+        Stay.objects.filter(house=house, kind="ordinary", status__in=COUNTED_STAY_STATUSES,
+                            arrival_date__gte=start, arrival_date__lt=end)
+        .annotate(month=TruncMonth("arrival_date")).order_by().values("sector", "month")
+        .annotate(stays=Count("id"), citizens=Count("citizen_id", distinct=True))
+    )
+    rows = list(rows)
+    return {"stays": _series(rows, months, "stays"), "citizens": _series(rows, months, "citizens")}
+
+
+def trends_length_mix(*, house: House, firsts: list[datetime.date]) -> dict:
+    """Ordinary stays in the window by nights: 0–1, 2, 3, 4, 5+ (one query)."""
+    start, end = firsts[0], add_months(firsts[-1], 1)
+    rows = (
+        Stay.objects.filter(house=house, kind="ordinary", status__in=COUNTED_STAY_STATUSES,
+                            arrival_date__gte=start, arrival_date__lt=end)
+        .order_by().values("sector").annotate(
+            b0=Count("id", filter=Q(nights__lte=1)), b2=Count("id", filter=Q(nights=2)),
+            b3=Count("id", filter=Q(nights=3)), b4=Count("id", filter=Q(nights=4)),
+            b5=Count("id", filter=Q(nights__gte=5)),
+        )
+    )
+    found = {r["sector"]: r for r in rows}
+    return {s: [found.get(s, {}).get(k, 0) for k in ("b0", "b2", "b3", "b4", "b5")] for s in SECTORS}
+
+
+def trends_contracts(*, house: House, firsts: list[datetime.date], months: list[str]) -> dict:
+    """New and ended contracts per month (two queries)."""
+    start, end = firsts[0], add_months(firsts[-1], 1)
+    new = (Contract.objects.filter(house=house, granted_on__gte=start, granted_on__lt=end)
+           .annotate(month=TruncMonth("granted_on")).order_by().values("sector", "month").annotate(n=Count("id")))
+    ended = (Contract.objects.filter(house=house, ended_on__gte=start, ended_on__lt=end)
+             .annotate(month=TruncMonth("ended_on")).order_by().values("sector", "month").annotate(n=Count("id")))
+    return {"new": _series(list(new), months, "n"), "ended": _series(list(ended), months, "n")}
+
+
+def trends_turned_away(*, house: House, firsts: list[datetime.date], months: list[str]) -> dict:
+    """Turned-away requests per month, and by reason over the window (one query)."""
+    start, end = _local(house, firsts[0]), _local(house, add_months(firsts[-1], 1))
+    rows = list(
+        StayRequest.objects.filter(house=house, outcome="turned_away", requested_at__gte=start,
+                                   requested_at__lt=end)
+        .annotate(month=TruncMonth("requested_at", tzinfo=_tz(house))).order_by()
+        .values("sector", "month", "turn_away_reason").annotate(n=Count("id"))
+    )
+    per_month: dict[tuple[str, str], int] = {}
+    reasons = {s: {r: 0 for r in TURN_AWAY_REASONS} for s in SECTORS}
+    for r in rows:
+        key = (r["sector"], _month_key(r["month"]))
+        per_month[key] = per_month.get(key, 0) + r["n"]
+        reason = r["turn_away_reason"] if r["turn_away_reason"] in TURN_AWAY_REASONS else "other"
+        reasons[r["sector"]][reason] += r["n"]
+    return {
+        "per_month": {s: [per_month.get((s, m), 0) for m in months] for s in SECTORS},
+        "reasons": {s: [reasons[s][r] for r in TURN_AWAY_REASONS] for s in SECTORS},
+    }
+
+
+def trends_activity_attendance(*, house: House, firsts: list[datetime.date], months: list[str]) -> list | None:
+    """Attendance per month from `activities.selectors.attendance_by_month` if that app offers it."""
+    selector = _optional("activities.selectors", "attendance_by_month")
+    if selector is None:
+        return None
+    try:
+        data = selector(house=house, start=firsts[0], end=add_months(firsts[-1], 1) - datetime.timedelta(days=1))
+    except TypeError:
+        logger.warning("activities.selectors.attendance_by_month has an unexpected signature")
+        return None
+    found = {str(k)[:7]: int(v or 0) for k, v in dict(data).items()}
+    return [found.get(m, 0) for m in months]
+
+
+def dashboard_trends(*, house: House, months: int, today: datetime.date | None = None) -> dict:
+    """All trend figures for the last `months` months, both sectors (the view filters by access).
+
+    Heavy: cached by `dashboard_services.dashboard_trends_cached` and refreshed by a beat task."""
+    if months not in TREND_WINDOWS:
+        raise ValueError("months must be one of %s" % (TREND_WINDOWS,))
+    today = today or house_today(house=house)
+    firsts = window_months(today=today, months=months)
+    keys = [_month_key(f) for f in firsts]
+    return {
+        "months": keys,
+        "today": today.isoformat(),
+        "occupancy": trends_occupancy(house=house, firsts=firsts, today=today),
+        **trends_stays(house=house, firsts=firsts, months=keys),
+        "length_mix": trends_length_mix(house=house, firsts=firsts),
+        "contracts": trends_contracts(house=house, firsts=firsts, months=keys),
+        "turned_away": trends_turned_away(house=house, firsts=firsts, months=keys),
+        "activity_attendance": trends_activity_attendance(house=house, firsts=firsts, months=keys),
+    }
+
+
+# --- the lists behind the figures (citizen level, scoped by Access) -------------------------------
+
+
+LIST_FIGURES = (
+    "in_house", "arrivals", "departures", "turned_away_week", "followups_overdue", "followups_soon",
+    "contracts_expiring", "faerdigbehandling", "stays_month", "contracts_new_month", "contracts_ended_month",
+    "turned_away_month",
+)
+
+
+def _month_range(month: str) -> tuple[datetime.date, datetime.date]:
+    year, mon = (int(x) for x in month.split("-"))
+    first = datetime.date(year, mon, 1)
+    return first, add_months(first, 1)
+
+
+def list_rows(*, access: Access, figure: str, sector: str | None, today: datetime.date,
+              month: str | None = None) -> tuple[str, QuerySet]:
+    """(kind, queryset) of the records behind a figure, within the viewer's citizen-level scope.
+
+    kind is "stay", "request" or "contract" (the template's columns). Raises ValueError on a bad figure
+    or month; the view answers 404."""
+    house = access.house
+    if figure not in LIST_FIGURES:
+        raise ValueError(figure)
+    if figure.endswith("_month"):
+        if not month:
+            raise ValueError("month")
+        start, end = _month_range(month)
+    if figure in ("in_house", "arrivals", "departures", "faerdigbehandling", "stays_month"):
+        kind, qs = "stay", Stay.objects.filter(house=house).annotate(dep=_departure_date())
+        if figure == "in_house":
+            qs = qs.filter(status="checked_in")
+        elif figure == "arrivals":
+            qs = qs.filter(arrival_date=today, status__in=("booked", "checked_in", "checked_out"))
+        elif figure == "departures":
+            qs = qs.filter(dep=today, status__in=COUNTED_STAY_STATUSES)
+        elif figure == "faerdigbehandling":
+            qs = qs.filter(kind="faerdigbehandling", status="checked_in")
+        else:
+            qs = qs.filter(kind="ordinary", status__in=COUNTED_STAY_STATUSES, arrival_date__gte=start,
+                           arrival_date__lt=end)
+        qs = qs.select_related("citizen", "bed").order_by("arrival", "id")
+    elif figure in ("turned_away_week", "turned_away_month"):
+        kind = "request"
+        if figure == "turned_away_week":
+            since, until = _local(house, week_start(today)), _local(house, today + datetime.timedelta(days=1))
+        else:
+            since, until = _local(house, start), _local(house, end)
+        qs = (StayRequest.objects.filter(house=house, outcome="turned_away", requested_at__gte=since,
+                                         requested_at__lt=until)
+              .select_related("citizen").order_by("-requested_at", "-id"))
+    else:
+        kind, qs = "contract", Contract.objects.filter(house=house).select_related("citizen")
+        if figure == "followups_overdue":
+            qs = qs.exclude(status="ended").filter(next_followup_due__lt=today)
+        elif figure == "followups_soon":
+            qs = qs.exclude(status="ended").filter(
+                next_followup_due__gte=today, next_followup_due__lte=today + datetime.timedelta(days=SOON_DAYS))
+        elif figure == "contracts_expiring":
+            qs = qs.exclude(status="ended").filter(_expiring_q(today))
+        elif figure == "contracts_new_month":
+            qs = qs.filter(granted_on__gte=start, granted_on__lt=end)
+        else:
+            qs = qs.filter(ended_on__gte=start, ended_on__lt=end)
+        qs = qs.order_by("next_followup_due", "id")
+    if sector in SECTORS:
+        qs = qs.filter(sector=sector)
+    if kind == "request":
+        # A request without a citizen is citizen-level data of its sector only.
+        scoped = access.citizen_filter(qs.filter(citizen__isnull=False)) | access.filter_sector(
+            qs.filter(citizen__isnull=True))
+        return kind, scoped
+    return kind, access.citizen_filter(qs)
