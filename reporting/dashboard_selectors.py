@@ -358,18 +358,22 @@ def trends_turned_away(*, house: House, firsts: list[datetime.date], months: lis
     }
 
 
-def trends_activity_attendance(*, house: House, firsts: list[datetime.date], months: list[str]) -> list | None:
-    """Attendance per month from `activities.selectors.attendance_by_month` if that app offers it."""
-    selector = _optional("activities.selectors", "attendance_by_month")
+def trends_activity_attendance(*, house: House, firsts: list[datetime.date], today: datetime.date) -> list | None:
+    """Attendance (head count: open activities by head, courses by named present) per month, from
+    `activities.selectors.activity_attendance` (two queries a month, bounded by the window)."""
+    selector = _optional("activities.selectors", "activity_attendance")
     if selector is None:
         return None
-    try:
-        data = selector(house=house, start=firsts[0], end=add_months(firsts[-1], 1) - datetime.timedelta(days=1))
-    except TypeError:
-        logger.warning("activities.selectors.attendance_by_month has an unexpected signature")
-        return None
-    found = {str(k)[:7]: int(v or 0) for k, v in dict(data).items()}
-    return [found.get(m, 0) for m in months]
+    values = []
+    for first in firsts:
+        last = min(add_months(first, 1) - datetime.timedelta(days=1), today)
+        try:
+            per_activity = selector(house=house, start=first, end=last)
+        except TypeError:
+            logger.warning("activities.selectors.activity_attendance has an unexpected signature")
+            return None
+        values.append(sum(int(a.get("head_count") or 0) for a in per_activity.values()))
+    return values
 
 
 def dashboard_trends(*, house: House, months: int, today: datetime.date | None = None) -> dict:
@@ -389,7 +393,7 @@ def dashboard_trends(*, house: House, months: int, today: datetime.date | None =
         "length_mix": trends_length_mix(house=house, firsts=firsts),
         "contracts": trends_contracts(house=house, firsts=firsts, months=keys),
         "turned_away": trends_turned_away(house=house, firsts=firsts, months=keys),
-        "activity_attendance": trends_activity_attendance(house=house, firsts=firsts, months=keys),
+        "activity_attendance": trends_activity_attendance(house=house, firsts=firsts, today=today),
     }
 
 
