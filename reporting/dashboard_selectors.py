@@ -10,8 +10,9 @@ Aggregates (`now_*`, `trends_*`) take the sectors to count and never return name
 Definitions (shown on the page too):
 - night D = the night from date D to D+1. A stay covers night D when arrival date <= D < departure date
   (departure date = arrival date + nights, so a same-day stay covers no night). A checked-in guest whose
-  planned departure has passed still occupies tonight. A bed block covers night D when it overlaps
-  20:00 on D – 07:00 on D+1 (a cleaning block at noon does not take the bed out for the night).
+  planned departure has passed still occupies tonight (the bed board in `beds` shows it free; the leader
+  needs to see it). A bed block covers night D when it covers local midnight D+1 00:00, as in
+  `beds.selectors.occupancy` (a cleaning block at noon does not take the bed out for the night).
 - a bed is, per night, occupied (checked-in stay) > booked (booked stay) > blocked > free.
 - "this week" = Monday of the current week up to and including today.
 - follow-up overdue: an open contract whose `next_followup_due` is before today; soon due: within 30 days.
@@ -108,7 +109,8 @@ def now_beds(*, house: House, sectors: Iterable[str], start: datetime.date, nigh
     )
     blocks = list(
         BedBlock.objects.filter(bed__house=house, bed__sector__in=sectors,
-                                period__overlap=(_local(house, start, 20), _local(house, end, 7)))
+                                period__overlap=(_local(house, start + datetime.timedelta(days=1)),
+                                                 _local(house, end + datetime.timedelta(days=1))))
         .order_by().values_list("bed_id", "period")
     )
     days = [start + datetime.timedelta(days=i) for i in range(nights)]
@@ -126,9 +128,9 @@ def now_beds(*, house: House, sectors: Iterable[str], start: datetime.date, nigh
                 mark(bed_id, day, "occupied" if status == "checked_in" else "booked")
     for bed_id, period in blocks:
         for day in days:
-            night_start, night_end = _local(house, day, 20), _local(house, day + datetime.timedelta(days=1), 7)
-            if (period.lower is None or period.lower < night_end) and (period.upper is None
-                                                                         or period.upper > night_start):
+            midnight = _local(house, day + datetime.timedelta(days=1))
+            if (period.lower is None or period.lower <= midnight) and (period.upper is None
+                                                                         or midnight < period.upper):
                 mark(bed_id, day, "blocked")
     result: dict = {}
     for sector in sectors:
