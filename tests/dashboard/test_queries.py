@@ -1,0 +1,94 @@
+"""The page loads with a bounded number of queries, independent of the length of the house's history, and
+the heavy trends come from the cache (refreshed by the beat task) with their age shown."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from contracts.services import add_months, citizen_create, contract_create
+from reporting.dashboard_services import dashboard_trends_refresh
+from reporting.dashboard_tasks import dashboard_trends_refresh_task
+from tests.dashboard.conftest import at, cpr_for, stay_make
+
+D = datetime.timedelta(days=1)
+WARM_BOUND = 25
+
+
+def history(house, today, *, months: int, user, offset: int = 0):
+    """One citizen per month with a 2-night stay in that month (`months` months back)."""
+    for i in range(months):
+        first = add_months(today.replace(day=1), -(i + 1))
+        citizen = citizen_create(house=house, sector="kommune", name=f"Historik {offset + i}",
+                                 cpr=cpr_for(datetime.date(1950 + (offset + i) % 40, 1 + i % 12, 5), 100 + offset + i))
+        contract_create(house=house, citizen=citizen, sector="kommune", granted_on=first - 3 * D)
+        stay_make(house=house, citizen=citizen, label=f"K{1 + (i + offset) % 6}", arrival=at(first + 2 * D, 14),
+                  departure=at(first + 4 * D, 10), status="checked_out", user=user)
+
+
+def page_queries(client, url="/rapporter/overblik/?months=36") -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.django_db
+class TestQueryBound:
+    def test_queries_do_not_grow_with_history(self, house, state, client_for):
+        c = client_for("leder")
+        history(house, state.today, months=2, user=state.leader)
+        cache.clear()
+        short = page_queries(c)
+        history(house, state.today, months=40, offset=50, user=state.leader)
+        cache.clear()
+        long = page_queries(c)
+        assert long == short
+
+    def test_warm_page_is_within_the_bound(self, house, state, client_for, django_assert_max_num_queries):
+        history(house, state.today, months=12, user=state.leader)
+        c = client_for("leder")
+        c.get("/rapporter/overblik/?months=36")
+        with django_assert_max_num_queries(WARM_BOUND):
+            assert c.get("/rapporter/overblik/?months=36").status_code == 200
+
+    def test_steering_page_and_api_are_within_the_bound(self, house, state, client_for,
+                                                        django_assert_max_num_queries):
+        c = client_for("styregruppe")
+        c.get("/rapporter/overblik/")
+        with django_assert_max_num_queries(10):
+            assert c.get("/rapporter/overblik/").status_code == 200
+        with django_assert_max_num_queries(40):  # DRF session auth and the "now" part on top of the page's
+            assert client_for("leder").get("/api/v1/dashboard/?house=aarhus").status_code == 200
+
+    def test_unauthorised_user_is_refused_cheaply(self, state, client_for, django_assert_max_num_queries):
+        with django_assert_max_num_queries(6):
+            assert client_for("kommune").get("/rapporter/overblik/").status_code == 403
+
+
+@pytest.mark.django_db
+class TestCache:
+    def test_trends_are_cached_until_the_beat_refresh(self, house, state, client_for):
+        c = client_for("styregruppe")
+        before = c.get("/api/v1/dashboard/?house=aarhus&months=3").json()
+        history(house, state.today, months=1, offset=200, user=state.leader)
+        cached = c.get("/api/v1/dashboard/?house=aarhus&months=3").json()
+        assert cached == before
+        assert dashboard_trends_refresh_task() == 3  # one house, three windows
+        after = c.get("/api/v1/dashboard/?house=aarhus&months=3").json()
+        assert after["computed_at"] > before["computed_at"]
+        assert sum(after["trends"]["stays"]["kommune"]) == sum(before["trends"]["stays"]["kommune"]) + 1
+
+    def test_age_is_shown(self, house, state, client_for):
+        dashboard_trends_refresh(house_ids=[house.pk])
+        body = client_for("styregruppe").get("/rapporter/overblik/?months=3").content.decode()
+        assert "Tallene er beregnet" in body and "(0 min. siden)" in body
+
+    def test_beat_schedule_refreshes_the_dashboard(self, settings):
+        entry = settings.CELERY_BEAT_SCHEDULE["dashboard-trends-refresh"]
+        assert entry["task"] == dashboard_trends_refresh_task.name
+        assert entry["schedule"] <= 600
