@@ -11,6 +11,7 @@ Who sees what (decided here, enforced through `Access`):
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -20,12 +21,12 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from psykiatrihus.api import house_access
+from psykiatrihus.api import ErrorSerializer, house_access
 from psykiatrihus.scoping import Access
 from psykiatrihus.services import audit_log_many
 from reporting import charts
@@ -327,14 +328,22 @@ def dashboard_list(request, figure: str):
 
 
 @extend_schema(
+    exclude=True,  # not in the OpenAPI schema yet: its response shape is documented in dashboard_selectors
     parameters=[OpenApiParameter("house", str, required=True, description="Husets kortnavn, fx aarhus"),
                 OpenApiParameter("months", int, enum=list(TREND_WINDOWS), description="Trendperiode i måneder")],
-    responses={200: dict},
+    responses={200: dict,
+               400: OpenApiResponse(ErrorSerializer, description="Ugyldigt hus eller antal måneder."),
+               401: OpenApiResponse(ErrorSerializer, description="Ikke logget ind."),
+               403: OpenApiResponse(ErrorSerializer, description="Rollen giver ikke adgang til overblikket."),
+               404: OpenApiResponse(ErrorSerializer, description="Huset findes ikke for brugeren.")},
 )
 @api_view(["GET"])
 def dashboard_api(request):
     """The dashboard's figures as JSON (aggregates only; never names). Same rules as the page."""
-    house, access = house_access(request, request.query_params.get("house"))
+    slug = request.query_params.get("house")
+    if slug and not re.fullmatch(r"[-a-zA-Z0-9_]{1,50}", slug):
+        raise exceptions.NotFound(_("Huset findes ikke."))
+    house, access = house_access(request, slug)
     if not access.sees_dashboard:
         raise exceptions.PermissionDenied(_("Du har ikke adgang til overblikket."))
     raw_months = request.query_params.get("months", str(DEFAULT_MONTHS))
