@@ -224,6 +224,9 @@ def wait_http(url: str, timeout: float = 60.0) -> None:
 @contextmanager
 def gunicorn(*, workers: int = 4):
     """A real gunicorn (sync workers) from the venv on 127.0.0.1, stopped (by its own pid) on exit."""
+    # DEBUG is off (production-like), so static files come from the manifest: collect them first.
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=bench_env(),
+                   check=True)
     port = free_port()
     cmd = [str(Path(sys.executable).with_name("gunicorn")), "psykiatrihus.wsgi", "--bind", f"127.0.0.1:{port}",
            "--workers", str(workers), "--worker-class", "sync", "--timeout", "120", "--log-level", "warning",

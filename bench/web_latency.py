@@ -97,6 +97,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {name}: {len(lat)} requests in {wall:.1f} s ({len(lat) / wall:.0f}/s), "
                   f"median {common.ms(common.median(lat))}", flush=True)
 
+    if "trivial" not in results:
+        report.note("the trivial page did not answer 200: no floor, no figures")
+        report.save()
+        return 1
     floor = results["trivial"]
     floor_med, floor_p95 = common.median(floor), common.p95(floor)
     report.figure("trivial authenticated page (/)", f"median {common.ms(floor_med)}, p95 {common.ms(floor_p95)}",
