@@ -136,16 +136,44 @@ def sessions_schedule(*, activity: Activity, first_starts_at: datetime.datetime,
         raise ValidationError({"every_days": _("Angiv et positivt antal dage mellem gangene.")})
     tz = timezone.get_current_timezone()
     local = timezone.localtime(first_starts_at, tz)
-    sessions = []
-    with transaction.atomic():
-        for i in range(count):
-            naive = local.replace(tzinfo=None) + datetime.timedelta(days=i * every_days)
-            starts = timezone.make_aware(naive, tz)
-            sessions.append(session_create(activity=activity, starts_at=starts,
-                                           ends_at=starts + datetime.timedelta(minutes=minutes)))
+    rows = []
+    for i in range(count):
+        starts = timezone.make_aware(local.replace(tzinfo=None) + datetime.timedelta(days=i * every_days), tz)
+        rows.append({"starts_at": starts, "ends_at": starts + datetime.timedelta(minutes=minutes)})
+    sessions = sessions_import(activity=activity, rows=rows)
     if user is not None:
         audit_log(user=user, action="create", obj=activity, house=activity.house, detail=f"sessions={count}")
     return sessions
+
+
+def sessions_import(*, activity: Activity, rows: list[dict], user=None) -> list[Session]:
+    """Many sessions of one activity in one INSERT (a schedule, an import, the demo). Each row has `starts_at`,
+    `ends_at` and, for an open activity's past sessions, an optional `head_count`."""
+    today = _today()
+    objects = []
+    for row in rows:
+        starts, ends, heads = row["starts_at"], row["ends_at"], row.get("head_count")
+        if ends <= starts:
+            raise ValidationError({"ends_at": _("Sluttidspunktet skal ligge efter starttidspunktet.")})
+        if heads is not None:
+            if activity.kind != ActivityKind.OPEN:
+                raise ValidationError({"head_count": _("Et holdforløb tælles med navngivet fremmøde, ikke i "
+                                                       "hoveder.")}, code="course")
+            if heads < 0:
+                raise ValidationError({"head_count": _("Antallet kan ikke være negativt.")}, code="negative")
+            if timezone.localtime(starts).date() > today:
+                raise ValidationError(_("Fremmøde kan først registreres på dagen."), code="future")
+        objects.append(Session(activity=activity, house_id=activity.house_id, starts_at=starts, ends_at=ends,
+                               head_count=heads))
+    try:
+        with transaction.atomic():
+            created = Session.objects.bulk_create(objects, batch_size=1000)
+    except IntegrityError as exc:
+        raise ValidationError({"starts_at": _("Aktiviteten har allerede en gang på et af tidspunkterne.")},
+                              code="duplicate") from exc
+    if user is not None:
+        audit_log(user=user, action="create", obj=activity, house=activity.house, detail=f"sessions={len(created)}")
+    return created
 
 
 def session_cancel(*, session: Session, user=None) -> Session:
@@ -325,23 +353,35 @@ def _not_future_day(day: datetime.date, field: str = "day") -> None:
         raise ValidationError({field: _("Datoen ligger i fremtiden.")}, code="future")
 
 
+def _constraint_message(model: type[models.Model], exc: IntegrityError) -> str | None:
+    """The Danish message of the check constraint PostgreSQL refused (named in the error), if any."""
+    text = str(exc)
+    for constraint in model._meta.constraints:
+        if constraint.name in text and isinstance(constraint, models.CheckConstraint):
+            return str(constraint.violation_error_message or _("Tallene overholder ikke reglerne."))
+    return None
+
+
 def _count_save(model: type[models.Model], *, lookup: dict, values: dict, replace: bool, duplicate: str,
                 house: House, user=None) -> models.Model:
     """Create one count row, or update it when `replace`; a second row for the same key is refused with a
-    clear message (and the unique constraint refuses it under a race as well)."""
+    clear message (and the unique constraint refuses it under a race as well). The callers have checked the
+    values; the database's check constraints are the backstop, their message is passed on."""
     try:
         with transaction.atomic():
             obj = model.objects.select_for_update().filter(**lookup).first()
             if obj is not None and not replace:
                 raise ValidationError(duplicate, code="duplicate")
             if obj is None:
-                obj = model(**lookup, **values)
+                obj = model.objects.create(**lookup, **values)
             else:
                 for key, value in values.items():
                     setattr(obj, key, value)
-            obj.full_clean(validate_unique=False, validate_constraints=True)
-            obj.save()
+                obj.save(update_fields=list(values))
     except IntegrityError as exc:
+        message = _constraint_message(model, exc)
+        if message is not None:
+            raise ValidationError(message, code="invalid") from exc
         raise ValidationError(duplicate, code="duplicate") from exc
     if user is not None:
         audit_log(user=user, action="update" if replace else "create", obj=obj, house=house)
@@ -496,3 +536,49 @@ def peer_cohort_record(*, house: House, year: int, term: str, participants: int,
                        replace=replace, house=house, user=user,
                        duplicate=_("Holdet for %(s)s er allerede registreret.") % {"s": _term_label(year, term)})
 
+
+
+def socialvagten_import(*, house: House, rows: list[dict], user=None) -> int:
+    """Many days at once (an import from Socialvagten's own log, or the demo): each row is validated like
+    `socialvagten_record`; one INSERT; a day already entered refuses the whole import."""
+    objects = []
+    for row in rows:
+        _nonnegative({"phone": row["phone"], "in_person": row["in_person"]})
+        _not_future_day(row["day"])
+        objects.append(SocialvagtenDay(house=house, day=row["day"], phone=row["phone"], in_person=row["in_person"]))
+    try:
+        with transaction.atomic():
+            SocialvagtenDay.objects.bulk_create(objects, batch_size=1000)
+    except IntegrityError as exc:
+        raise ValidationError(_("Mindst én af dagene er allerede registreret; intet er gemt."),
+                              code="duplicate") from exc
+    if user is not None:
+        audit_log(user=user, action="create", object_type="activities.socialvagtenday", house=house,
+                  detail=f"import {len(objects)}")
+    return len(objects)
+
+
+def attendance_import(*, activity: Activity, rows: list[tuple[Session, object, bool]], user=None) -> int:
+    """Named attendance for many sessions of one course at once (a paper list typed in afterwards, the demo):
+    each (session, citizen, present) is checked like `attendance_record`; one INSERT."""
+    if activity.kind != ActivityKind.COURSE:
+        raise ValidationError(_("Kun holdforløb kan indlæses med navngivet fremmøde."))
+    enrolled = set(activity.enrolments.filter(status=EnrolmentStatus.ENROLLED).values_list("citizen_id", flat=True))
+    objects = []
+    for session, citizen, present in rows:
+        if session.activity_id != activity.pk:
+            raise ValidationError(_("Gangen hører ikke til forløbet."))
+        _session_checks(session)
+        if citizen.pk not in enrolled:
+            raise ValidationError({"citizen": _("Borgeren er ikke tilmeldt forløbet.")}, code="not_enrolled")
+        objects.append(Attendance(session=session, citizen=citizen, present=present,
+                                  recorded_by=_user_or_none(user)))
+    try:
+        with transaction.atomic():
+            Attendance.objects.bulk_create(objects, batch_size=1000)
+    except IntegrityError as exc:
+        raise ValidationError(_("Fremmødet er allerede registreret for mindst én af gangene."),
+                              code="duplicate") from exc
+    if user is not None:
+        audit_log(user=user, action="create", obj=activity, house=activity.house, detail=f"attendance={len(objects)}")
+    return len(objects)
