@@ -477,3 +477,51 @@ def peer_workers(*, house: House) -> QuerySet[PeerWorker]:
 
 def offers() -> list[tuple[str, str]]:
     return list(Offer.choices)
+
+
+# --- the counts as rows (API, exports) ---------------------------------------------------------------------
+
+COUNT_ROWS = {
+    # kind: (model, date field, fields)
+    "aaben-dialog": (OpenDialogueMonth, "month", ("month", "meetings", "cross_sector")),
+    "hjemmebehandling": (HomeTreatmentMonth, "month", ("month", "contacts", "citizens", "citizens_new_in_year")),
+    "socialvagten": (SocialvagtenDay, "day", ("day", "phone", "in_person")),
+    "medarbejdere": (StaffCount, "on_date", ("on_date", "sector", "employees", "fte")),
+    "budget": (BudgetYear, None, ("year", "sector", "amount", "note")),
+    "recoveryskole": (RecoveryCourse, None, ("year", "term", "title", "online", "enrolled", "attended")),
+    "peeruddannelse": (PeerEducationCohort, None, ("year", "term", *COHORT_FIELDS)),
+    "peer-timer": (PeerMonth, "month", ("month", "peer__label", "weekly_hours", "conversations")),
+}
+
+
+def count_rows(*, house: House, kind: str, start: datetime.date | None = None,
+               end: datetime.date | None = None) -> list[dict]:
+    """The rows of one kind of count, oldest first, JSON-ready (dates ISO, decimals as floats).
+
+    Returns `[{"id": int, <the kind's fields>}, ...]`; `start`/`end` filter on the row's date (or year)."""
+    model, date_field, fields = COUNT_ROWS[kind]
+    qs = model.objects.filter(house=house)
+    if date_field:
+        if start:
+            qs = qs.filter(**{f"{date_field}__gte": start})
+        if end:
+            qs = qs.filter(**{f"{date_field}__lte": end})
+        qs = qs.order_by(date_field, "id")
+    else:
+        if start:
+            qs = qs.filter(year__gte=start.year)
+        if end:
+            qs = qs.filter(year__lte=end.year)
+        qs = qs.order_by("year", "id")
+    rows = []
+    for row in qs.values("id", *fields):
+        out = {}
+        for key, value in row.items():
+            key = "peer" if key == "peer__label" else key
+            if isinstance(value, datetime.date):
+                value = value.isoformat()
+            elif hasattr(value, "as_tuple"):  # Decimal
+                value = float(value)
+            out[key] = value
+        rows.append(out)
+    return rows

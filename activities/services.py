@@ -40,6 +40,11 @@ from psykiatrihus.services import audit_log
 DEFAULT_SESSION_MINUTES = 90
 
 
+def _duplicate(field: str, message: str) -> ValidationError:
+    """A field error that keeps the code `duplicate` (the API answers 409 for it)."""
+    return ValidationError({field: ValidationError(message, code="duplicate")})
+
+
 def _user_or_none(user):
     return user if user is not None and getattr(user, "is_authenticated", False) else None
 
@@ -81,8 +86,7 @@ def activity_create(*, house: House, name: str, kind: str, offer: str = Offer.OT
                 starts_on=starts_on, description=description, location=location,
             )
     except IntegrityError as exc:
-        raise ValidationError({"name": _("Der findes allerede en aktivitet med dette navn og denne startdato.")},
-                              code="duplicate") from exc
+        raise _duplicate("name", _("Der findes allerede en aktivitet med dette navn og denne startdato.")) from exc
     if runners:
         activity.runners.set(runners)
     if user is not None:
@@ -118,8 +122,7 @@ def session_create(*, activity: Activity, starts_at: datetime.datetime, ends_at:
             session = Session.objects.create(activity=activity, house_id=activity.house_id, starts_at=starts_at,
                                              ends_at=ends_at, note=note)
     except IntegrityError as exc:
-        raise ValidationError({"starts_at": _("Aktiviteten har allerede en gang på dette tidspunkt.")},
-                              code="duplicate") from exc
+        raise _duplicate("starts_at", _("Aktiviteten har allerede en gang på dette tidspunkt.")) from exc
     if user is not None:
         audit_log(user=user, action="create", obj=session, house=activity.house)
     return session
@@ -169,8 +172,7 @@ def sessions_import(*, activity: Activity, rows: list[dict], user=None) -> list[
         with transaction.atomic():
             created = Session.objects.bulk_create(objects, batch_size=1000)
     except IntegrityError as exc:
-        raise ValidationError({"starts_at": _("Aktiviteten har allerede en gang på et af tidspunkterne.")},
-                              code="duplicate") from exc
+        raise _duplicate("starts_at", _("Aktiviteten har allerede en gang på et af tidspunkterne.")) from exc
     if user is not None:
         audit_log(user=user, action="create", obj=activity, house=activity.house, detail=f"sessions={len(created)}")
     return created
@@ -222,8 +224,7 @@ def enrolment_create(*, activity: Activity, citizen, user=None) -> Enrolment:
                 queued_at=now, enrolled_at=now if has_seat else None, created_by=_user_or_none(user),
             )
     except IntegrityError as exc:
-        raise ValidationError({"citizen": _("Borgeren er allerede tilmeldt eller på ventelisten.")},
-                              code="duplicate") from exc
+        raise _duplicate("citizen", _("Borgeren er allerede tilmeldt eller på ventelisten.")) from exc
     if user is not None:
         audit_log(user=user, action="create", obj=enrolment, house=activity.house, citizen_id=citizen.pk,
                   detail=enrolment.status)
@@ -468,7 +469,7 @@ def peer_worker_create(*, house: House, label: str, sector: str, user_account=No
         with transaction.atomic():
             peer = PeerWorker.objects.create(house=house, label=label.strip(), sector=sector, user=user_account)
     except IntegrityError as exc:
-        raise ValidationError({"label": _("Betegnelsen er allerede brugt.")}, code="duplicate") from exc
+        raise _duplicate("label", _("Betegnelsen er allerede brugt.")) from exc
     if user is not None:
         audit_log(user=user, action="create", obj=peer, house=house)
     return peer
