@@ -8,4 +8,12 @@
       if (el.form.requestSubmit) { el.form.requestSubmit(); } else { el.form.submit(); }
     }
   });
+  // <button data-step="1" data-step-target="id"> adds to a number field, never below 0 (head counts, activities).
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest ? event.target.closest("button[data-step]") : null;
+    if (!button) { return; }
+    var input = document.getElementById(button.getAttribute("data-step-target"));
+    if (!input) { return; }
+    input.value = Math.max(0, (parseInt(input.value, 10) || 0) + parseInt(button.getAttribute("data-step"), 10));
+  });
 })();
