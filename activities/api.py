@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
@@ -26,7 +26,24 @@ from contracts.selectors import citizen_ids_visible, citizens_by_ids
 from psykiatrihus.api import Conflict, house_access
 from psykiatrihus.services import audit_log_many
 
-HOUSE = OpenApiParameter("house", str, required=True, description="Husets kortnavn, fx aarhus")
+ERRORS = {
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description="Ugyldige data (danske fejltekster pr. felt)."),
+    401: OpenApiResponse(OpenApiTypes.OBJECT, description="Ikke logget ind."),
+    403: OpenApiResponse(OpenApiTypes.OBJECT, description="Ingen adgang."),
+    404: OpenApiResponse(OpenApiTypes.OBJECT, description="Findes ikke (eller uden for dine sektorer)."),
+}
+WRITE_ERRORS = {**ERRORS, 409: OpenApiResponse(OpenApiTypes.OBJECT, description="Findes allerede (code=duplicate).")}
+EARLIEST = datetime.date(2000, 1, 1)
+LATEST = datetime.date(2100, 12, 31)
+
+
+def _responses(ok_status: int, body, write: bool = False) -> dict:
+    return {ok_status: body, **(WRITE_ERRORS if write else ERRORS)}
+
+
+ID_PARAM = OpenApiParameter("id", int, OpenApiParameter.PATH)
+HOUSE = OpenApiParameter("house", str, required=True, description="Husets kortnavn, fx aarhus",
+                         pattern=r"^[-a-zA-Z0-9_]+$")
 
 
 def _call(fn, **kwargs):
@@ -49,9 +66,12 @@ def _date_param(request, name: str) -> datetime.date | None:
     if not raw:
         return None
     try:
-        return datetime.date.fromisoformat(raw)
+        value = datetime.date.fromisoformat(raw)
     except ValueError as exc:
         raise exceptions.ValidationError({name: [_("Skriv datoen som ÅÅÅÅ-MM-DD.")]}) from exc
+    if not EARLIEST <= value <= LATEST:
+        raise exceptions.ValidationError({name: [_("Datoen skal ligge mellem år 2000 og 2100.")]})
+    return value
 
 
 def _member(request):
@@ -81,9 +101,15 @@ class ActivityInSerializer(serializers.Serializer):
     offer = serializers.CharField(required=False, default="other")
     sector = serializers.CharField(required=False, allow_blank=True, default="")
     peer_led = serializers.BooleanField(required=False, default=False)
-    seats = serializers.IntegerField(required=False, allow_null=True, default=None)
-    sessions_planned = serializers.IntegerField(required=False, allow_null=True, default=None)
+    seats = serializers.IntegerField(required=False, allow_null=True, default=None, max_value=1000)
+    sessions_planned = serializers.IntegerField(required=False, allow_null=True, default=None, max_value=1000)
     starts_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+    def validate_starts_on(self, value):
+        if value is not None and not EARLIEST <= value <= LATEST:
+            raise serializers.ValidationError(_("Datoen skal ligge mellem år 2000 og 2100."))
+        return value
+
     location = serializers.CharField(required=False, allow_blank=True, default="")
     description = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -110,6 +136,13 @@ class SessionInSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
+    def validate(self, attrs):
+        for key in ("starts_at", "ends_at"):
+            value = attrs.get(key)
+            if value is not None and not EARLIEST <= value.date() <= LATEST:
+                raise serializers.ValidationError({key: _("Tidspunktet skal ligge mellem år 2000 og 2100.")})
+        return attrs
+
 
 class AttendanceInSerializer(serializers.Serializer):
     session = serializers.IntegerField()
@@ -118,7 +151,7 @@ class AttendanceInSerializer(serializers.Serializer):
 
 
 class HeadCountInSerializer(serializers.Serializer):
-    head_count = serializers.IntegerField()
+    head_count = serializers.IntegerField(max_value=100000)
 
 
 class EnrolInSerializer(serializers.Serializer):
@@ -154,7 +187,7 @@ def _visible_citizen(access, pk: int):
 
 
 class ActivityList(APIView):
-    @extend_schema(parameters=[HOUSE], responses=ActivitySerializer(many=True))
+    @extend_schema(operation_id="activities_list", parameters=[HOUSE], responses=_responses(200, OpenApiTypes.OBJECT))
     def get(self, request):
         house, access = _member(request)
         activities = list(selectors.activities_visible(access=access).order_by("name", "id"))
@@ -162,7 +195,8 @@ class ActivityList(APIView):
         return _paginate(request, self, activities,
                          lambda a: {**ActivitySerializer(a).data, **counts.get(a.pk, {})})
 
-    @extend_schema(parameters=[HOUSE], request=ActivityInSerializer, responses={201: ActivitySerializer})
+    @extend_schema(parameters=[HOUSE],
+                   request=ActivityInSerializer, responses=_responses(201, ActivitySerializer, write=True))
     def post(self, request):
         house, access = _member(request)
         if not selectors.activity_may_create(access=access):
@@ -173,8 +207,8 @@ class ActivityList(APIView):
 
 
 class ActivityDetail(APIView):
-    @extend_schema(parameters=[HOUSE], responses=ActivitySerializer)
-    def get(self, request, pk: int):
+    @extend_schema(parameters=[ID_PARAM, HOUSE], responses=_responses(200, ActivitySerializer))
+    def get(self, request, pk: str):
         house, access = _member(request)
         activity = _activity_for(access, pk)
         counts = selectors.enrolment_counts(activity_ids=[activity.pk])[activity.pk]
@@ -185,8 +219,8 @@ class ActivityDetail(APIView):
 class EnrolmentList(APIView):
     """Named enrolment and waiting list of one course (scoped, audited); POST enrols (or queues)."""
 
-    @extend_schema(parameters=[HOUSE], responses=OpenApiTypes.OBJECT)
-    def get(self, request, pk: int):
+    @extend_schema(parameters=[HOUSE], responses=_responses(200, OpenApiTypes.OBJECT))
+    def get(self, request, pk: str):
         house, access = _member(request)
         activity = _activity_for(access, pk)
         enrolments = list(selectors.enrolments_visible(access=access, activity=activity))
@@ -194,8 +228,9 @@ class EnrolmentList(APIView):
                        detail="api tilmeldinger")
         return Response({"results": [_enrolment_json(e) for e in enrolments]})
 
-    @extend_schema(parameters=[HOUSE], request=EnrolInSerializer, responses={201: OpenApiTypes.OBJECT})
-    def post(self, request, pk: int):
+    @extend_schema(parameters=[HOUSE],
+                   request=EnrolInSerializer, responses=_responses(201, OpenApiTypes.OBJECT, write=True))
+    def post(self, request, pk: str):
         house, access = _member(request)
         activity = _activity_for(access, pk)
         _may_manage(access, activity)
@@ -206,8 +241,9 @@ class EnrolmentList(APIView):
 
 
 class EnrolmentWithdraw(APIView):
-    @extend_schema(parameters=[HOUSE], request=None, responses=OpenApiTypes.OBJECT)
-    def post(self, request, pk: int):
+    @extend_schema(parameters=[HOUSE],
+                   request=None, responses=_responses(200, OpenApiTypes.OBJECT))
+    def post(self, request, pk: str):
         house, access = _member(request)
         enrolment = selectors.enrolments_visible(access=access).filter(pk=pk).first()
         if enrolment is None:
@@ -219,7 +255,7 @@ class EnrolmentWithdraw(APIView):
 
 class SessionList(APIView):
     @extend_schema(parameters=[HOUSE, OpenApiParameter("from", datetime.date), OpenApiParameter("to", datetime.date)],
-                   responses=OpenApiTypes.OBJECT)
+                   responses=_responses(200, OpenApiTypes.OBJECT))
     def get(self, request):
         house, access = _member(request)
         today = timezone.localdate()
@@ -230,7 +266,8 @@ class SessionList(APIView):
         sessions = list(selectors.sessions_between(house=house, start=start, end=end))
         return _paginate(request, self, sessions, _session_json)
 
-    @extend_schema(parameters=[HOUSE], request=SessionInSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=[HOUSE],
+                   request=SessionInSerializer, responses=_responses(201, OpenApiTypes.OBJECT, write=True))
     def post(self, request):
         house, access = _member(request)
         data = _validated(SessionInSerializer, request.data)
@@ -242,8 +279,9 @@ class SessionList(APIView):
 
 
 class SessionHeadCount(APIView):
-    @extend_schema(parameters=[HOUSE], request=HeadCountInSerializer, responses=OpenApiTypes.OBJECT)
-    def post(self, request, pk: int):
+    @extend_schema(parameters=[HOUSE],
+                   request=HeadCountInSerializer, responses=_responses(200, OpenApiTypes.OBJECT))
+    def post(self, request, pk: str):
         house, access = _member(request)
         session = Session.objects.select_related("activity").filter(pk=pk, house=house).first()
         if session is None:
@@ -257,7 +295,7 @@ class SessionHeadCount(APIView):
 class AttendanceList(APIView):
     """Named attendance (scoped, audited). POST records present/absent for one citizen at one session."""
 
-    @extend_schema(parameters=[HOUSE, OpenApiParameter("session", int)], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[HOUSE, OpenApiParameter("session", int)], responses=_responses(200, OpenApiTypes.OBJECT))
     def get(self, request):
         house, access = _member(request)
         session = None
@@ -274,7 +312,8 @@ class AttendanceList(APIView):
                        detail="api fremmøde")
         return paginator.get_paginated_response([_attendance_json(a) for a in page])
 
-    @extend_schema(parameters=[HOUSE], request=AttendanceInSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=[HOUSE],
+                   request=AttendanceInSerializer, responses=_responses(201, OpenApiTypes.OBJECT, write=True))
     def post(self, request):
         house, access = _member(request)
         data = _validated(AttendanceInSerializer, request.data)
@@ -297,7 +336,7 @@ class CountList(APIView):
     """The house's counts of one kind (aggregates: every member may read); POST enters one (its owners only)."""
 
     @extend_schema(parameters=[HOUSE, OpenApiParameter("from", datetime.date), OpenApiParameter("to", datetime.date)],
-                   responses=OpenApiTypes.OBJECT)
+                   responses=_responses(200, OpenApiTypes.OBJECT))
     def get(self, request, kind: str):
         house, access = _member(request)
         if kind not in COUNT_KINDS:
@@ -306,7 +345,8 @@ class CountList(APIView):
                                     end=_date_param(request, "to"))
         return _paginate(request, self, rows, lambda r: r)
 
-    @extend_schema(parameters=[HOUSE], request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=[HOUSE],
+                   request=OpenApiTypes.OBJECT, responses=_responses(201, OpenApiTypes.OBJECT, write=True))
     def post(self, request, kind: str):
         house, access = _member(request)
         if kind not in COUNT_KINDS:
@@ -336,12 +376,12 @@ class ActivityTables(APIView):
 
     @extend_schema(parameters=[HOUSE, OpenApiParameter("start", datetime.date, required=True),
                                OpenApiParameter("end", datetime.date, required=True)],
-                   responses=OpenApiTypes.OBJECT)
+                   responses=_responses(200, OpenApiTypes.OBJECT))
     def get(self, request):
         house, access = _member(request)
         if not access.aggregate_sectors:
             raise exceptions.PermissionDenied(_("Du har ikke adgang."))
         start, end = _date_param(request, "start"), _date_param(request, "end")
-        if start is None or end is None or end < start:
+        if start is None or end is None or end < start or (end - start).days > 366 * 20:
             raise exceptions.ValidationError({"start": [_("Angiv start og slut (ÅÅÅÅ-MM-DD), slut efter start.")]})
         return Response({name: getattr(selectors, name)(house=house, start=start, end=end) for name in TABLES})
