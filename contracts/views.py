@@ -51,7 +51,14 @@ def _contract(request, pk: int, *, edit: bool = False) -> tuple[Contract, object
 def citizen_list(request):
     """Search by name or exact CPR; the result list holds only citizens the user may see."""
     access = _access(request)
-    query = request.GET.get("q", "").strip()
+    if request.method == "POST":
+        query = request.POST.get("q", "").strip()
+    else:
+        query = request.GET.get("q", "").strip()
+        if selectors.cpr_lookup_digits(query):
+            # A CPR number never travels in a URL (proxies and browser history keep them): the form posts it.
+            messages.error(request, _("Søg på CPR-nummer via søgefeltet. CPR-numre må ikke stå i en adresse."))
+            query = ""
     page = Paginator(selectors.citizen_search(access=access, query=query), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"citizen": c, "cpr": selectors.citizen_cpr_display(citizen=c)} for c in page]
     if query:

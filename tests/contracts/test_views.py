@@ -91,10 +91,15 @@ class TestHealthAndCprOnPages:
         c = client_for("region")
         body = c.get("/borgere/", {"q": "chris"}).content.decode()
         assert "Carl Christensen" in body and "Bo Bertelsen" not in body
-        body = c.get("/borgere/", {"q": world.cprs["bo"]}).content.decode()
+        body = c.post("/borgere/", {"q": world.cprs["bo"]}).content.decode()
         assert "Bo Bertelsen" in body and "Carl Christensen" not in body
-        body = c.get("/borgere/", {"q": world.cprs["anna"]}).content.decode()
+        body = c.post("/borgere/", {"q": world.cprs["anna"]}).content.decode()
         assert "Anna" not in body and "Ingen borgere matcher" in body
+
+    def test_cpr_in_the_address_is_refused_not_searched(self, world, client_for):
+        body = client_for("region").get("/borgere/", {"q": world.cprs["bo"]}).content.decode()
+        assert "CPR-numre må ikke stå i en adresse" in body
+        assert not AuditEvent.objects.filter(username="region", action="search").exists()
 
 
 class TestForms:
@@ -215,7 +220,7 @@ class TestAuditAndQueries:
         c = client_for("leder")
         c.get(f"/borgere/kontrakt/{world.carl_r.pk}/")
         c.get(f"/borgere/{world.anna.pk}/")
-        c.get("/borgere/", {"q": world.cprs["bo"]})
+        c.post("/borgere/", {"q": world.cprs["bo"]})
         events = AuditEvent.objects.filter(username="leder")
         assert events.filter(action="read", object_type="contracts.contract", object_id=str(world.carl_r.pk),
                              citizen_id=world.carl.pk).count() == 1
