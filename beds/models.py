@@ -227,3 +227,123 @@ class Stay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bed} {self.arrival:%Y-%m-%d}"
+
+
+class GoalResult(models.TextChoices):
+    ACHIEVED = "achieved", _("Nået")
+    PARTLY = "partly", _("Delvist nået")
+    NOT_ACHIEVED = "not_achieved", _("Ikke nået")
+
+
+class StayGoal(models.Model):
+    """An individual goal agreed with the citizen at the start of a stay and evaluated with them at the end
+    (houses whose rules say stays have goals, e.g. Silkeborg)."""
+
+    stay = models.ForeignKey(Stay, on_delete=models.CASCADE, related_name="goals", verbose_name=_("ophold"))
+    text = models.CharField(_("mål"), max_length=500)
+    sort_order = models.PositiveSmallIntegerField(_("rækkefølge"), default=0)
+    result = models.CharField(_("evaluering"), max_length=16, choices=GoalResult.choices, blank=True)
+    evaluation_note = models.TextField(_("evalueringsnote"), blank=True)
+    evaluated_at = models.DateTimeField(_("evalueret"), null=True, blank=True)
+    evaluated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("evalueret af"))
+
+    class Meta:
+        verbose_name = _("mål for ophold")
+        verbose_name_plural = _("mål for ophold")
+        ordering = ["stay", "sort_order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(result="") | Q(evaluated_at__isnull=False),
+                                   name="staygoal_evaluated_has_time"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class AftercareKind(models.TextChoices):
+    VISIT = "visit", _("Tryghedsbesøg")
+    CALL = "call", _("Tryghedsopkald")
+    VISIT_OR_CALL = "visit_or_call", _("Tryghedsbesøg eller -opkald")
+
+
+class AftercareStatus(models.TextChoices):
+    PLANNED = "planned", _("Planlagt")
+    DONE = "done", _("Gennemført")
+    NOT_REACHED = "not_reached", _("Ikke truffet")
+    CANCELLED = "cancelled", _("Aflyst")
+
+
+class StayAftercare(models.Model):
+    """A safety visit or call after a stay (tryghedsbesøg / tryghedsopkald), planned at check-out where the
+    house's rules say so, then recorded."""
+
+    stay = models.ForeignKey(Stay, on_delete=models.PROTECT, related_name="aftercare", verbose_name=_("ophold"))
+    planned_kind = models.CharField(_("planlagt som"), max_length=16, choices=AftercareKind.choices)
+    planned_on = models.DateField(_("planlagt dato"))
+    status = models.CharField(_("status"), max_length=16, choices=AftercareStatus.choices,
+                              default=AftercareStatus.PLANNED)
+    done_kind = models.CharField(_("gennemført som"), max_length=16, blank=True,
+                                 choices=[(AftercareKind.VISIT, AftercareKind.VISIT.label),
+                                          (AftercareKind.CALL, AftercareKind.CALL.label)])
+    done_on = models.DateField(_("gennemført dato"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+", verbose_name=_("registreret af"))
+
+    class Meta:
+        verbose_name = _("opfølgning efter ophold")
+        verbose_name_plural = _("opfølgninger efter ophold")
+        ordering = ["planned_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["planned", "cancelled"]) | (Q(done_on__isnull=False) & ~Q(done_kind="")),
+                name="aftercare_done_has_date_and_kind",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "planned_on"])]
+
+
+class WaitingStatus(models.TextChoices):
+    WAITING = "waiting", _("Venter")
+    PLACED = "placed", _("Fået seng")
+    WITHDRAWN = "withdrawn", _("Udgået")
+
+
+class WaitingListEntry(models.Model):
+    """A visited citizen waiting for a bed when none is free. First come, first served: the order is the
+    time of the request (then id), and a freed bed goes to the first in line in one action."""
+
+    house = models.ForeignKey(House, on_delete=models.PROTECT, related_name="waiting_list", verbose_name=_("hus"))
+    sector = models.CharField(_("sektor"), max_length=16, choices=Sector.choices)
+    citizen = models.ForeignKey("contracts.Citizen", on_delete=models.PROTECT, related_name="waiting_list_entries",
+                                verbose_name=_("borger"))
+    visitation = models.ForeignKey("contracts.VisitationDecision", on_delete=models.PROTECT,
+                                   related_name="waiting_list_entries", verbose_name=_("visitationsafgørelse"))
+    requested_at = models.DateTimeField(_("skrevet op"))
+    requested_nights = models.PositiveSmallIntegerField(_("ønskede nætter"))
+    status = models.CharField(_("status"), max_length=16, choices=WaitingStatus.choices,
+                              default=WaitingStatus.WAITING)
+    placed_at = models.DateTimeField(_("fået seng"), null=True, blank=True)
+    stay = models.OneToOneField(Stay, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="waiting_list_entry", verbose_name=_("ophold"))
+    withdrawn_at = models.DateTimeField(_("udgået"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("skrevet op af"))
+
+    class Meta:
+        verbose_name = _("venteliste")
+        verbose_name_plural = _("venteliste")
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["house", "citizen"], condition=Q(status="waiting"),
+                                    name="waiting_one_open_per_citizen",
+                                    violation_error_message=_("Borgeren står allerede på ventelisten.")),
+            models.CheckConstraint(
+                condition=~Q(status="placed") | (Q(stay__isnull=False) & Q(placed_at__isnull=False)),
+                name="waiting_placed_has_stay",
+            ),
+            models.CheckConstraint(condition=Q(requested_nights__gte=1), name="waiting_at_least_one_night"),
+        ]
+        indexes = [models.Index(fields=["house", "sector", "status", "requested_at"])]

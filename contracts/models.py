@@ -322,3 +322,54 @@ class Consent(models.Model):
             models.UniqueConstraint(fields=["citizen", "house", "to_sector"], condition=Q(withdrawn_on__isnull=True),
                                     name="consent_one_open_per_sector"),
         ]
+
+
+class VisitationDecision(models.Model):
+    """A case decision (visitation) granting stays in a period: where the house's rules admit by visitation,
+    it is the basis for a stay as a contract is. It carries the purpose and the goals of the stays, and may
+    grant a longer frame than the house's (a special case, with its reason)."""
+
+    house = models.ForeignKey(House, on_delete=models.PROTECT, related_name="visitation_decisions",
+                              verbose_name=_("hus"))
+    citizen = models.ForeignKey(Citizen, on_delete=models.PROTECT, related_name="visitation_decisions",
+                                verbose_name=_("borger"))
+    sector = models.CharField(_("sektor"), max_length=16, choices=Sector.choices)
+    decided_on = models.DateField(_("afgjort"))
+    decided_by = models.CharField(_("afgjort af"), max_length=200,
+                                  help_text=_("Navn og funktion, fx myndighedsrådgiver eller visitationsudvalg."))
+    granted_from = models.DateField(_("bevilget fra"))
+    granted_until = models.DateField(_("bevilget til og med"))
+    purpose = models.TextField(_("formål"))
+    goals = models.TextField(_("mål"), blank=True, help_text=_("Ét mål pr. linje."))
+    stay_frame_nights = models.PositiveSmallIntegerField(
+        _("bevilget opholdsramme (nætter)"), null=True, blank=True,
+        help_text=_("Tom: husets ramme gælder. En længere ramme kræver en begrundelse."),
+    )
+    frame_reason = models.TextField(_("begrundelse for længere ramme"), blank=True)
+    withdrawn_on = models.DateField(_("tilbagekaldt"), null=True, blank=True)
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("oprettet af"))
+
+    class Meta:
+        verbose_name = _("visitationsafgørelse")
+        verbose_name_plural = _("visitationsafgørelser")
+        ordering = ["-granted_from", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(granted_until__gte=models.F("granted_from")), name="visitation_until_after_from",
+                violation_error_message=_("Perioden skal slutte efter den starter."),
+            ),
+            models.CheckConstraint(
+                condition=Q(stay_frame_nights__isnull=True) | ~Q(frame_reason=""), name="visitation_frame_reasoned",
+                violation_error_message=_("En særlig opholdsramme kræver en begrundelse."),
+            ),
+        ]
+        indexes = [models.Index(fields=["house", "citizen", "sector", "granted_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_sector_display()} visitation #{self.pk}"
+
+    @property
+    def goal_list(self) -> list[str]:
+        return [line.strip() for line in self.goals.splitlines() if line.strip()]

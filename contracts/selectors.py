@@ -243,3 +243,13 @@ def citizen_ids_with_contract(*, house: House, sector: str, start: datetime.date
 def citizens_by_ids(*, ids) -> QuerySet[Citizen]:
     """Citizens by id (the caller has scoped the ids)."""
     return Citizen.objects.filter(id__in=ids)
+
+
+def visitations_covering(*, house: House, citizen_id: int, sector: str, start: datetime.date,
+                         end: datetime.date):
+    """Visitation decisions of the sector granting every day from `start` to `end` (not withdrawn before)."""
+    from contracts.models import VisitationDecision
+
+    return (VisitationDecision.objects.filter(house=house, citizen_id=citizen_id, sector=sector,
+                                              granted_from__lte=start, granted_until__gte=end)
+            .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=end)).order_by("-granted_from", "-id"))

@@ -399,3 +399,40 @@ def home_treatment_start(*, house: House, citizen: Citizen, started_on: datetime
     if user is not None:
         audit_log(user=user, action="create", obj=course, house=house, citizen_id=citizen.pk)
     return course
+
+
+def visitation_decide(*, house: House, citizen: Citizen, sector: str, decided_on: datetime.date, decided_by: str,
+                      granted_from: datetime.date, granted_until: datetime.date, purpose: str, goals: str = "",
+                      stay_frame_nights: int | None = None, frame_reason: str = "", user=None):
+    """Record a visitation decision. Refused where the house's rules do not admit by visitation."""
+    from contracts.models import VisitationDecision
+    from psykiatrihus.policy import policy_for
+
+    errors: dict[str, str] = {}
+    policy = policy_for(house=house, sector=sector, on_date=granted_from)
+    if not policy.admits_visitation:
+        errors["sector"] = _("Huset optager ikke ved visitation i denne sektor.")
+    if getattr(citizen, "house_id", house.pk) != house.pk:
+        errors["citizen"] = _("Borgeren findes ikke i huset.")
+    if not decided_by.strip():
+        errors["decided_by"] = _("Skriv hvem der har truffet afgørelsen.")
+    if not purpose.strip():
+        errors["purpose"] = _("Skriv formålet med opholdet.")
+    if granted_until < granted_from:
+        errors["granted_until"] = _("Perioden skal slutte efter den starter.")
+    if policy.stays_have_goals and not goals.strip():
+        errors["goals"] = _("Huset arbejder med individuelle mål. Skriv mindst ét mål.")
+    if stay_frame_nights is not None and stay_frame_nights > policy.stay_frame_nights and not frame_reason.strip():
+        errors["frame_reason"] = _("En ramme ud over husets %(n)s nætter kræver en begrundelse.") % {
+            "n": policy.stay_frame_nights}
+    if errors:
+        raise ValidationError(errors)
+    decision = VisitationDecision.objects.create(
+        house=house, citizen=citizen, sector=Sector(sector), decided_on=decided_on, decided_by=decided_by.strip(),
+        granted_from=granted_from, granted_until=granted_until, purpose=purpose.strip(), goals=goals.strip(),
+        stay_frame_nights=stay_frame_nights, frame_reason=frame_reason.strip() if stay_frame_nights else "",
+        created_by=user if user is not None and user.is_authenticated else None,
+    )
+    if user is not None:
+        audit_log(user=user, action="create", obj=decision, house=house, citizen_id=citizen.pk)
+    return decision

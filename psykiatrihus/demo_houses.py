@@ -1,0 +1,165 @@
+"""Demo: two more houses with their own rules (Silkeborg: visitation, 14 days, goals, safety visits/calls,
+a waiting list; Samsø: one user-controlled bed) and a staff member working in two houses. Idempotent:
+a citizen that exists already is left as it is. Fixed data, dates relative to today."""
+
+from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from psykiatrihus.models import House, Role
+from psykiatrihus.services import house_policy_set, house_setup, membership_grant, user_create
+
+TZ = ZoneInfo("Europe/Copenhagen")
+AARHUS_FRAME_CHANGE = datetime.date(2020, 10, 1)
+
+# username, first, last, [(house slug, role, sector)]
+OTHER_HOUSE_USERS = [
+    ("vikar", "Vera", "Vikarsen", [("aarhus", Role.MUNICIPAL_STAFF, "kommune"),
+                                   ("silkeborg", Role.MUNICIPAL_STAFF, "kommune")]),
+    ("leder-silkeborg", "Simon", "Silkeborg", [("silkeborg", Role.LEADER, "")]),
+    ("leder-samsoe", "Sara", "Samsing", [("samsoe", Role.LEADER, "")]),
+]
+
+
+def aarhus_rules(*, house: House) -> None:
+    """Aarhus's history: regional up to 5 nights and municipal 1 night, a common 3-night frame from
+    1 October 2020 (contracts followed up yearly / half-yearly)."""
+    opened = house.opened_on or datetime.date(2019, 2, 25)
+    house_policy_set(house=house, sector="kommune", valid_from=opened, stay_frame_nights=1,
+                     note="Ved åbningen: kommunale ophold 1 nat")
+    house_policy_set(house=house, sector="region", valid_from=opened, stay_frame_nights=5,
+                     note="Ved åbningen: regionale ophold op til 5 nætter")
+    for sector in ("kommune", "region"):
+        house_policy_set(house=house, sector=sector, valid_from=AARHUS_FRAME_CHANGE, stay_frame_nights=3,
+                         note="Fælles ramme på op til 3 nætter")
+
+
+def silkeborg_setup() -> House:
+    house = house_setup(slug="silkeborg", name="Psykiatriens Hus i Silkeborg", municipal_beds=4, regional_beds=6,
+                        stay_frame_nights=14, municipality="Silkeborg")
+    if house.opened_on is None:
+        House.objects.filter(pk=house.pk).update(opened_on=datetime.date(2012, 1, 1), region="Region Midtjylland")
+        house.refresh_from_db()
+    for sector in ("kommune", "region"):
+        house_policy_set(
+            house=house, sector=sector, valid_from=datetime.date(2012, 1, 1), admits_bsk=False,
+            admits_visitation=True, admits_home_treatment=False, stay_frame_nights=14, extension_by="visitation",
+            stays_have_goals=True, post_stay_followup="visit_or_call", post_stay_followup_days=3,
+            note="Akut døgntilbud (SEL §107) og regionale senge: visitation, op til 14 dage",
+        )
+    return house
+
+
+def samsoe_setup() -> House:
+    house = house_setup(slug="samsoe", name="Samsø Sundheds- og Akuthus", municipal_beds=1, regional_beds=0,
+                        stay_frame_nights=1, municipality="Samsø")
+    if house.opened_on is None:
+        House.objects.filter(pk=house.pk).update(opened_on=datetime.date(2018, 1, 1), region="Region Midtjylland")
+        house.refresh_from_db()
+    house_policy_set(house=house, sector="kommune", valid_from=datetime.date(2018, 1, 1), admits_bsk=True,
+                     stay_frame_nights=1, followup_interval_months=6,
+                     note="Én brugerstyret seng; kontrakter op til 6 måneder; ophold op til et døgn")
+    return house
+
+
+def _at(day: datetime.date, hour: int) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=TZ)
+
+
+def silkeborg_data(*, house: House, user, stdout) -> None:
+    """Visited citizens: one stay ended (goals evaluated, a safety call planned), one in the house, two
+    waiting for a bed."""
+    from beds.models import Bed
+    from beds.services import (
+        stay_book,
+        stay_check_in,
+        stay_check_out,
+        stay_goal_evaluate,
+        waiting_list_add,
+    )
+    from contracts.selectors import citizen_by_cpr
+    from contracts.services import citizen_create, visitation_decide
+
+    today = timezone.localdate()
+    people = [
+        # name, cpr, sector, days ago the decision was made
+        ("Mads Møller", "1205801237", "kommune", 20),
+        ("Lise Holm", "0303921248", "kommune", 6),
+        ("Jens Kjær", "2207751235", "region", 4),
+        ("Hanne Friis", "1111881244", "kommune", 2),
+    ]
+    decisions = {}
+    for name, cpr, sector, days_ago in people:
+        if citizen_by_cpr(digits=cpr, house=house) is not None:
+            return  # built before
+        citizen = citizen_create(house=house, sector=sector, name=name, cpr=cpr, user=user)
+        decided = today - datetime.timedelta(days=days_ago)
+        decisions[name] = visitation_decide(
+            house=house, citizen=citizen, sector=sector, decided_on=decided,
+            decided_by="Myndighedsrådgiver, Silkeborg Kommune" if sector == "kommune" else "Akutteamet",
+            granted_from=decided, granted_until=decided + datetime.timedelta(days=60),
+            purpose="Skærmning og ro i en krise; genetablere døgnrytme",
+            goals="Sove mindst 6 timer om natten\nLægge en plan for de næste uger sammen med kontaktperson",
+            user=user,
+        )
+    k1, k2 = Bed.objects.get(house=house, label="K1"), Bed.objects.get(house=house, label="K2")
+    r1 = Bed.objects.get(house=house, label="R1")
+    ended_from = today - datetime.timedelta(days=19)
+    ended = stay_book(house=house, bed=k1, citizen=decisions["Mads Møller"].citizen, arrival=_at(ended_from, 14),
+                      planned_departure=_at(ended_from + datetime.timedelta(days=10), 11), user=user)
+    stay_check_in(stay=ended, user=user, at=_at(ended_from, 14), ors_score=18)
+    for goal, result in zip(ended.goals.all(), ["achieved", "partly"], strict=False):
+        stay_goal_evaluate(goal=goal, result=result, user=user, note="Evalueret sammen med borgeren",
+                           at=_at(ended_from + datetime.timedelta(days=10), 10))
+    stay_check_out(stay=ended, user=user, at=_at(ended_from + datetime.timedelta(days=10), 11), srs_score=36)
+    current = stay_book(house=house, bed=k2, citizen=decisions["Lise Holm"].citizen,
+                        arrival=_at(today - datetime.timedelta(days=5), 15),
+                        planned_departure=_at(today + datetime.timedelta(days=7), 11), user=user)
+    stay_check_in(stay=current, user=user, at=_at(today - datetime.timedelta(days=5), 15), ors_score=15)
+    stay_book(house=house, bed=r1, citizen=decisions["Jens Kjær"].citizen,
+              arrival=_at(today - datetime.timedelta(days=3), 16),
+              planned_departure=_at(today + datetime.timedelta(days=9), 11), user=user)
+    waiting_list_add(visitation=decisions["Hanne Friis"], user=user,
+                     requested_at=_at(today - datetime.timedelta(days=2), 9), requested_nights=10)
+    stdout.write(f"{house.name}: 4 visiterede borgere, 3 ophold, 1 på venteliste")
+
+
+def samsoe_data(*, house: House, user, stdout) -> None:
+    from beds.models import Bed
+    from beds.services import stay_book, stay_check_in, stay_check_out
+    from contracts.selectors import citizen_by_cpr
+    from contracts.services import citizen_create, contract_create
+
+    cpr = "0907681239"
+    if citizen_by_cpr(digits=cpr, house=house) is not None:
+        return
+    today = timezone.localdate()
+    citizen = citizen_create(house=house, sector="kommune", name="Poul Samsing", cpr=cpr, user=user)
+    contract_create(house=house, citizen=citizen, sector="kommune", granted_on=today - datetime.timedelta(days=90),
+                    user=user, referral_source="selvhenvender")
+    day = today - datetime.timedelta(days=30)
+    stay = stay_book(house=house, bed=Bed.objects.get(house=house, label="K1"), citizen=citizen,
+                     arrival=_at(day, 18), planned_departure=_at(day + datetime.timedelta(days=1), 10), user=user)
+    stay_check_in(stay=stay, user=user, at=_at(day, 18))
+    stay_check_out(stay=stay, user=user, at=_at(day + datetime.timedelta(days=1), 10))
+    stdout.write(f"{house.name}: 1 borger med kontrakt, 1 ophold")
+
+
+def seed_other_houses(*, password: str, stdout) -> list[House]:
+    """Silkeborg and Samsø with their rules, users and a little data; Aarhus's rule history."""
+    aarhus = House.objects.get(slug="aarhus")
+    aarhus_rules(house=aarhus)
+    silkeborg, samsoe = silkeborg_setup(), samsoe_setup()
+    houses = {"aarhus": aarhus, "silkeborg": silkeborg, "samsoe": samsoe}
+    users = {}
+    for username, first, last, grants in OTHER_HOUSE_USERS:
+        user = user_create(username=username, password=password, first_name=first, last_name=last)
+        for slug, role, sector in grants:
+            membership_grant(user=user, house=houses[slug], role=role, sector=sector)
+        users[username] = user
+    silkeborg_data(house=silkeborg, user=users["leder-silkeborg"], stdout=stdout)
+    samsoe_data(house=samsoe, user=users["leder-samsoe"], stdout=stdout)
+    return [silkeborg, samsoe]
