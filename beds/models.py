@@ -162,6 +162,8 @@ class Stay(models.Model):
     home_treatment = models.ForeignKey("contracts.HomeTreatmentCourse", on_delete=models.PROTECT,
                                        related_name="stays", null=True, blank=True,
                                        verbose_name=_("hjemmebehandlingsforløb"))
+    visitation = models.ForeignKey("contracts.VisitationDecision", on_delete=models.PROTECT, related_name="stays",
+                                   null=True, blank=True, verbose_name=_("visitationsafgørelse"))
     kind = models.CharField(_("type"), max_length=20, choices=StayKind.choices, default=StayKind.ORDINARY)
     status = models.CharField(_("status"), max_length=16, choices=StayStatus.choices, default=StayStatus.BOOKED)
     arrival = models.DateTimeField(_("ankomst"))
@@ -215,7 +217,8 @@ class Stay(models.Model):
             models.CheckConstraint(condition=Q(ors_score__isnull=True) | Q(ors_score__lte=40), name="stay_ors_0_40"),
             models.CheckConstraint(condition=Q(srs_score__isnull=True) | Q(srs_score__lte=40), name="stay_srs_0_40"),
             models.CheckConstraint(
-                condition=Q(contract__isnull=False) | Q(home_treatment__isnull=False), name="stay_has_basis"
+                condition=Q(contract__isnull=False) | Q(home_treatment__isnull=False) | Q(visitation__isnull=False),
+                name="stay_has_basis"
             ),
             models.UniqueConstraint(fields=["house", "import_key"], condition=~Q(import_key=""),
                                     name="stay_unique_import_key"),

@@ -26,8 +26,20 @@ from zoneinfo import ZoneInfo
 from django.db import connection
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from beds.models import HOLDING_STATUSES, Bed, BedBlock, Stay, StayRequest, StayStatus
+from beds.models import (
+    HOLDING_STATUSES,
+    AftercareStatus,
+    Bed,
+    BedBlock,
+    Stay,
+    StayAftercare,
+    StayRequest,
+    StayStatus,
+    WaitingListEntry,
+    WaitingStatus,
+)
 from psykiatrihus.models import House
 from psykiatrihus.scoping import Access
 
@@ -207,3 +219,60 @@ def stays_visible(*, access: Access) -> QuerySet[Stay]:
 
 def stay_requests_visible(*, access: Access) -> QuerySet[StayRequest]:
     return access.citizen_filter(StayRequest.objects.all()).select_related("citizen")
+
+
+# --- waiting list and aftercare -------------------------------------------------------------------------
+
+
+@dataclass
+class WaitingItem:
+    entry: WaitingListEntry
+    position: int
+    waited: datetime.timedelta
+
+    @property
+    def waited_days(self) -> float:
+        return round(self.waited.total_seconds() / 86400, 1)
+
+
+def waiting_list(*, access: Access, sector: str | None = None,
+                 now: datetime.datetime | None = None) -> list[WaitingItem]:
+    """Citizens waiting for a bed, first in line first (request time, then id), with how long they have
+    waited. Only the sectors whose citizens the user may see."""
+    now = now or timezone.now()
+    sectors = [s for s in access.citizen_sectors if sector is None or s == sector]
+    entries = (WaitingListEntry.objects.filter(house=access.house, sector__in=sectors, status=WaitingStatus.WAITING)
+               .select_related("citizen", "visitation").order_by("requested_at", "id"))
+    items: list[WaitingItem] = []
+    positions: dict[str, int] = {}
+    for entry in entries:
+        positions[entry.sector] = positions.get(entry.sector, 0) + 1
+        items.append(WaitingItem(entry=entry, position=positions[entry.sector], waited=now - entry.requested_at))
+    return items
+
+
+def waiting_time(*, house: House, sector: str | None, start: datetime.date, end: datetime.date) -> dict:
+    """Waiting time of the citizens who got a bed with arrival in [start, end] (local dates): how many,
+    the mean, median and longest wait in days (aggregate, no citizen)."""
+    tz = ZoneInfo(getattr(house, "time_zone", "") or "Europe/Copenhagen")
+    lower = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    upper = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    qs = WaitingListEntry.objects.filter(house=house, status=WaitingStatus.PLACED, placed_at__gte=lower,
+                                         placed_at__lt=upper)
+    if sector:
+        qs = qs.filter(sector=sector)
+    waits = sorted((placed - requested).total_seconds() / 86400
+                   for requested, placed in qs.values_list("requested_at", "placed_at"))
+    if not waits:
+        return {"placed": 0, "mean_days": None, "median_days": None, "max_days": None}
+    mid = len(waits) // 2
+    median = waits[mid] if len(waits) % 2 else (waits[mid - 1] + waits[mid]) / 2
+    return {"placed": len(waits), "mean_days": round(sum(waits) / len(waits), 1), "median_days": round(median, 1),
+            "max_days": round(waits[-1], 1)}
+
+
+def aftercare_due(*, access: Access, on_or_before: datetime.date):
+    """Planned safety visits/calls due by a date, in the user's sectors (a work list)."""
+    return (StayAftercare.objects.filter(stay__house=access.house, stay__sector__in=access.citizen_sectors,
+                                         status=AftercareStatus.PLANNED, planned_on__lte=on_or_before)
+            .select_related("stay", "stay__citizen").order_by("planned_on", "id"))

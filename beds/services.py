@@ -19,19 +19,27 @@ from django.utils.translation import gettext as _
 
 from beds.models import (
     HOLDING_STATUSES,
+    AftercareKind,
+    AftercareStatus,
     Bed,
     BedBlock,
     BlockReason,
     FaerdigbehandlingOutcome,
+    GoalResult,
     RequestChannel,
     RequestOutcome,
     Stay,
+    StayAftercare,
+    StayGoal,
     StayKind,
     StayRequest,
     StayStatus,
     TurnAwayReason,
+    WaitingListEntry,
+    WaitingStatus,
 )
-from psykiatrihus.models import House, Sector
+from psykiatrihus.models import FrameExtension, House, Sector
+from psykiatrihus.policy import Policy, policy_for
 from psykiatrihus.scoping import access_for
 from psykiatrihus.services import audit_log
 
@@ -117,14 +125,18 @@ def bed_block(*, bed: Bed, start: datetime.datetime, end: datetime.datetime, rea
 # --- rules ----------------------------------------------------------------------------------------
 
 
-def stay_frame_for(*, house: House, sector: str, contract, on_date: datetime.date) -> int:
-    """The longest ordinary stay (nights) allowed without a leader's reason.
+def stay_frame_for(*, house: House, sector: str, contract, on_date: datetime.date, visitation=None) -> int:
+    """The longest ordinary stay (nights) allowed without an extension, under the house's rules valid on
+    `on_date` (a stay is judged by its arrival date). THE one place the frame is decided.
 
-    The contract's individual frame if it has one, else the house's default. THE one place the frame is
-    decided (house policies may later version the house default here)."""
+    A contract's individual frame may only tighten the house's frame; a visitation decision may grant a
+    longer frame (a reasoned special case)."""
+    frame = policy_for(house=house, sector=sector, on_date=on_date).stay_frame_nights
+    if visitation is not None and visitation.stay_frame_nights is not None:
+        return visitation.stay_frame_nights
     if contract is not None and contract.stay_frame_nights is not None:
-        return contract.stay_frame_nights
-    return house.default_stay_frame_nights
+        return min(frame, contract.stay_frame_nights)
+    return frame
 
 
 def local_date(moment: datetime.datetime, house: House | None = None) -> datetime.date:
@@ -142,21 +154,46 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _basis_for(*, house: House, bed: Bed, citizen, first_night: datetime.date, last_night: datetime.date):
+def _basis_for(*, house: House, bed: Bed, citizen, first_night: datetime.date, last_night: datetime.date,
+               policy: Policy | None = None):
     """(contract, home_treatment) valid on every night; municipal bed: municipal contract; regional bed:
     regional contract or home-treatment course."""
     from contracts.selectors import contracts_covering, home_treatment_covering
 
+    admits_bsk = policy.admits_bsk if policy is not None else True
+    admits_course = policy.admits_home_treatment if policy is not None else bed.sector == Sector.REGION
     contract = contracts_covering(house=house, citizen_id=citizen.pk, sector=bed.sector, start=first_night,
-                                  end=last_night).order_by("-granted_on").first()
+                                  end=last_night).order_by("-granted_on").first() if admits_bsk else None
     if contract is not None:
         return contract, None
-    if bed.sector == Sector.REGION:
+    if admits_course:
         course = home_treatment_covering(house=house, citizen_id=citizen.pk, start=first_night,
                                          end=last_night).first()
         if course is not None:
             return None, course
     return None, None
+
+
+def _visitation_for(*, house: House, bed: Bed, citizen, first_night: datetime.date, last_night: datetime.date):
+    """The newest visitation decision of the bed's sector granting every night of the stay."""
+    from contracts.selectors import visitations_covering
+
+    return visitations_covering(house=house, citizen_id=citizen.pk, sector=bed.sector, start=first_night,
+                                end=last_night).first()
+
+
+def _nights_in_month(*, house: House, citizen, sector: str, day: datetime.date) -> int:
+    """Nights of the citizen's holding stays in the sector arriving in the month of `day`."""
+    from django.db.models import Sum
+
+    first = day.replace(day=1)
+    return Stay.objects.filter(house=house, citizen=citizen, sector=sector, status__in=HOLDING_STATUSES,
+                               arrival_date__gte=first, arrival_date__lt=add_months(first, 1)
+                               ).aggregate(n=Sum("nights"))["n"] or 0
+
+
+def _policy_of(stay: Stay) -> Policy:
+    return policy_for(house=stay.house, sector=stay.sector, on_date=stay.arrival_date)
 
 
 def _aware(value: datetime.datetime) -> datetime.datetime:
@@ -171,7 +208,7 @@ def _aware(value: datetime.datetime) -> datetime.datetime:
 def stay_book(*, house: House, bed: Bed, citizen, arrival: datetime.datetime, planned_departure: datetime.datetime,
               user, kind: str = StayKind.ORDINARY, extension_reason: str = "", request: StayRequest | None = None,
               fb_decided_on: datetime.date | None = None, fb_ward: str = "", fb_case_worker: str = "",
-              fb_house_contact: str = "") -> Stay:
+              fb_house_contact: str = "", goals: list[str] | None = None) -> Stay:
     """Book a bed for a citizen under the house's rules.
 
     Raises PermissionDenied (bed outside the user's booking sectors), ValidationError with field errors
@@ -200,19 +237,32 @@ def stay_book(*, house: House, bed: Bed, citizen, arrival: datetime.datetime, pl
         raise ValidationError({"planned_departure": _("Et ophold skal være mindst én nat.")})
     kind = StayKind(kind)
     last_night = departure_date - datetime.timedelta(days=1)
+    # The house's rules valid on the arrival date decide (history keeps the rules of its time).
+    policy = policy_for(house=house, sector=bed.sector, on_date=arrival_date)
     contract, course = _basis_for(house=house, bed=bed, citizen=citizen, first_night=arrival_date,
-                                  last_night=last_night)
-    if contract is None and course is None:
-        if bed.sector == Sector.REGION:
+                                  last_night=last_night, policy=policy)
+    visitation = None
+    if contract is None and course is None and policy.admits_visitation:
+        visitation = _visitation_for(house=house, bed=bed, citizen=citizen, first_night=arrival_date,
+                                     last_night=last_night)
+    if contract is None and course is None and visitation is None:
+        if not (policy.admits_bsk or policy.admits_home_treatment):
+            err("citizen", _("Huset optager kun ved visitation, og borgeren har ingen visitationsafgørelse, der "
+                             "dækker alle nætter i opholdet."))
+        elif bed.sector == Sector.REGION:
             err("citizen", _("Borgeren har ingen aktiv regional kontrakt eller hjemmebehandling, der dækker alle "
                              "nætter i opholdet."))
         else:
             err("citizen", _("Borgeren har ingen aktiv kommunal kontrakt, der dækker alle nætter i opholdet."))
     extension_by = None
     if kind == StayKind.ORDINARY:
-        frame = stay_frame_for(house=house, sector=bed.sector, contract=contract, on_date=arrival_date)
+        frame = stay_frame_for(house=house, sector=bed.sector, contract=contract, on_date=arrival_date,
+                               visitation=visitation)
         if nights > frame:
-            if not extension_reason.strip():
+            if policy.extension_by == FrameExtension.VISITATION:
+                err("extension_reason", _("Opholdet er længere end rammen på %(n)s nætter. Et længere ophold kræver "
+                                          "en visitationsafgørelse med en længere ramme.") % {"n": frame})
+            elif not extension_reason.strip():
                 err("extension_reason", _("Opholdet er længere end rammen på %(n)s nætter. En leder skal "
                                           "skrive en begrundelse.") % {"n": frame})
             elif not access.is_leader:
@@ -220,6 +270,16 @@ def stay_book(*, house: House, bed: Bed, citizen, arrival: datetime.datetime, pl
                                           "nætter.") % {"n": frame})
             else:
                 extension_by = user
+        if policy.max_nights_per_month is not None and extension_by is None:
+            used = _nights_in_month(house=house, citizen=citizen, sector=bed.sector, day=arrival_date)
+            if used + nights > policy.max_nights_per_month:
+                if (extension_reason.strip() and access.is_leader
+                        and policy.extension_by == FrameExtension.LEADER):
+                    extension_by = user
+                else:
+                    err("planned_departure", _("Husets regler tillader højst %(n)s nætter pr. måned (brugt i "
+                                               "måneden: %(used)s). Mere kræver en leders begrundede beslutning.")
+                        % {"n": policy.max_nights_per_month, "used": used})
     else:
         if not bed.may_be_faerdigbehandling:
             err("bed", _("Sengen kan ikke bruges som færdigbehandlingsplads."))
@@ -238,7 +298,7 @@ def stay_book(*, house: House, bed: Bed, citizen, arrival: datetime.datetime, pl
         with transaction.atomic():
             stay = Stay.objects.create(
                 house=house, bed=bed, sector=bed.sector, citizen=citizen, contract=contract,
-                home_treatment=course, kind=kind, status=StayStatus.BOOKED, arrival=arrival,
+                home_treatment=course, visitation=visitation, kind=kind, status=StayStatus.BOOKED, arrival=arrival,
                 planned_departure=planned_departure, period=DateTimeTZRange(arrival, planned_departure, "[)"),
                 arrival_date=arrival_date, nights=nights, extension_reason=extension_reason.strip(),
                 extension_by=extension_by, fb_decided_on=fb_decided_on if kind != StayKind.ORDINARY else None,
@@ -248,6 +308,11 @@ def stay_book(*, house: House, bed: Bed, citizen, arrival: datetime.datetime, pl
             if request is not None:
                 StayRequest.objects.filter(pk=request.pk).update(outcome=RequestOutcome.BOOKED, stay=stay,
                                                                  citizen=citizen)
+            goal_texts = [g.strip()[:500] for g in (goals or (visitation.goal_list if visitation else []))
+                          if g and g.strip()]
+            if goal_texts:
+                StayGoal.objects.bulk_create([StayGoal(stay=stay, text=text, sort_order=i)
+                                              for i, text in enumerate(goal_texts)])
     except IntegrityError as exc:
         conflict = _conflict_from(exc)
         if conflict is not None:
@@ -279,6 +344,8 @@ def stay_check_in(*, stay: Stay, user, at: datetime.datetime | None = None, ors_
     _require_booking_access(stay=stay, user=user)
     if stay.status != StayStatus.BOOKED:
         raise ValidationError({"status": _("Kun et booket ophold kan indskrives.")})
+    if _policy_of(stay).stays_have_goals and not stay.goals.exists():
+        raise ValidationError({"goals": _("Aftal opholdets mål med borgeren før indskrivningen.")})
     score = _score(ors_score, "ors_score", "ORS")
     stay.status = StayStatus.CHECKED_IN
     stay.checked_in_at = _aware(at) if at else timezone.now()
@@ -305,6 +372,8 @@ def stay_check_out(*, stay: Stay, user, at: datetime.datetime | None = None, srs
             errors["fb_outcome"] = _("Angiv udfaldet af færdigbehandlingsforløbet.")
         if fb_stays_attached is None:
             errors["fb_stays_attached"] = _("Angiv om borgeren fortsat er tilknyttet huset.")
+    if _policy_of(stay).stays_have_goals and stay.goals.filter(result="").exists():
+        errors["goals"] = _("Evaluér opholdets mål sammen med borgeren før udskrivningen.")
     if errors:
         raise ValidationError(errors)
     score = _score(srs_score, "srs_score", "SRS")
@@ -326,6 +395,7 @@ def stay_check_out(*, stay: Stay, user, at: datetime.datetime | None = None, srs
         if conflict is not None:
             raise conflict from exc
         raise
+    _aftercare_plan(stay=stay)
     audit_log(user=user, action="update", obj=stay, house=stay.house, citizen_id=stay.citizen_id,
               detail="check-out")
     return stay
@@ -445,3 +515,135 @@ __all__ = [
     "stay_book", "stay_cancel", "stay_check_in", "stay_check_out", "stay_frame_for", "stay_request_record",
     "stay_request_turn_away", "stay_request_withdraw", "stays_import",
 ]
+
+
+# --- goals, aftercare and the waiting list (house rules: psykiatrihus.policy) ------------------------------
+
+
+def stay_goals_set(*, stay: Stay, goals: list[str], user) -> list[StayGoal]:
+    """Agree the stay's individual goals with the citizen (replaces goals not yet evaluated)."""
+    _require_booking_access(stay=stay, user=user)
+    texts = [g.strip()[:500] for g in goals if g and g.strip()]
+    if not texts:
+        raise ValidationError({"goals": _("Skriv mindst ét mål.")})
+    if stay.status in (StayStatus.CHECKED_OUT, StayStatus.CANCELLED, StayStatus.NO_SHOW):
+        raise ValidationError({"goals": _("Målene kan ikke ændres, når opholdet er afsluttet.")})
+    with transaction.atomic():
+        stay.goals.filter(result="").delete()
+        start = stay.goals.count()
+        created = StayGoal.objects.bulk_create(
+            [StayGoal(stay=stay, text=text, sort_order=start + i) for i, text in enumerate(texts)]
+        )
+    audit_log(user=user, action="update", obj=stay, house=stay.house, citizen_id=stay.citizen_id, detail="goals")
+    return created
+
+
+def stay_goal_evaluate(*, goal: StayGoal, result: str, user, note: str = "",
+                       at: datetime.datetime | None = None) -> StayGoal:
+    """Evaluate a goal with the citizen at the end of the stay."""
+    _require_booking_access(stay=goal.stay, user=user)
+    if result not in GoalResult.values:
+        raise ValidationError({"result": _("Vælg om målet er nået, delvist nået eller ikke nået.")})
+    goal.result = result
+    goal.evaluation_note = note.strip()
+    goal.evaluated_at = _aware(at) if at else timezone.now()
+    goal.evaluated_by = user
+    goal.save(update_fields=["result", "evaluation_note", "evaluated_at", "evaluated_by"])
+    audit_log(user=user, action="update", obj=goal.stay, house=goal.stay.house, citizen_id=goal.stay.citizen_id,
+              detail="goal evaluated")
+    return goal
+
+
+def _aftercare_plan(*, stay: Stay) -> StayAftercare | None:
+    """At check-out: plan the safety visit/call the house's rules (valid on the arrival date) ask for."""
+    policy = policy_for(house=stay.house, sector=stay.sector, on_date=stay.arrival_date)
+    if not policy.plans_post_stay_followup or stay.aftercare.exists():
+        return None
+    departed = local_date(stay.checked_out_at or stay.planned_departure, stay.house)
+    return StayAftercare.objects.create(
+        stay=stay, planned_kind=policy.post_stay_followup,
+        planned_on=departed + datetime.timedelta(days=policy.post_stay_followup_days),
+    )
+
+
+def stay_aftercare_record(*, aftercare: StayAftercare, user, done_on: datetime.date, kind: str = "",
+                          reached: bool = True, note: str = "") -> StayAftercare:
+    """Record the safety visit or call (or that the citizen was not reached)."""
+    _require_booking_access(stay=aftercare.stay, user=user)
+    if aftercare.status != AftercareStatus.PLANNED:
+        raise ValidationError({"status": _("Opfølgningen er allerede registreret.")})
+    kind = kind or (aftercare.planned_kind if aftercare.planned_kind != AftercareKind.VISIT_OR_CALL else "")
+    if kind not in (AftercareKind.VISIT, AftercareKind.CALL):
+        raise ValidationError({"kind": _("Vælg tryghedsbesøg eller tryghedsopkald.")})
+    if done_on < aftercare.stay.arrival_date:
+        raise ValidationError({"done_on": _("Datoen kan ikke ligge før opholdet.")})
+    aftercare.status = AftercareStatus.DONE if reached else AftercareStatus.NOT_REACHED
+    aftercare.done_kind, aftercare.done_on, aftercare.note, aftercare.done_by = kind, done_on, note.strip(), user
+    aftercare.save(update_fields=["status", "done_kind", "done_on", "note", "done_by"])
+    audit_log(user=user, action="update", obj=aftercare, house=aftercare.stay.house,
+              citizen_id=aftercare.stay.citizen_id)
+    return aftercare
+
+
+def waiting_list_add(*, visitation, user, requested_at: datetime.datetime | None = None,
+                     requested_nights: int | None = None, note: str = "") -> WaitingListEntry:
+    """Put a visited citizen on the house's waiting list (no bed free now). One open entry per citizen."""
+    house = visitation.house
+    if visitation.sector not in access_for(user, house).booking_sectors:
+        raise PermissionDenied(_("Du kan kun skrive borgere op i din egen sektor."))
+    requested_at = _aware(requested_at) if requested_at else timezone.now()
+    if requested_nights is None:
+        requested_nights = stay_frame_for(house=house, sector=visitation.sector, contract=None,
+                                          on_date=local_date(requested_at, house), visitation=visitation)
+    if requested_nights < 1:
+        raise ValidationError({"requested_nights": _("Angiv mindst én nat.")})
+    if visitation.withdrawn_on is not None or visitation.granted_until < local_date(requested_at, house):
+        raise ValidationError({"visitation": _("Visitationsafgørelsen gælder ikke længere.")})
+    try:
+        with transaction.atomic():
+            entry = WaitingListEntry.objects.create(
+                house=house, sector=visitation.sector, citizen_id=visitation.citizen_id, visitation=visitation,
+                requested_at=requested_at, requested_nights=requested_nights, note=note, created_by=user,
+            )
+    except IntegrityError as exc:
+        if "waiting_one_open_per_citizen" in str(exc):
+            raise ValidationError({"citizen": _("Borgeren står allerede på ventelisten.")},
+                                  code="already_waiting") from exc
+        raise
+    audit_log(user=user, action="create", obj=entry, house=house, citizen_id=visitation.citizen_id)
+    return entry
+
+
+def waiting_list_withdraw(*, entry: WaitingListEntry, user, note: str = "") -> WaitingListEntry:
+    if entry.sector not in access_for(user, entry.house).booking_sectors:
+        raise PermissionDenied(_("Du kan kun ændre ventelisten i din egen sektor."))
+    updated = WaitingListEntry.objects.filter(pk=entry.pk, status=WaitingStatus.WAITING).update(
+        status=WaitingStatus.WITHDRAWN, withdrawn_at=timezone.now(), note=(note or entry.note)[:500])
+    if not updated:
+        raise ValidationError({"status": _("Borgeren står ikke længere på ventelisten.")})
+    entry.refresh_from_db()
+    audit_log(user=user, action="update", obj=entry, house=entry.house, citizen_id=entry.citizen_id,
+              detail="withdrawn")
+    return entry
+
+
+@transaction.atomic
+def waiting_list_place_next(*, bed: Bed, user, arrival: datetime.datetime | None = None) -> Stay | None:
+    """Move the first citizen waiting for a bed of this sector into `bed`, in one action (one transaction):
+    the entry is locked (others skip it), the stay is booked under the house's rules and the entry marked
+    placed. Returns None when nobody waits; a refused booking leaves the list unchanged."""
+    house = bed.house
+    if bed.sector not in access_for(user, house).booking_sectors:
+        raise PermissionDenied(_("Du kan kun booke senge i din egen sektor."))
+    entry = (WaitingListEntry.objects.select_for_update(skip_locked=True)
+             .filter(house=house, sector=bed.sector, status=WaitingStatus.WAITING)
+             .select_related("visitation", "citizen").order_by("requested_at", "id").first())
+    if entry is None:
+        return None
+    arrival = _aware(arrival) if arrival else timezone.now()
+    stay = stay_book(house=house, bed=bed, citizen=entry.citizen, arrival=arrival,
+                     planned_departure=arrival + datetime.timedelta(days=entry.requested_nights), user=user)
+    entry.status, entry.placed_at, entry.stay = WaitingStatus.PLACED, arrival, stay  # the wait ends on arrival
+    entry.save(update_fields=["status", "placed_at", "stay"])
+    audit_log(user=user, action="update", obj=entry, house=house, citizen_id=entry.citizen_id, detail="placed")
+    return stay

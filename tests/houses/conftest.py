@@ -64,7 +64,8 @@ def staff(house, other_house, make_member):
 
 def visited(house, name: str, seq: int, *, sector: str = "kommune", granted_from=Y2024_START,
             granted_until=Y2024_END, **kwargs):
-    citizen = citizen_create(house=house, sector=sector, name=name, cpr=cpr_for(D(1980, 1, 1 + seq), seq))
+    birth = D(1980, 1 + seq // 28, 1 + seq % 28)
+    citizen = citizen_create(house=house, sector=sector, name=name, cpr=cpr_for(birth, seq))
     decision = visitation_decide(
         house=house, citizen=citizen, sector=sector, decided_on=granted_from, decided_by="Myndighedsrådgiver",
         granted_from=granted_from, granted_until=granted_until, purpose="Ro i en krise",
@@ -74,6 +75,7 @@ def visited(house, name: str, seq: int, *, sector: str = "kommune", granted_from
 
 
 def with_contract(house, name: str, seq: int, *, sector: str = "kommune", granted_on=Y2020_START):
-    citizen = citizen_create(house=house, sector=sector, name=name, cpr=cpr_for(D(1970, 2, 1 + seq), seq))
+    birth = D(1970, 2 + seq // 28, 1 + seq % 28)
+    citizen = citizen_create(house=house, sector=sector, name=name, cpr=cpr_for(birth, seq))
     contract = contract_create(house=house, citizen=citizen, sector=sector, granted_on=granted_on)
     return citizen, contract

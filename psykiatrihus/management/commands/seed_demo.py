@@ -24,5 +24,10 @@ class Command(BaseCommand):
                 continue
             with transaction.atomic():
                 module.seed(house=house, stdout=self.stdout)
+        from psykiatrihus.demo_houses import seed_other_houses
+
+        with transaction.atomic():
+            others = seed_other_houses(password=DEMO_PASSWORD, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demohus klar: {house.name} ({house.slug})"))
+        self.stdout.write("Andre huse: %s (vikar arbejder i to huse)" % ", ".join(h.name for h in others))
         self.stdout.write("Demologins (adgangskode '%s'): %s" % (DEMO_PASSWORD, ", ".join(u[0] for u in DEMO_USERS)))
