@@ -133,7 +133,7 @@ class ContractEndForm(forms.Form):
     ended_on = forms.DateField(label=_("Slutdato"), widget=DATE)
     end_reason = forms.ChoiceField(label=_("Årsag"), choices=[("", _("Vælg"))] + list(EndReason.choices))
     reason_text = forms.CharField(label=_("Uddybning"), required=False, max_length=500,
-                                  help_text=_("Skal udfyldes ved \u201dAndet\u201d."))
+                                  help_text=_("Skal udfyldes ved ”Andet”."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -284,7 +284,7 @@ def contract_end(*, contract: Contract, ended_on: datetime.date, reason: str, re
     if reason not in EndReason.values:
         errors["reason"] = _("Vælg en afslutningsårsag.")
     elif reason == EndReason.OTHER and not reason_text.strip():
-        errors["reason_text"] = _("Beskriv årsagen, når du vælger \u201dAndet\u201d.")
+        errors["reason_text"] = _("Beskriv årsagen, når du vælger ”Andet”.")
     if ended_on is None:
         errors["ended_on"] = _("Angiv slutdatoen.")
     elif ended_on < contract.granted_on:

@@ -227,7 +227,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # One name per choice set used in several serializers (beds: request outcome and turn-away body).
-    "ENUM_NAME_OVERRIDES": {"TurnAwayReasonEnum": "beds.models.TurnAwayReason"},
+    # Several apps have choice fields called `status` and `kind`: name each choice set explicitly.
+    "ENUM_NAME_OVERRIDES": {
+        "TurnAwayReasonEnum": "beds.models.TurnAwayReason",
+        "StayStatusEnum": "beds.models.StayStatus",
+        "StayKindEnum": "beds.models.StayKind",
+        "AftercareKindEnum": "beds.models.AftercareKind",
+        "AftercareStatusEnum": "beds.models.AftercareStatus",
+        "WaitingStatusEnum": "beds.models.WaitingStatus",
+        "ContractStatusEnum": "contracts.models.ContractStatus",
+        "ContractEventKindEnum": "contracts.models.ContractEventKind",
+        "ActivityKindEnum": "activities.models.ActivityKind",
+        "EnrolmentStatusEnum": "activities.models.EnrolmentStatus",
+        "ReportStatusEnum": "reporting.models.ReportStatus",
+    },
 }
 
 # Celery: embedded redis on a unix socket unless CELERY_BROKER_URL is set.
