@@ -95,3 +95,15 @@ class TestApiKernel:
         token = response.json()["token"]
         me = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}")
         assert me.json()["username"] == "leder"
+
+
+@pytest.mark.django_db
+class TestEnglish:
+    def test_login_page_in_english_as_second_language(self, client):
+        body = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert 'lang="en"' in body
+        assert "Password" in body and "Adgangskode" not in body
+
+    def test_danish_is_the_default(self, client):
+        body = client.get("/login/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+        assert 'lang="da"' in body and "Adgangskode" in body
