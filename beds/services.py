@@ -38,6 +38,7 @@ from beds.models import (
     WaitingListEntry,
     WaitingStatus,
 )
+from psykiatrihus.dates import add_months  # noqa: F401 (re-exported for callers)
 from psykiatrihus.models import FrameExtension, House, Sector
 from psykiatrihus.policy import Policy, policy_for
 from psykiatrihus.scoping import access_for
@@ -143,15 +144,6 @@ def local_date(moment: datetime.datetime, house: House | None = None) -> datetim
     """The local calendar date of a moment in the house's time zone (Europe/Copenhagen)."""
     tz = ZoneInfo(getattr(house, "time_zone", "") or "Europe/Copenhagen")
     return moment.astimezone(tz).date()
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    import calendar
-
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _basis_for(*, house: House, bed: Bed, citizen, first_night: datetime.date, last_night: datetime.date,

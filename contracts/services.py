@@ -6,7 +6,6 @@ Errors are Django `ValidationError`s with Danish messages and a `code`; the API 
 
 from __future__ import annotations
 
-import calendar
 import datetime
 
 from django.contrib.auth.models import Group
@@ -32,6 +31,7 @@ from contracts.models import (
     HomeTreatmentCourse,
 )
 from psykiatrihus import crypto
+from psykiatrihus.dates import add_months  # noqa: F401 (re-exported for callers)
 from psykiatrihus.models import House, Sector
 from psykiatrihus.scoping import group_name
 from psykiatrihus.services import audit_log
@@ -48,13 +48,6 @@ UPDATABLE_FIELDS = ("referral_source", "stay_frame_nights", "review_on", "next_f
                     "crisis_what_helps", "crisis_warning_signs", "crisis_who_to_call", *HEALTH_FIELDS,
                     *MUNICIPAL_FIELDS)
 ADULT_AGE = 18
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def followup_next_due(*, sector: str, since: datetime.date, house: House | None = None) -> datetime.date:

@@ -23,7 +23,6 @@ Definitions (shown on the page too):
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import importlib
 import logging
@@ -36,6 +35,7 @@ from django.utils import timezone
 
 from beds.models import Bed, BedBlock, Stay, StayRequest
 from contracts.models import Contract
+from psykiatrihus.dates import add_months  # noqa: F401 (re-exported for callers)
 from psykiatrihus.models import House, Sector
 from psykiatrihus.scoping import Access
 
@@ -54,13 +54,6 @@ LIST_LIMIT = 200
 
 
 # --- dates -----------------------------------------------------------------------------------------
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _tz(house: House) -> zoneinfo.ZoneInfo:
