@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from beds.models import (
@@ -276,3 +276,38 @@ def aftercare_due(*, access: Access, on_or_before: datetime.date):
     return (StayAftercare.objects.filter(stay__house=access.house, stay__sector__in=access.citizen_sectors,
                                          status=AftercareStatus.PLANNED, planned_on__lte=on_or_before)
             .select_related("stay", "stay__citizen").order_by("planned_on", "id"))
+
+
+def waiting_figures(*, house: House, start: datetime.date, end: datetime.date) -> dict[str, dict]:
+    """The waiting list in aggregate, per sector (no citizen), in one query:
+    - `placed`: entries placed in a bed with arrival in [start, end] (local dates), and their `mean_days` and
+      `median_days` of waiting (written up → arrival, as `waiting_time`);
+    - `waiting_at_end`: written up before the end of `end` and neither placed nor withdrawn by then;
+    - `waiting_now`: on the list at the time of the query (status waiting).
+    Sectors without entries are absent."""
+    tz = ZoneInfo(getattr(house, "time_zone", "") or "Europe/Copenhagen")
+    lower = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    upper = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    rows = (WaitingListEntry.objects.filter(house=house, requested_at__lt=upper)
+            .filter(Q(status=WaitingStatus.WAITING) | Q(status=WaitingStatus.PLACED, placed_at__gte=lower)
+                    | Q(status=WaitingStatus.WITHDRAWN, withdrawn_at__gte=upper))
+            .order_by().values_list("sector", "status", "requested_at", "placed_at", "withdrawn_at"))
+    waits: dict[str, list[float]] = defaultdict(list)
+    result: dict[str, dict] = {}
+    for sector, status, requested_at, placed_at, withdrawn_at in rows:
+        figures = result.setdefault(sector, {"placed": 0, "mean_days": None, "median_days": None,
+                                             "waiting_at_end": 0, "waiting_now": 0})
+        if status == WaitingStatus.WAITING:
+            figures["waiting_now"] += 1
+        if status == WaitingStatus.PLACED and placed_at < upper:
+            waits[sector].append((placed_at - requested_at).total_seconds() / 86400)
+        ended_at = placed_at if status == WaitingStatus.PLACED else withdrawn_at
+        if ended_at is None or ended_at >= upper:
+            figures["waiting_at_end"] += 1
+    for sector, days in waits.items():
+        days.sort()
+        mid = len(days) // 2
+        median = days[mid] if len(days) % 2 else (days[mid - 1] + days[mid]) / 2
+        result[sector].update(placed=len(days), mean_days=round(sum(days) / len(days), 1),
+                              median_days=round(median, 1))
+    return result

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reporting import report_charts
-from reporting.report_layout import Block, cell_text, number, report_blocks, sheet_names
+from reporting.report_layout import Block, cell_text, number, report_blocks, rules_tables, sheet_names
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
@@ -76,6 +76,7 @@ def render_pdf(*, data: dict, previous: dict | None) -> bytes:
     below = data["suppress_below"]
     html = render_to_string("reporting/report_pdf.html", {
         "blocks": blocks,
+        "rules": rules_tables(rules=data.get("rules", {})),
         "house_name": data["house_name"],
         "period_label": data["period"]["label"],
         "period_start": _danish_date(data["period"]["start"]),
@@ -98,6 +99,30 @@ def _sheet_title(title: str, used: set[str]) -> str:
     return name
 
 
+def _rules_sheet(sheet, data: dict) -> None:
+    """The house's rules in the period: per sector, one column per version of the rules."""
+    from openpyxl.styles import Font
+
+    sheet.append([_("Husets regler i perioden")])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append([_("Reglerne, som de gjaldt i perioden; er en regel ændret i perioden, står hver version med "
+                    "den dato, den gjaldt fra.")])
+    for table in rules_tables(rules=data.get("rules", {})):
+        sheet.append([])
+        sheet.append([table.label, table.bed_set])
+        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+        sheet.append(table.columns)
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+        for row in table.rows:
+            sheet.append([row[0], *[text for text, _changed in row[1:]]])
+        for change in table.changes:
+            sheet.append([change])
+    sheet.column_dimensions["A"].width = 34
+    for letter in "BCDEFG":
+        sheet.column_dimensions[letter].width = 34
+
+
 def render_xlsx(*, data: dict, previous: dict | None) -> bytes:
     """One sheet per table; numbers stay numbers, "<5" and hidden figures ("–") are text."""
     from openpyxl import Workbook
@@ -113,6 +138,7 @@ def render_xlsx(*, data: dict, previous: dict | None) -> bytes:
     cover.append([_("Oprettet"), timezone.localdate().isoformat()])
     cover["A1"].font = Font(bold=True)
     used = {cover.title}
+    _rules_sheet(book.create_sheet(_sheet_title(_("Husets regler"), used)), data)
     short = sheet_names()
     for block in blocks:
         sheet = book.create_sheet(_sheet_title(short.get(block.key, block.title), used))

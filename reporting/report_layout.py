@@ -6,12 +6,14 @@ The figures come already suppressed from `reporting.selectors.report_data`; noth
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
 from beds.models import FaerdigbehandlingOutcome, TurnAwayReason
 from contracts.models import DiagnosisGroup, EndReason, MunicipalServices, ReferralSource, TreatmentResponsibility
+from psykiatrihus.models import AdmissionRoute, FrameExtension, PostStayFollowUp
 
 HIDDEN = "–"  # a figure hidden because a small number could be recovered from it
 
@@ -146,6 +148,25 @@ def _table_meta() -> dict[str, tuple[str, str, str]]:
             _("Budget pr. sektor pr. år i hele kroner."),
             _("Fællesudgifter er fordelt efter samarbejdsaftalen."),
         ),
+        "waiting_list": (
+            _("Venteliste"),
+            _("Visiterede borgere, der fik en seng fra ventelisten i perioden, hvor længe de ventede, og hvor "
+              "mange der stadig ventede ved periodens slutning."),
+            _("Ventetid = fra borgeren blev skrevet op, til opholdet begyndte, i dage. Tælles i perioden for "
+              "ankomsten. Kun sektorer, hvis regler giver adgang ved visitation."),
+        ),
+        "stay_goals": (
+            _("Mål for opholdene"),
+            _("Individuelle mål aftalt ved opholdets start og evalueret med borgeren ved slutningen."),
+            _("Ophold afsluttet i perioden (afrejsedato i perioden). Kun sektorer, hvis regler giver "
+              "opholdene mål."),
+        ),
+        "aftercare": (
+            _("Opfølgning efter ophold"),
+            _("Tryghedsbesøg og tryghedsopkald efter opholdet: planlagt, gennemført og ikke truffet."),
+            _("Opfølgninger planlagt til en dag i perioden. Kun sektorer, hvis regler har opfølgning efter "
+              "opholdet."),
+        ),
         "faerdigbehandling": (
             _("Færdigbehandlingspladser (tabel 16 og 17)"),
             _("Nætter på færdigbehandlingspladserne i perioden, antal borgere og udfald af afsluttede forløb."),
@@ -170,6 +191,8 @@ def sheet_names() -> dict[str, str]:
         "recovery_school": _("Recoveryskolen"), "peer_education": _("Peer-uddannelse"),
         "socialvagten": _("Socialvagten"), "staff": _("Medarbejdere"), "peer_hours": _("Peer-timer"),
         "budget": _("Budget"),
+        "waiting_list": _("Venteliste"), "stay_goals": _("Mål for opholdene"),
+        "aftercare": _("Opfølgning efter ophold"),
     }
 
 
@@ -230,6 +253,14 @@ def _labels() -> dict[str, str]:
         "employees": _("Medarbejdere"), "fte": _("Årsværk"),
         "peers": _("Peer-medarbejdere"), "weekly_hours": _("Timer pr. uge"), "conversations": _("Peer-samtaler"),
         "kommune": _("Kommune"), "region": _("Region"),
+        # waiting list, goals and post-stay follow-up (issue 11)
+        "placed": _("Fik seng fra ventelisten"), "median_days": _("Ventetid, median (dage)"),
+        "mean_days": _("Ventetid, gennemsnit (dage)"), "waiting_at_end": _("Ventede ved periodens slutning"),
+        "stays_ended_with_goals": _("Afsluttede ophold med mål"), "goals": _("Mål"),
+        "achieved": _("Nået"), "partly": _("Delvist nået"), "not_achieved": _("Ikke nået"),
+        "not_evaluated": _("Ikke evalueret"),
+        "followups": _("Opfølgninger"), "done": _("Gennemført"), "not_reached": _("Ikke truffet"),
+        "cancelled": _("Aflyst"), "open": _("Endnu ikke registreret"),
     }
     for choices in (ReferralSource, DiagnosisGroup, TreatmentResponsibility, EndReason, TurnAwayReason,
                     FaerdigbehandlingOutcome):
@@ -425,3 +456,94 @@ def cell_text(cell: dict, *, with_share: bool = True) -> str:
     if with_share and cell.get("share") is not None:
         text += f" ({number(cell['share'])} %)"
     return text
+
+
+# --- the house's rules in the period (issue 11) ---------------------------------------------------------
+
+
+@dataclass
+class RuleTable:
+    """The rules of one sector in the period: one column per version, changed cells marked."""
+
+    sector: str
+    label: str
+    bed_set: str
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)  # [label, (text, changed), (text, changed), ...]
+    changes: list[str] = field(default_factory=list)  # one sentence per change inside the period
+
+
+def _date(value: str) -> str:
+    day = datetime.date.fromisoformat(value)
+    return f"{day.day}.{day.month}.{day.year}"
+
+
+def _version_heading(version: dict) -> str:
+    start, until = version["valid_from"], version["until"]
+    if start and until:
+        return _("%(start)s–%(until)s") % {"start": _date(start), "until": _date(until)}
+    if start:
+        return _("Fra %(start)s") % {"start": _date(start)}
+    if until:
+        return _("Standardregler til %(until)s") % {"until": _date(until)}
+    return _("Standardregler")
+
+
+def _rule_names() -> dict[str, str]:
+    return {
+        "admission_routes": _("Adgang"),
+        "stay_frame_nights": _("Opholdsramme"),
+        "extension_by": _("Længere ophold besluttes af"),
+        "max_nights_per_month": _("Højst nætter pr. måned"),
+        "followup_interval_months": _("Opfølgning på kontrakt"),
+        "stays_have_goals": _("Individuelle mål for opholdet"),
+        "post_stay_followup": _("Opfølgning efter opholdet"),
+    }
+
+
+def _rule_text(key: str, version: dict) -> str:
+    value = version[key]
+    if key == "admission_routes":
+        return ", ".join(str(AdmissionRoute(r).label) for r in value)
+    if key == "stay_frame_nights":
+        return _("%(n)s nætter") % {"n": value} if value != 1 else _("1 nat")
+    if key == "extension_by":
+        return str(FrameExtension(value).label)
+    if key == "max_nights_per_month":
+        return _("ingen grænse") if value is None else str(value)
+    if key == "followup_interval_months":
+        return _("hver %(n)s. måned") % {"n": value} if value != 1 else _("hver måned")
+    if key == "stays_have_goals":
+        return _("ja") if value else _("nej")
+    if key == "post_stay_followup":
+        if value == PostStayFollowUp.NONE:
+            return _("nej")
+        return _("%(kind)s, %(n)s dage efter afrejse") % {"kind": PostStayFollowUp(value).label,
+                                                          "n": version["post_stay_followup_days"]}
+    return str(value)
+
+
+def rules_tables(*, rules: dict) -> list[RuleTable]:
+    """The report's "Husets regler i perioden", one table per sector (from `report_data()["rules"]`)."""
+    names = _rule_names()
+    tables = []
+    for sector in ("kommune", "region"):
+        part = rules.get(sector)
+        if not part:
+            continue
+        versions = part["versions"]
+        beds = part["bed_set"]
+        bed_set = _("%(n)s senge") % {"n": beds["beds"]} if beds["beds"] != 1 else _("1 seng")
+        if beds["faerdigbehandling_beds"]:
+            bed_set += _(" (heraf %(n)s kan være færdigbehandlingspladser)") % {"n": beds["faerdigbehandling_beds"]}
+        table = RuleTable(sector=sector, label=_sector_label(sector), bed_set=bed_set,
+                          columns=[""] + [_version_heading(v) for v in versions])
+        for key, name in names.items():
+            table.rows.append([name, *[(_rule_text(key, v), key in v["changed"]) for v in versions]])
+        for before, version in zip(versions, versions[1:], strict=False):
+            for key in version["changed"]:
+                table.changes.append(_("Fra %(date)s: %(rule)s ændret fra %(old)s til %(new)s.") % {
+                    "date": _date(version["valid_from"]), "rule": names[key].lower(),
+                    "old": _rule_text(key, before), "new": _rule_text(key, version)})
+        tables.append(table)
+    return tables
