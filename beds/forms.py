@@ -5,7 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from beds.models import FaerdigbehandlingOutcome, RequestChannel, StayKind, TurnAwayReason
+from beds.models import (
+    AftercareKind,
+    FaerdigbehandlingOutcome,
+    GoalResult,
+    RequestChannel,
+    StayKind,
+    TurnAwayReason,
+)
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -49,3 +56,67 @@ class RequestForm(forms.Form):
 class TurnAwayForm(forms.Form):
     reason = forms.ChoiceField(label=_("Årsag"), choices=TurnAwayReason.choices)
     note = forms.CharField(label=_("Uddybning"), required=False, max_length=500)
+
+
+# --- waiting list, goals per stay and aftercare (house rules) ----------------------------------------------
+
+
+class WaitingAddForm(forms.Form):
+    """Put a visited citizen on the waiting list: the choices are the user's decisions in force."""
+
+    visitation = forms.TypedChoiceField(label=_("Visitationsafgørelse"), coerce=int, choices=[],
+                                        error_messages={
+                                            "required": _("Vælg en borger med en gyldig visitationsafgørelse."),
+                                            "invalid_choice": _("Afgørelsen gælder ikke i din sektor, er udløbet, "
+                                                                "eller borgeren står allerede på ventelisten.")})
+    requested_nights = forms.IntegerField(label=_("Ønskede nætter"), required=False, min_value=1, max_value=366,
+                                          help_text=_("Tom: visitationens eller husets ramme."))
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+    def __init__(self, *args, decisions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["visitation"].choices = [("", _("Vælg borger"))] + [
+            (d.pk, _("%(name)s (%(sector)s, bevilget %(start)s–%(end)s)") % {
+                "name": d.citizen.name, "sector": d.get_sector_display(), "start": d.granted_from.strftime("%d.%m."),
+                "end": d.granted_until.strftime("%d.%m.%Y")})
+            for d in decisions]
+
+
+class WaitingWithdrawForm(forms.Form):
+    note = forms.CharField(label=_("Hvorfor udgår borgeren?"), max_length=500,
+                           error_messages={"required": _("Skriv hvorfor borgeren udgår af ventelisten.")})
+
+
+class PlaceNextForm(forms.Form):
+    bed = forms.TypedChoiceField(label=_("Ledig seng"), coerce=int, choices=[],
+                                 error_messages={"required": _("Vælg en ledig seng.")})
+
+    def __init__(self, *args, beds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bed"].choices = [(b.pk, b.label) for b in beds]
+
+
+class GoalsForm(forms.Form):
+    goals = forms.CharField(label=_("Mål for opholdet (ét pr. linje)"), max_length=5000,
+                            widget=forms.Textarea(attrs={"rows": 3}),
+                            error_messages={"required": _("Skriv mindst ét mål.")})
+
+    def goal_list(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["goals"].splitlines() if line.strip()]
+
+
+class GoalEvaluateForm(forms.Form):
+    result = forms.ChoiceField(label=_("Resultat"), choices=[("", _("Vælg")), *GoalResult.choices],
+                               error_messages={"required": _("Vælg om målet er nået, delvist nået eller ikke nået.")})
+    note = forms.CharField(label=_("Note fra evalueringen"), required=False, max_length=2000)
+
+
+class AftercareRecordForm(forms.Form):
+    done_on = forms.DateField(label=_("Dato"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    kind = forms.ChoiceField(label=_("Form"), required=False,
+                             choices=[("", _("Som planlagt")), (AftercareKind.VISIT, AftercareKind.VISIT.label),
+                                      (AftercareKind.CALL, AftercareKind.CALL.label)])
+    reached = forms.TypedChoiceField(label=_("Udfald"), coerce=lambda v: v == "ja", initial="ja",
+                                     choices=[("ja", _("Gennemført")), ("nej", _("Ikke truffet"))],
+                                     widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)

@@ -275,7 +275,7 @@ def aftercare_due(*, access: Access, on_or_before: datetime.date):
     """Planned safety visits/calls due by a date, in the user's sectors (a work list)."""
     return (StayAftercare.objects.filter(stay__house=access.house, stay__sector__in=access.citizen_sectors,
                                          status=AftercareStatus.PLANNED, planned_on__lte=on_or_before)
-            .select_related("stay", "stay__citizen").order_by("planned_on", "id"))
+            .select_related("stay", "stay__citizen", "stay__bed").order_by("planned_on", "id"))
 
 
 def waiting_figures(*, house: House, start: datetime.date, end: datetime.date) -> dict[str, dict]:
@@ -311,3 +311,66 @@ def waiting_figures(*, house: House, start: datetime.date, end: datetime.date) -
         result[sector].update(placed=len(days), mean_days=round(sum(days) / len(days), 1),
                               median_days=round(median, 1))
     return result
+
+
+
+def waiting_entry_get(*, access: Access, pk: int) -> WaitingListEntry | None:
+    """An open or closed waiting-list entry of the user's citizen sectors (None outside the wall)."""
+    if not 0 < pk < 2**62:
+        return None
+    return (access.filter_sector(WaitingListEntry.objects.all()).select_related("citizen", "visitation", "house")
+            .filter(pk=pk).first())
+
+
+def waiting_count(*, access: Access) -> int:
+    """How many citizens wait for a bed in the user's citizen sectors (a number, no names)."""
+    return access.filter_sector(WaitingListEntry.objects.filter(status=WaitingStatus.WAITING)).count()
+
+
+def house_rules_today(*, house: House, on_date: datetime.date) -> list:
+    """The rules in force on `on_date` for each sector that has active beds in the house (sector order)."""
+    from psykiatrihus.models import Sector
+    from psykiatrihus.policy import policy_for
+
+    sectors = set(Bed.objects.filter(house=house, active=True).values_list("sector", flat=True))
+    return [policy_for(house=house, sector=s, on_date=on_date) for s in Sector.values if s in sectors]
+
+
+def beds_free_now(*, house: House, sectors, at: datetime.datetime | None = None) -> list[Bed]:
+    """Active beds of `sectors` with no stay and no block in the next 24 hours from `at` (candidates for
+    placing the first waiting citizen; the booking service still decides)."""
+    at = at or timezone.now()
+    window = DateTimeTZRange(at, at + datetime.timedelta(days=1), "[)")
+    busy = Stay.objects.filter(house=house, status__in=HOLDING_STATUSES, period__overlap=window).values("bed_id")
+    blocked = BedBlock.objects.filter(bed__house=house, period__overlap=window).values("bed_id")
+    return list(Bed.objects.filter(house=house, active=True, sector__in=sorted(sectors))
+                .exclude(pk__in=busy).exclude(pk__in=blocked).order_by("sort_order", "label"))
+
+
+def stay_goal_get(*, access: Access, pk: int):
+    """A goal of a stay the user may read (None otherwise)."""
+    from beds.models import StayGoal
+
+    if not 0 < pk < 2**62:
+        return None
+    return (StayGoal.objects.filter(pk=pk, stay__in=stays_visible(access=access).values("pk"))
+            .select_related("stay", "stay__house", "stay__citizen").first())
+
+
+def aftercare_get(*, access: Access, pk: int) -> StayAftercare | None:
+    if not 0 < pk < 2**62:
+        return None
+    return (StayAftercare.objects.filter(pk=pk, stay__in=stays_visible(access=access).values("pk"))
+            .select_related("stay", "stay__house", "stay__citizen", "stay__bed").first())
+
+
+def waiting_list_candidates(*, access: Access, on_date: datetime.date):
+    """Visitation decisions in force in the user's booking sectors whose citizen neither waits already nor
+    has a booked or current stay: what staff may put on the waiting list."""
+    from contracts.selectors import visitations_in_force
+
+    waiting = WaitingListEntry.objects.filter(house=access.house, status=WaitingStatus.WAITING).values("citizen_id")
+    staying = Stay.objects.filter(house=access.house, status__in=(StayStatus.BOOKED, StayStatus.CHECKED_IN)
+                                  ).values("citizen_id")
+    return (visitations_in_force(access=access, on_date=on_date).exclude(citizen_id__in=waiting)
+            .exclude(citizen_id__in=staying))

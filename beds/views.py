@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from beds import selectors, services
 from beds.forms import BookForm, CheckInForm, CheckOutForm
 from beds.models import Bed, Sector, Stay, StayKind, StayStatus
-from psykiatrihus.services import audit_log
+from psykiatrihus.services import audit_log, audit_log_many
 
 BOARD_DAYS = 14
 POLL_SECONDS = 20
@@ -43,6 +43,8 @@ def _board_params(request) -> tuple[datetime.date, str]:
     return start, sector
 
 
+ROUTE_WORDS = {"bsk": _lazy("brugerstyret kontrakt"), "visitation": _lazy("visitation"),
+               "home_treatment": _lazy("hjemmebehandling")}
 STATE_WORDS = {"free": _lazy("ledig"), "booked": _lazy("booket"), "occupied": _lazy("optaget"),
                "blocked": _lazy("spærret")}
 
@@ -106,7 +108,18 @@ def _board_context(request, house, access) -> dict:
 def board(request):
     """The bed board: 16 beds × 14 nights, live refresh by polling and after every change."""
     house, access = _member(request)
-    return render(request, "beds/board.html", _board_context(request, house, access))
+    context = _board_context(request, house, access)
+    rules = selectors.house_rules_today(house=house, on_date=context["today"])
+    waiting = selectors.waiting_count(access=access) if access.sees_citizens else 0
+    context.update({
+        "rules": [{"sector": p.sector, "label": Sector(p.sector).label, "frame": p.stay_frame_nights,
+                   "routes": ", ".join(str(ROUTE_WORDS[r]) for r in p.admission_routes), "policy": p}
+                  for p in rules],
+        "waiting_count": waiting,
+        "show_waiting_link": access.sees_citizens and (waiting > 0 or any(p.admits_visitation for p in rules)),
+        "show_aftercare_link": access.sees_citizens and any(p.plans_post_stay_followup for p in rules),
+    })
+    return render(request, "beds/board.html", context)
 
 
 def board_grid(request):
@@ -176,7 +189,11 @@ def book(request):
         departure = datetime.datetime.combine(night + datetime.timedelta(days=1), datetime.time(10, 0), tzinfo=tz)
         form = BookForm(initial={"arrival": arrival, "planned_departure": departure})
     status = 409 if conflict and not request.htmx else 200
+    first_waiting = None
+    if night <= timezone.localdate() and access.sees_citizens:
+        first_waiting = next(iter(selectors.waiting_list(access=access, sector=bed.sector)), None)
     response = render(request, "beds/_book.html", {"form": form, "bed": bed, "night": night, "conflict": conflict,
+                                                   "first_waiting": first_waiting,
                                                    "fb_allowed": bed.may_be_faerdigbehandling,
                                                    "faerdigbehandling": StayKind.FAERDIGBEHANDLING}, status=status)
     if conflict:
@@ -208,11 +225,7 @@ def stay_panel(request, pk: int):
     """A stay's details and its actions (check in, check out, cancel, no-show)."""
     stay = _own_stay(request, pk)
     audit_log(user=request.user, action="read", obj=stay, house=stay.house, citizen_id=stay.citizen_id)
-    return render(request, "beds/_stay.html", {
-        "stay": stay, "can_act": stay.sector in request.access.booking_sectors,
-        "check_in_form": CheckInForm(), "check_out_form": CheckOutForm(),
-        "faerdigbehandling": stay.kind == StayKind.FAERDIGBEHANDLING,
-    })
+    return render(request, "beds/_stay.html", _stay_panel_context(request, stay))
 
 
 @require_POST
@@ -248,12 +261,290 @@ def stay_action(request, pk: int, action: str):
     except services.BookingConflict as exc:
         return render(request, "beds/_panel_message.html", {"error": exc.message})
     stay.refresh_from_db()
-    return render(request, "beds/_stay.html", {
-        "stay": stay, "can_act": True, "faerdigbehandling": stay.kind == StayKind.FAERDIGBEHANDLING,
-        "check_in_form": form if action == "check-in" else CheckInForm(),
-        "check_out_form": form if action == "check-out" else CheckOutForm(),
-    })
+    return render(request, "beds/_stay.html", _stay_panel_context(
+        request, stay, check_in_form=form if action == "check-in" else None,
+        check_out_form=form if action == "check-out" else None))
 
 
 def empty(request):
     return HttpResponse("")
+
+
+# --- waiting list (visitation houses), goals per stay and aftercare ---------------------------------------
+
+
+def _citizen_member(request):
+    """Pages with citizen names: staff and leaders of a sector; others 403."""
+    house, access = _member(request)
+    if not access.sees_citizens:
+        raise PermissionDenied
+    return house, access
+
+
+def _waiting_context(request, house, access, *, add_form=None, withdraw_forms=None, place_forms=None) -> dict:
+    from beds.forms import PlaceNextForm, WaitingAddForm, WaitingWithdrawForm
+
+    today = timezone.localdate()
+    items = selectors.waiting_list(access=access)
+    audit_log_many(user=request.user, action="read", objects=[i.entry for i in items], house=house,
+                   detail="venteliste", citizen_attr="citizen_id")
+    candidates = list(selectors.waiting_list_candidates(access=access, on_date=today)) if access.can_book else []
+    withdraw_forms = withdraw_forms or {}
+    for item in items:
+        item.withdraw_form = withdraw_forms.get(item.entry.pk) or WaitingWithdrawForm(auto_id=f"w{item.entry.pk}_%s")
+        item.may_change = item.entry.sector in access.booking_sectors
+    free = selectors.beds_free_now(house=house, sectors=access.booking_sectors) if access.can_book else []
+    place_forms = place_forms or {}
+    sectors = []
+    for value, label in Sector.choices:
+        if value not in access.citizen_sectors:
+            continue
+        own = [i for i in items if i.entry.sector == value]
+        beds = [b for b in free if b.sector == value]
+        sectors.append({
+            "value": value, "label": label, "items": own, "beds": beds,
+            "may_place": value in access.booking_sectors,
+            "place_form": place_forms.get(value) or PlaceNextForm(beds=beds, auto_id=f"p{value}_%s"),
+        })
+    return {
+        "sectors": sectors, "count": len(items), "today": today,
+        "add_form": add_form or (WaitingAddForm(decisions=candidates) if access.can_book else None),
+    }
+
+
+def waiting_list_page(request):
+    """The house's waiting list: first come, first served per sector, with the wait so far and the visitation
+    decision behind each entry; put a visited citizen on it, withdraw with a note, place the first in a bed."""
+    house, access = _citizen_member(request)
+    return render(request, "beds/waiting_list.html", _waiting_context(request, house, access))
+
+
+def _waiting_rerender(request, house, access, **forms):
+    return render(request, "beds/waiting_list.html", _waiting_context(request, house, access, **forms))
+
+
+@require_POST
+def waiting_list_add(request):
+    from beds.forms import WaitingAddForm
+
+    house, access = _citizen_member(request)
+    if not access.can_book:
+        raise PermissionDenied
+    candidates = list(selectors.waiting_list_candidates(access=access, on_date=timezone.localdate()))
+    form = WaitingAddForm(request.POST, decisions=candidates)
+    if form.is_valid():
+        decision = next((d for d in candidates if d.pk == form.cleaned_data["visitation"]), None)
+        try:
+            entry = services.waiting_list_add(visitation=decision, user=request.user,
+                                              requested_nights=form.cleaned_data["requested_nights"],
+                                              note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s er skrevet op på ventelisten.") % {"name": entry.citizen.name})
+            return redirect("beds:waiting_list")
+    return _waiting_rerender(request, house, access, add_form=form)
+
+
+@require_POST
+def waiting_list_withdraw(request, pk: int):
+    from beds.forms import WaitingWithdrawForm
+
+    house, access = _citizen_member(request)
+    entry = selectors.waiting_entry_get(access=access, pk=pk)
+    if entry is None:
+        raise Http404
+    if entry.sector not in access.booking_sectors:
+        raise PermissionDenied
+    form = WaitingWithdrawForm(request.POST, auto_id=f"w{pk}_%s")
+    if form.is_valid():
+        try:
+            services.waiting_list_withdraw(entry=entry, user=request.user, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("%(name)s er taget af ventelisten.") % {"name": entry.citizen.name})
+        return redirect("beds:waiting_list")
+    return _waiting_rerender(request, house, access, withdraw_forms={pk: form})
+
+
+@require_POST
+def waiting_list_place(request):
+    """"Place the first waiting citizen in bed X": one action, one transaction (the service)."""
+    from beds.forms import PlaceNextForm
+
+    house, access = _citizen_member(request)
+    bed = Bed.objects.filter(house=house, active=True, pk=request.POST.get("bed") or 0).first() \
+        if str(request.POST.get("bed", "")).isdigit() else None
+    if bed is None:
+        if request.htmx:
+            return render(request, "beds/_panel_message.html", {"error": _("Vælg en ledig seng.")})
+        messages.error(request, _("Vælg en ledig seng."))
+        return redirect("beds:waiting_list")
+    if bed.sector not in access.booking_sectors:
+        raise PermissionDenied
+    error = ""
+    try:
+        stay = services.waiting_list_place_next(bed=bed, user=request.user)
+    except ValidationError as exc:
+        error = _("Den første på ventelisten kan ikke få %(bed)s: %(why)s") % {
+            "bed": bed.label, "why": " ".join(exc.messages)}
+    except services.BookingConflict as exc:
+        error = _("%(bed)s er ikke ledig nu: %(why)s") % {"bed": bed.label, "why": exc.message}
+    else:
+        if stay is None:
+            error = _("Ingen borgere venter på en seng i sektoren %(sector)s.") % {"sector": bed.get_sector_display()}
+    if error:
+        if request.htmx:
+            response = render(request, "beds/_panel_message.html", {"error": error})
+            response["HX-Trigger"] = "boardChanged"
+            return response
+        form = PlaceNextForm({"bed": bed.pk}, beds=[bed], auto_id=f"p{bed.sector}_%s")
+        form.is_valid()
+        form.add_error("bed", error)
+        return _waiting_rerender(request, house, access, place_forms={bed.sector: form})
+    message = _("%(name)s har fået %(bed)s fra i dag (%(n)s nætter).") % {
+        "name": stay.citizen.name, "bed": bed.label, "n": stay.nights}
+    if request.htmx:
+        return _done(request, message)
+    messages.success(request, message)
+    return redirect("beds:waiting_list")
+
+
+def _aftercare_context(request, house, access, *, record_forms=None) -> dict:
+    from beds.forms import AftercareRecordForm
+
+    today = timezone.localdate()
+    items = list(selectors.aftercare_due(access=access, on_or_before=today + datetime.timedelta(days=AFTERCARE_DAYS)))
+    audit_log_many(user=request.user, action="read", objects=[a.stay for a in items], house=house,
+                   detail="opfølgning efter ophold", citizen_attr="citizen_id")
+    record_forms = record_forms or {}
+    for item in items:
+        item.form = record_forms.get(item.pk) or AftercareRecordForm(initial={"done_on": today},
+                                                                     auto_id=f"a{item.pk}_%s")
+        item.may_record = item.stay.sector in access.booking_sectors
+        item.overdue = item.planned_on < today
+    return {"items": items, "today": today, "within": AFTERCARE_DAYS}
+
+
+AFTERCARE_DAYS = 7
+
+
+def aftercare_list(request):
+    """Opfølgning efter ophold: planned safety visits/calls due within a week, in the user's sectors."""
+    house, access = _citizen_member(request)
+    return render(request, "beds/aftercare_list.html", _aftercare_context(request, house, access))
+
+
+# --- the stay panel: goals and aftercare ------------------------------------------------------------------
+
+
+def _stay_panel_context(request, stay, **forms) -> dict:
+    from beds.forms import AftercareRecordForm, GoalEvaluateForm, GoalsForm
+    from psykiatrihus.models import PostStayFollowUp
+    from psykiatrihus.policy import policy_for
+
+    policy = policy_for(house=stay.house, sector=stay.sector, on_date=stay.arrival_date)
+    goals = list(stay.goals.all())
+    open_goals = [g for g in goals if not g.result]
+    evaluate_forms = forms.get("evaluate_forms") or {}
+    for goal in goals:
+        goal.form = evaluate_forms.get(goal.pk) or GoalEvaluateForm(auto_id=f"g{goal.pk}_%s")
+    aftercare = list(stay.aftercare.all())
+    record_forms = forms.get("record_forms") or {}
+    for item in aftercare:
+        item.form = record_forms.get(item.pk) or AftercareRecordForm(initial={"done_on": timezone.localdate()},
+                                                                     auto_id=f"a{item.pk}_%s")
+    return {
+        "stay": stay, "can_act": stay.sector in request.access.booking_sectors,
+        "check_in_form": forms.get("check_in_form") or CheckInForm(),
+        "check_out_form": forms.get("check_out_form") or CheckOutForm(),
+        "faerdigbehandling": stay.kind == StayKind.FAERDIGBEHANDLING,
+        "policy": policy, "goals": goals,
+        "followup_label": str(PostStayFollowUp(policy.post_stay_followup).label).lower(),
+        "show_goals": policy.stays_have_goals or bool(goals),
+        "goals_form": forms.get("goals_form") or GoalsForm(initial={"goals": "\n".join(g.text for g in open_goals)}),
+        "goals_editable": stay.status in (StayStatus.BOOKED, StayStatus.CHECKED_IN),
+        "aftercare": aftercare, "panel_error": forms.get("panel_error", ""),
+        "panel_message": forms.get("panel_message", ""),
+    }
+
+
+@require_POST
+def stay_goals(request, pk: int):
+    from beds.forms import GoalsForm
+
+    stay = _own_stay(request, pk)
+    if stay.sector not in request.access.booking_sectors:
+        raise PermissionDenied
+    form = GoalsForm(request.POST)
+    message = ""
+    if form.is_valid():
+        try:
+            services.stay_goals_set(stay=stay, goals=form.goal_list(), user=request.user)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            message = _("Målene er gemt.")
+            form = None
+    return render(request, "beds/_stay.html", _stay_panel_context(request, stay, goals_form=form,
+                                                                   panel_message=message),
+                  status=200)
+
+
+@require_POST
+def stay_goal_evaluate(request, pk: int, goal_pk: int):
+    from beds.forms import GoalEvaluateForm
+
+    stay = _own_stay(request, pk)
+    if stay.sector not in request.access.booking_sectors:
+        raise PermissionDenied
+    goal = stay.goals.filter(pk=goal_pk).first()
+    if goal is None:
+        raise Http404
+    form = GoalEvaluateForm(request.POST, auto_id=f"g{goal.pk}_%s")
+    message = ""
+    if form.is_valid():
+        try:
+            services.stay_goal_evaluate(goal=goal, result=form.cleaned_data["result"], note=form.cleaned_data["note"],
+                                        user=request.user)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            message = _("Målet er evalueret.")
+            form = None
+    return render(request, "beds/_stay.html", _stay_panel_context(
+        request, stay, evaluate_forms={goal.pk: form} if form else {}, panel_message=message))
+
+
+@require_POST
+def aftercare_record(request, pk: int):
+    """Record a safety visit/call (from the stay panel with HTMX, or from the follow-up list)."""
+    from beds.forms import AftercareRecordForm
+
+    house, access = _citizen_member(request)
+    aftercare = selectors.aftercare_get(access=access, pk=pk)
+    if aftercare is None:
+        raise Http404
+    if aftercare.stay.sector not in access.booking_sectors:
+        raise PermissionDenied
+    form = AftercareRecordForm(request.POST, auto_id=f"a{pk}_%s")
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.stay_aftercare_record(aftercare=aftercare, user=request.user, done_on=d["done_on"],
+                                           kind=d["kind"], reached=d["reached"], note=d["note"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            message = _("Opfølgningen efter opholdet er registreret.")
+            if request.htmx:
+                return render(request, "beds/_stay.html", _stay_panel_context(request, aftercare.stay,
+                                                                               panel_message=message))
+            messages.success(request, message)
+            return redirect("beds:aftercare_list")
+    if request.htmx:
+        return render(request, "beds/_stay.html", _stay_panel_context(request, aftercare.stay,
+                                                                       record_forms={pk: form}))
+    return render(request, "beds/aftercare_list.html", _aftercare_context(request, house, access,
+                                                                          record_forms={pk: form}))

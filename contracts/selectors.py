@@ -253,3 +253,21 @@ def visitations_covering(*, house: House, citizen_id: int, sector: str, start: d
     return (VisitationDecision.objects.filter(house=house, citizen_id=citizen_id, sector=sector,
                                               granted_from__lte=start, granted_until__gte=end)
             .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=end)).order_by("-granted_from", "-id"))
+
+
+def visitations_visible(*, access: Access):
+    """Visitation decisions the user may read: own sectors, plus consented citizens across the wall."""
+    from contracts.models import VisitationDecision
+
+    return access.citizen_filter(VisitationDecision.objects.all()).select_related("citizen", "house")
+
+
+def visitations_in_force(*, access: Access, on_date: datetime.date, sectors=None):
+    """Decisions of `sectors` (default: the user's booking sectors) in force on `on_date` or later: not
+    withdrawn, not expired."""
+    from contracts.models import VisitationDecision
+
+    sectors = access.booking_sectors if sectors is None else sectors
+    return (access.filter_sector(VisitationDecision.objects.all(), sectors=frozenset(sectors))
+            .filter(granted_until__gte=on_date, withdrawn_on__isnull=True)
+            .select_related("citizen").order_by("citizen__name", "-granted_from", "id"))
