@@ -27,6 +27,7 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from psykiatrihus.api import ErrorSerializer, house_access
+from psykiatrihus.models import Sector
 from psykiatrihus.scoping import Access
 from psykiatrihus.services import audit_log_many
 from reporting import charts
@@ -40,6 +41,7 @@ from reporting.dashboard_selectors import (
     fb_days_left,
     house_today,
     list_rows,
+    now_rules,
 )
 from reporting.dashboard_services import dashboard_trends_cached
 
@@ -140,6 +142,20 @@ def _now_context(*, access: Access, now: dict, sectors: list[str]) -> dict:
     return {"today": today, "week_start": datetime.date.fromisoformat(now["week_start"]), "bed_rows": bed_rows,
             "cards": cards, "fb": now["faerdigbehandling"], "followup_list_url": _url("contracts:followup_list"),
             "board_url": _url("beds:board")}
+
+
+def _rules_context(*, access: Access, sectors: list[str]) -> list[dict]:
+    """The rules in force today, one line per sector, and the waiting list where the rules use one (the
+    list behind the figure only for the viewer's citizen-level sectors)."""
+    rules = now_rules(house=access.house, sectors=sectors, today=house_today(house=access.house))
+    rows = []
+    for sector, entry in rules.items():
+        waiting = entry["waiting_list"]
+        url = _list_url("waiting", sector, access) if waiting and sees_now(access) else None
+        text = entry["text"].removeprefix(f"{Sector(sector).label}: ")  # the badge names the sector
+        rows.append({"sector": sector, "label": sector_label(sector), "text": text, "waiting": waiting,
+                     "waiting_url": url})
+    return rows
 
 
 def _faerdigbehandling_list(*, request, access: Access, today: datetime.date) -> list[dict]:
@@ -267,6 +283,7 @@ def dashboard(request):
     context: dict = {"months": months, "windows": TREND_WINDOWS, "sector": sector,
                      "sector_choices": [(s, sector_label(s)) for s in SECTORS if s in access.aggregate_sectors],
                      "show_now": sees_now(access)}
+    context["rules"] = _rules_context(access=access, sectors=sectors)
     if context["show_now"]:
         now = dashboard_now(house=access.house, sectors=sectors)
         context["now"] = _now_context(access=access, now=now, sectors=sectors)
@@ -294,6 +311,7 @@ LIST_TITLES = {
     "contracts_new_month": gettext_lazy("Kontrakter bevilget i måneden"),
     "contracts_ended_month": gettext_lazy("Kontrakter afsluttet i måneden"),
     "turned_away_month": gettext_lazy("Afviste henvendelser i måneden"),
+    "waiting": gettext_lazy("Venteliste nu"),
 }
 
 
@@ -321,7 +339,19 @@ def dashboard_list(request, figure: str):
         "truncated": len(rows) == LIST_LIMIT, "today": today,
         "fb_rows": [(r, fb_days_left(arrival_date=r.arrival_date, today=today)) for r in rows]
         if figure == "faerdigbehandling" else None,
+        "waiting_rows": _waiting_rows(rows) if kind == "waiting" else None,
     })
+
+
+def _waiting_rows(entries: list) -> list[tuple[int, object, float]]:
+    """(place in line within its sector, entry, days waited so far)."""
+    now = timezone.now()
+    places: dict[str, int] = {}
+    rows = []
+    for entry in entries:
+        places[entry.sector] = places.get(entry.sector, 0) + 1
+        rows.append((places[entry.sector], entry, round((now - entry.requested_at).total_seconds() / 86400, 1)))
+    return rows
 
 
 # --- API -------------------------------------------------------------------------------------------
@@ -354,6 +384,7 @@ def dashboard_api(request):
     data, computed_at = dashboard_trends_cached(house=house, months=months)
     body = {"house": house.slug, "months": months, "computed_at": computed_at.isoformat(),
             "trends": _only(data, allowed)}
+    body["rules"] = now_rules(house=house, sectors=allowed, today=house_today(house=house))
     if sees_now(access):
         body["now"] = _only(dashboard_now(house=house, sectors=sorted(allowed)), allowed)
     return Response(body)

@@ -33,7 +33,7 @@ from django.db.models import Count, DateField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from beds.models import Bed, BedBlock, Stay, StayRequest
+from beds.models import Bed, BedBlock, Stay, StayRequest, WaitingListEntry, WaitingStatus
 from contracts.models import Contract
 from psykiatrihus.dates import add_months  # noqa: F401 (re-exported for callers)
 from psykiatrihus.models import House, Sector
@@ -238,6 +238,37 @@ def dashboard_now(*, house: House, sectors: Iterable[str], today: datetime.date 
     }
 
 
+# --- the house's rules today and the waiting list (issue 11) ----------------------------------------
+
+
+WAITING_WINDOW_DAYS = 90
+
+
+def now_rules(*, house: House, sectors: Iterable[str], today: datetime.date) -> dict:
+    """Per sector: the rules in force today as one line (`text`), and for sectors that admit by visitation
+    the waiting list: `waiting` now, and the median wait of those who got a bed in the last 90 days
+    (`placed_90d`, `median_days_90d`). Aggregates only; two queries."""
+    from beds.selectors import waiting_figures
+    from psykiatrihus.policy import policy_versions
+
+    sectors = [s for s in SECTORS if s in set(sectors)]
+    policies = {p.sector: p for p in policy_versions(house=house, start=today, end=today)}
+    using_list = [s for s in sectors if policies[s].admits_visitation]
+    figures = waiting_figures(house=house, start=today - datetime.timedelta(days=WAITING_WINDOW_DAYS - 1),
+                              end=today) if using_list else {}
+    result: dict = {}
+    for sector in sectors:
+        policy = policies[sector]
+        entry: dict = {"text": policy.describe(), "valid_from": policy.valid_from.isoformat()
+                       if policy.valid_from else None, "waiting_list": None}
+        if sector in using_list:
+            found = figures.get(sector, {})
+            entry["waiting_list"] = {"waiting": found.get("waiting_now", 0), "placed_90d": found.get("placed", 0),
+                                     "median_days_90d": found.get("median_days")}
+        result[sector] = entry
+    return result
+
+
 # --- trends ----------------------------------------------------------------------------------------
 
 
@@ -398,7 +429,7 @@ def dashboard_trends(*, house: House, months: int, today: datetime.date | None =
 LIST_FIGURES = (
     "in_house", "arrivals", "departures", "turned_away_week", "followups_overdue", "followups_soon",
     "contracts_expiring", "faerdigbehandling", "stays_month", "contracts_new_month", "contracts_ended_month",
-    "turned_away_month",
+    "turned_away_month", "waiting",
 )
 
 
@@ -412,7 +443,7 @@ def list_rows(*, access: Access, figure: str, sector: str | None, today: datetim
               month: str | None = None) -> tuple[str, QuerySet]:
     """(kind, queryset) of the records behind a figure, within the viewer's citizen-level scope.
 
-    kind is "stay", "request" or "contract" (the template's columns). Raises ValueError on a bad figure
+    kind is "stay", "request", "contract" or "waiting" (the template's columns). Raises ValueError on a bad figure
     or month; the view answers 404."""
     house = access.house
     if figure not in LIST_FIGURES:
@@ -421,7 +452,11 @@ def list_rows(*, access: Access, figure: str, sector: str | None, today: datetim
         if not month:
             raise ValueError("month")
         start, end = _month_range(month)
-    if figure in ("in_house", "arrivals", "departures", "faerdigbehandling", "stays_month"):
+    if figure == "waiting":
+        kind = "waiting"
+        qs = (WaitingListEntry.objects.filter(house=house, status=WaitingStatus.WAITING)
+              .select_related("citizen", "visitation").order_by("requested_at", "id"))
+    elif figure in ("in_house", "arrivals", "departures", "faerdigbehandling", "stays_month"):
         kind, qs = "stay", Stay.objects.filter(house=house).annotate(dep=_departure_date())
         if figure == "in_house":
             qs = qs.filter(status="checked_in")
