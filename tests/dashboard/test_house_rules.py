@@ -124,6 +124,17 @@ class TestRulesAndWaitingFigures:
         assert "(gældende fra 01.10.2020)" in body
         assert "Venter nu" not in body
 
+    def test_a_sector_without_rules_or_beds_is_left_out(self, other_house, make_member, client):
+        # A one-bed house: municipal rules recorded, no regional beds.
+        house_policy_set(house=other_house, sector="kommune", valid_from=datetime.date(2018, 1, 1),
+                         stay_frame_nights=1, followup_interval_months=6)
+        Bed.objects.filter(house=other_house, sector="region").update(active=False)
+        rules = now_rules(house=other_house, sectors=["kommune", "region"], today=house_today(house=other_house))
+        assert list(rules) == ["kommune"] and rules["kommune"]["waiting_list"] is None
+        body = client_of(client, make_member(other_house, Role.LEADER, "", username="samsoe-leder")).get(PAGE)
+        lines = body.content.decode().split('class="rules-lines">')[1].split("</ul>")[0]
+        assert lines.count("<li>") == 1 and "kontraktopfølgning hver 6. måned" in lines and "Region" not in lines
+
     def test_unauthorised_staff_are_refused(self, client, sb):
         c = client_of(client, sb["kommune"])
         assert c.get(PAGE).status_code == 403
