@@ -662,11 +662,30 @@ TABLES: dict[str, Callable[..., dict | None]] = {
 }
 
 
+# Tables about brugerstyrede kontrakter (tables 2–10, 12).
+CONTRACT_TABLES = frozenset({"contracts", "contracts_by_quarter_granted", "holders_activity", "holders_age_gender",
+                             "referral_sources", "diagnoses", "treatment_responsibility", "municipal_services"})
+
+
+def _contracts_apply(*, house: House, period: Period) -> bool:
+    """Whether the contract tables belong in the report: some sector's rules admit by self-request under a
+    contract in the period, or a contract was in force in it anyway (history is never hidden)."""
+    if _sectors_using(house=house, period=period, rule=lambda p: p.admits_bsk):
+        return True
+    return Contract.objects.filter(house=house, granted_on__lte=period.end).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=period.start)).exists()
+
+
 def report_tables(*, house: House, period: Period, progress: Callable[[int], None] | None = None) -> dict:
-    """Every table, raw (not suppressed). `progress(percent)` is called as tables finish."""
+    """Every table, raw (not suppressed). `progress(percent)` is called as tables finish. Tables the house's
+    rules do not use are left out: contracts where nobody is admitted under one, and the waiting list,
+    goals and post-stay follow-up where the rules have none."""
     tables: dict = {}
     steps = len(TABLES) + 1
+    skip = set() if _contracts_apply(house=house, period=period) else CONTRACT_TABLES
     for i, (key, selector) in enumerate(TABLES.items(), start=1):
+        if key in skip:
+            continue
         value = selector(house=house, period=period)
         if value is not None:
             tables[key] = value

@@ -253,6 +253,18 @@ class TestWaitingGoalsAftercare:
         tables = report_tables(house=waiting, period=period_for(year=2025))
         assert "waiting_list" in tables and "stay_goals" not in tables and "aftercare" not in tables
 
+    def test_contract_tables_left_out_where_nobody_is_admitted_under_a_contract(self, aarhus, waiting):
+        contract_tables = {"contracts", "holders_activity", "referral_sources", "diagnoses", "municipal_services"}
+        assert contract_tables <= set(report_tables(house=aarhus, period=YEAR_2024))
+        tables = report_tables(house=waiting, period=YEAR_2024)
+        assert not contract_tables & set(tables) and "stays" in tables and "waiting_list" in tables
+        # History is never hidden: a contract in force in the period brings the tables back.
+        from contracts.services import citizen_create, contract_create
+
+        citizen = citizen_create(house=waiting, sector="kommune", name="Gammel kontrakt", cpr="0101701001")
+        contract_create(house=waiting, citizen=citizen, sector="kommune", granted_on=D(2011, 6, 1))
+        assert report_tables(house=waiting, period=YEAR_2024)["contracts"]["kommune"]["active_at_end"] == 1
+
     def test_only_sectors_whose_rules_use_them(self, waiting):
         house_policy_set(house=waiting, sector="region", valid_from=D(2012, 1, 1), admits_bsk=True,
                          admits_visitation=False, stays_have_goals=False, post_stay_followup="none")
