@@ -17,6 +17,7 @@ from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beds.locks import stay_write_lock
 from beds.models import (
     HOLDING_STATUSES,
     AftercareKind,
@@ -113,6 +114,7 @@ def bed_block(*, bed: Bed, start: datetime.datetime, end: datetime.datetime, rea
         raise PermissionDenied(_("Du kan kun spærre senge i din egen sektor."))
     try:
         with transaction.atomic():
+            stay_write_lock(bed_id=bed.pk)
             block = BedBlock.objects.create(bed=bed, period=DateTimeTZRange(start, end, "[)"),
                                             reason=BlockReason(reason), note=note,
                                             created_by=user if user is not None else None)
@@ -288,6 +290,7 @@ def stay_book(*, house: House, bed: Bed, citizen, arrival: datetime.datetime, pl
         raise ValidationError(errors)
     try:
         with transaction.atomic():
+            stay_write_lock(bed_id=bed.pk, citizen_id=citizen.pk)
             stay = Stay.objects.create(
                 house=house, bed=bed, sector=bed.sector, citizen=citizen, contract=contract,
                 home_treatment=course, visitation=visitation, kind=kind, status=StayStatus.BOOKED, arrival=arrival,
@@ -379,6 +382,7 @@ def stay_check_out(*, stay: Stay, user, at: datetime.datetime | None = None, srs
         stay.fb_outcome, stay.fb_stays_attached = fb_outcome, fb_stays_attached
     try:
         with transaction.atomic():
+            stay_write_lock(bed_id=stay.bed_id, citizen_id=stay.citizen_id)
             stay.save(update_fields=["status", "checked_out_at", "srs_score", "end_note", "period", "nights",
                                      "fb_outcome", "fb_stays_attached"])
     except IntegrityError as exc:

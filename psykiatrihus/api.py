@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import OperationalError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
@@ -38,10 +40,21 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied("Du har ikke adgang.")
     if isinstance(exc, Conflict):
         return Response({"code": exc.code, "detail": str(exc.detail)}, status=409)
+    if isinstance(exc, OperationalError) and _is_concurrency_abort(exc):
+        # Nothing was written (PostgreSQL rolled the transaction back): the client may simply try again.
+        return Response({"code": "concurrent_change", "detail": _("En anden ændrede de samme data i samme "
+                                                                  "øjeblik. Intet er gemt; prøv igen.")},
+                        status=409)
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, list):
         response.data = {"detail": response.data}
     return response
+
+
+def _is_concurrency_abort(exc: OperationalError) -> bool:
+    """Deadlock (40P01) or serialisation failure (40001): a race the client lost, not a server fault."""
+    return getattr(getattr(exc.__cause__, "diag", None), "sqlstate", None) in ("40P01", "40001") or \
+        getattr(exc.__cause__, "sqlstate", None) in ("40P01", "40001")
 
 
 def house_access(request, slug: str | None) -> tuple[House, Access]:
