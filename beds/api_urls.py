@@ -15,4 +15,11 @@ urlpatterns = [
          name="api-request-turn-away"),
     path("requests/<int:pk>/withdraw/", api.StayRequestWithdrawView.as_view(),
          name="api-request-withdraw"),
+    path("waiting-list/", api.WaitingListView.as_view(), name="api-waiting-list"),
+    path("waiting-list/place-next/", api.PlaceNextView.as_view(), name="api-waiting-list-place-next"),
+    path("waiting-list/<int:pk>/withdraw/", api.WaitingWithdrawView.as_view(), name="api-waiting-list-withdraw"),
+    path("stays/<int:pk>/goals/", api.StayGoalsView.as_view(), name="api-stay-goals"),
+    path("stay-goals/<int:pk>/evaluate/", api.StayGoalEvaluateView.as_view(), name="api-stay-goal-evaluate"),
+    path("aftercare/", api.AftercareDueView.as_view(), name="api-aftercare"),
+    path("aftercare/<int:pk>/record/", api.AftercareRecordView.as_view(), name="api-aftercare-record"),
 ]

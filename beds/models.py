@@ -270,6 +270,11 @@ class AftercareKind(models.TextChoices):
     VISIT_OR_CALL = "visit_or_call", _("Tryghedsbesøg eller -opkald")
 
 
+# What a planned "visit or call" was done as (spectacular: AftercareDoneKindEnum).
+AFTERCARE_DONE_KINDS = [(AftercareKind.VISIT.value, AftercareKind.VISIT.label),
+                        (AftercareKind.CALL.value, AftercareKind.CALL.label)]
+
+
 class AftercareStatus(models.TextChoices):
     PLANNED = "planned", _("Planlagt")
     DONE = "done", _("Gennemført")
@@ -287,8 +292,7 @@ class StayAftercare(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=AftercareStatus.choices,
                               default=AftercareStatus.PLANNED)
     done_kind = models.CharField(_("gennemført som"), max_length=16, blank=True,
-                                 choices=[(AftercareKind.VISIT, AftercareKind.VISIT.label),
-                                          (AftercareKind.CALL, AftercareKind.CALL.label)])
+                                 choices=AFTERCARE_DONE_KINDS)
     done_on = models.DateField(_("gennemført dato"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

@@ -26,6 +26,7 @@ from contracts.models import (
     MunicipalServices,
     ReferralSource,
     TreatmentResponsibility,
+    VisitationDecision,
 )
 from psykiatrihus.api import Conflict, ErrorSerializer, house_access
 from psykiatrihus.models import House, Sector
@@ -517,3 +518,71 @@ class FollowUpViewSet(viewsets.GenericViewSet):
         audit_log_many(user=request.user, action="read", objects=contracts, house=house,
                        citizen_attr="citizen_id", detail="api opfølgningsliste")
         return Response(DueSerializer(selectors.due_items(contracts=contracts, today=today), many=True).data)
+
+
+# --- visitation decisions (houses whose rules admit by visitation) -----------------------------------------
+
+
+class VisitationSerializer(serializers.ModelSerializer):
+    house = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    citizen_name = serializers.CharField(source="citizen.name", read_only=True)
+    goal_list = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = VisitationDecision
+        fields = ["id", "house", "citizen", "citizen_name", "sector", "decided_on", "decided_by", "granted_from",
+                  "granted_until", "purpose", "goals", "goal_list", "stay_frame_nights", "frame_reason",
+                  "withdrawn_on"]
+        read_only_fields = fields
+
+
+class VisitationCreateSerializer(serializers.Serializer):
+    house = serializers.SlugField(required=False)
+    citizen = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    sector = serializers.ChoiceField(Sector.choices, required=False)
+    decided_on = DateField()
+    decided_by = serializers.CharField(max_length=200)
+    granted_from = DateField()
+    granted_until = DateField()
+    purpose = serializers.CharField(max_length=5000)
+    goals = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000,
+                                  help_text="Ét mål pr. linje")
+    stay_frame_nights = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1,
+                                                 max_value=366)
+    frame_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class VisitationViewSet(viewsets.GenericViewSet):
+    """Visitation decisions: list those the user may read (optionally for one citizen), or record one."""
+
+    lookup_value_regex = r"\d+"
+    serializer_class = VisitationSerializer
+    queryset = Citizen.objects.none()
+
+    @extend_schema(parameters=[HOUSE_PARAM, OpenApiParameter("citizen", int, description="Kun denne borger")],
+                   responses=responses({200: VisitationSerializer(many=True)}, 400, 403, 404))
+    def list(self, request):
+        house, access = list_access(request)
+        qs = selectors.visitations_visible(access=access).order_by("-granted_from", "-id")
+        citizen = request.query_params.get("citizen")
+        if citizen:
+            qs = qs.filter(citizen_id=_checked_pk(citizen))
+        page = self.paginate_queryset(qs)
+        audit_log_many(user=request.user, action="read", objects=page, house=house, citizen_attr="citizen_id",
+                       detail="api visitationer")
+        return self.get_paginated_response(VisitationSerializer(page, many=True).data)
+
+    @extend_schema(request=VisitationCreateSerializer,
+                   responses=responses({201: VisitationSerializer}, 400, 403, 404))
+    def create(self, request):
+        data = VisitationCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        house, access = list_access(request, v.pop("house", None))
+        sector = _write_sector(access, v.pop("sector", None))
+        citizen = selectors.citizen_get(access=access, pk=v.pop("citizen"))
+        if citizen is None:
+            raise exceptions.ValidationError({"citizen": ["Borgeren findes ikke."]})
+        decision = service_call(services.visitation_decide, house=house, citizen=citizen, sector=sector,
+                                user=request.user, **v)
+        return Response(VisitationSerializer(decision).data, status=201)

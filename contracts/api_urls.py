@@ -6,5 +6,6 @@ router = SimpleRouter()
 router.register("citizens", api.CitizenViewSet, basename="api-citizen")
 router.register("contracts", api.ContractViewSet, basename="api-contract")
 router.register("followups", api.FollowUpViewSet, basename="api-followup")
+router.register("visitations", api.VisitationViewSet, basename="api-visitation")
 
 urlpatterns = router.urls

@@ -169,3 +169,41 @@ class ConsentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["to_sector"].choices = [(s, label) for s, label in Sector.choices if s in to_sectors]
         self.fields["given_on"].initial = timezone.localdate()
+
+
+class VisitationForm(forms.Form):
+    """A visitation decision (houses whose rules admit by visitation). The service checks the rules."""
+
+    sector = forms.ChoiceField(label=_("Sektor"), choices=[])
+    decided_by = forms.CharField(label=_("Afgjort af"), max_length=200,
+                                 help_text=_("Navn og funktion, fx myndighedsrådgiver eller visitationsudvalg."),
+                                 error_messages={"required": _("Skriv hvem der har truffet afgørelsen.")})
+    decided_on = forms.DateField(label=_("Afgjort den"), widget=DATE,
+                                 error_messages={"required": _("Angiv datoen for afgørelsen.")})
+    granted_from = forms.DateField(label=_("Bevilget fra"), widget=DATE,
+                                   error_messages={"required": _("Angiv hvornår bevillingen starter.")})
+    granted_until = forms.DateField(label=_("Bevilget til og med"), widget=DATE,
+                                    error_messages={"required": _("Angiv hvornår bevillingen slutter.")})
+    purpose = forms.CharField(label=_("Formål"), widget=forms.Textarea(attrs={"rows": 2}),
+                              error_messages={"required": _("Skriv formålet med opholdet.")})
+    goals = forms.CharField(label=_("Mål (ét pr. linje)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    stay_frame_nights = forms.IntegerField(label=_("Særlig opholdsramme (nætter)"), required=False, min_value=1,
+                                           max_value=366, help_text=_("Tom: husets ramme gælder."))
+    frame_reason = forms.CharField(label=_("Begrundelse for en længere ramme"), required=False,
+                                   widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, sectors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].choices = [(v, label) for v, label in Sector.choices if v in sectors]
+        if len(sectors) == 1:
+            self.fields["sector"].initial = next(iter(sectors))
+        today = timezone.localdate()
+        self.fields["decided_on"].initial = today
+        self.fields["granted_from"].initial = today
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("granted_from"), data.get("granted_until")
+        if start and end and end < start:
+            self.add_error("granted_until", _("Perioden skal slutte efter den starter."))
+        return data

@@ -7,6 +7,7 @@ urlpatterns = [
     path("ny/", views.citizen_create, name="citizen_create"),
     path("<int:pk>/", views.citizen_detail, name="citizen_detail"),
     path("<int:pk>/samtykke/", views.consent_create, name="consent_create"),
+    path("<int:pk>/visitation/", views.visitation_create, name="visitation_create"),
     path("samtykke/<int:pk>/tilbagekald/", views.consent_withdraw, name="consent_withdraw"),
     path("kontrakt/<int:pk>/", views.contract_detail, name="contract_detail"),
     path("kontrakt/<int:pk>/ret/", views.contract_edit, name="contract_edit"),

@@ -22,6 +22,7 @@ from contracts.forms import (
     ContractContentForm,
     ContractEndForm,
     FollowUpForm,
+    VisitationForm,
     add_service_error,
 )
 from contracts.models import ELIGIBILITY_ITEMS, Contract, ContractStatus
@@ -100,11 +101,47 @@ def citizen_detail(request, pk: int):
     audit_log(user=request.user, action="read", obj=citizen, house=access.house, citizen_id=citizen.pk)
     consents = list(selectors.consents_for(citizen=citizen))
     own = {c.sector for c in citizen.visible_contracts} & access.citizen_sectors
+    visitation_sectors = _visitation_sectors(access)
+    decisions = list(selectors.visitations_visible(access=access).filter(citizen=citizen)
+                     .order_by("-granted_from", "-id"))
     return render(request, "contracts/citizen_detail.html", {
         "citizen": citizen, "cpr": selectors.citizen_cpr_display(citizen=citizen),
         "contracts": citizen.visible_contracts, "consents": consents,
         "may_consent": bool(own or citizen.registered_by_sector in access.citizen_sectors),
+        "decisions": decisions, "may_decide": bool(visitation_sectors),
+        "show_decisions": bool(decisions or visitation_sectors), "today": timezone.localdate(),
     })
+
+
+def _visitation_sectors(access) -> set[str]:
+    """The user's sectors whose rules (valid today) admit by visitation."""
+    from psykiatrihus.policy import policy_for
+
+    today = timezone.localdate()
+    return {s for s in access.citizen_sectors
+            if policy_for(house=access.house, sector=s, on_date=today).admits_visitation}
+
+
+def visitation_create(request, pk: int):
+    """Record a visitation decision for a citizen (houses whose rules admit by visitation)."""
+    access = _access(request)
+    citizen = selectors.citizen_get(access=access, pk=pk)
+    if citizen is None:
+        raise Http404
+    sectors = _visitation_sectors(access)
+    if not sectors:
+        raise PermissionDenied
+    form = VisitationForm(request.POST or None, sectors=sectors)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.visitation_decide(house=access.house, citizen=citizen, user=request.user, **d)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Visitationsafgørelsen er registreret."))
+            return redirect("contracts:citizen_detail", pk=pk)
+    return render(request, "contracts/visitation_form.html", {"form": form, "citizen": citizen})
 
 
 def contract_detail(request, pk: int):

@@ -235,6 +235,8 @@ SPECTACULAR_SETTINGS = {
         "AftercareKindEnum": "beds.models.AftercareKind",
         "AftercareStatusEnum": "beds.models.AftercareStatus",
         "WaitingStatusEnum": "beds.models.WaitingStatus",
+        "AftercareDoneKindEnum": "beds.models.AFTERCARE_DONE_KINDS",
+        "GoalResultEnum": "beds.models.GoalResult",
         "ContractStatusEnum": "contracts.models.ContractStatus",
         "ContractEventKindEnum": "contracts.models.ContractEventKind",
         "ActivityKindEnum": "activities.models.ActivityKind",
