@@ -22,7 +22,7 @@ from bench import common  # noqa: E402
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2, help="Celery worker processes")
-    parser.add_argument("--timeout", type=int, default=480, help="give up on the beat run after this many seconds")
+    parser.add_argument("--timeout", type=int, default=900, help="give up on the beat run after this many seconds")
     args = parser.parse_args(argv)
     common.django_setup()
     import weasyprint
