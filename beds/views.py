@@ -215,6 +215,8 @@ def _citizen_by_cpr(house, raw: str):
 
 def _own_stay(request, pk: int) -> Stay:
     house, access = _member(request)
+    if not 0 < pk < 2**62:  # beyond bigint PostgreSQL would refuse the query
+        raise Http404
     stay = selectors.stays_visible(access=access).filter(pk=pk).first()
     if stay is None:
         raise Http404
@@ -308,8 +310,16 @@ def _waiting_context(request, house, access, *, add_form=None, withdraw_forms=No
         })
     return {
         "sectors": sectors, "count": len(items), "today": today,
-        "add_form": add_form or (WaitingAddForm(decisions=candidates) if access.can_book else None),
+        "add_form": add_form or (WaitingAddForm(decisions=candidates, initial=_preselected(request, candidates))
+                                 if access.can_book else None),
     }
+
+
+def _preselected(request, candidates) -> dict:
+    """`?visitation=<id>` (the link beside a decision on the citizen page) preselects that decision."""
+    raw = request.GET.get("visitation", "")
+    wanted = int(raw) if raw.isdigit() and int(raw) < 2**62 else None
+    return {"visitation": wanted} if any(d.pk == wanted for d in candidates) else {}
 
 
 def waiting_list_page(request):
@@ -374,8 +384,9 @@ def waiting_list_place(request):
     from beds.forms import PlaceNextForm
 
     house, access = _citizen_member(request)
-    bed = Bed.objects.filter(house=house, active=True, pk=request.POST.get("bed") or 0).first() \
-        if str(request.POST.get("bed", "")).isdigit() else None
+    raw = str(request.POST.get("bed", ""))
+    bed = Bed.objects.filter(house=house, active=True, pk=int(raw)).first() \
+        if raw.isdigit() and int(raw) < 2**62 else None
     if bed is None:
         if request.htmx:
             return render(request, "beds/_panel_message.html", {"error": _("Vælg en ledig seng.")})
@@ -499,7 +510,7 @@ def stay_goal_evaluate(request, pk: int, goal_pk: int):
     stay = _own_stay(request, pk)
     if stay.sector not in request.access.booking_sectors:
         raise PermissionDenied
-    goal = stay.goals.filter(pk=goal_pk).first()
+    goal = stay.goals.filter(pk=goal_pk).first() if 0 < goal_pk < 2**62 else None
     if goal is None:
         raise Http404
     form = GoalEvaluateForm(request.POST, auto_id=f"g{goal.pk}_%s")

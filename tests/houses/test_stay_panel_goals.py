@@ -89,6 +89,10 @@ class TestGoals:
                                {"result": "achieved"}).status_code in (403, 404)
         goal.refresh_from_db()
         assert goal.result == "" and stay.goals.count() == 2
+        huge = 10**20
+        client = login(staff.sb_kommune)
+        assert client.get(f"/senge/ophold/{huge}/").status_code == 404
+        assert client.post(f"/senge/ophold/{stay.pk}/maal/{huge}/evaluer/", {"result": "achieved"}).status_code == 404
 
     def test_aarhus_stay_panel_has_no_goal_section(self, aarhus, staff):
         citizen, _c = with_contract(aarhus, "Per", 24)

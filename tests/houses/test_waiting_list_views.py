@@ -95,6 +95,10 @@ class TestWaitingListPage:
         _c, decision = now_visited(silkeborg, "Dagny", 35)
         page = client.get(self.url).content.decode()
         assert "Dagny" in page  # offered: a decision in force, not waiting yet
+        citizen_page = client.get(reverse("contracts:citizen_detail", args=[decision.citizen_id])).content.decode()
+        link = f'{self.url}?visitation={decision.pk}#h-add'
+        assert link in citizen_page
+        assert f'<option value="{decision.pk}" selected>' in client.get(link.split("#")[0]).content.decode()
         response = client.post(reverse("beds:waiting_list_add"), {"visitation": "", "requested_nights": "0"})
         html = response.content.decode()
         assert 'id="id_visitation-errors"' in html and "Vælg en borger med en gyldig visitationsafgørelse." in html
@@ -163,8 +167,9 @@ class TestPlaceNext:
         WaitingListEntry.objects.filter(pk=queue["Rolf"].pk).update(status="withdrawn")
         html = region.post(self.url, {"bed": Bed.objects.get(house=silkeborg, label="R2").pk}).content.decode()
         assert "Ingen borgere venter på en seng i sektoren Region." in html
-        html = client.post(self.url, {"bed": ""}, follow=True).content.decode()
-        assert "Vælg en ledig seng." in html
+        for raw in ("", "99999999999999999999999", "K1"):
+            html = client.post(self.url, {"bed": raw}, follow=True).content.decode()
+            assert "Vælg en ledig seng." in html
 
     def test_decision_not_covering_the_nights_is_explained(self, silkeborg, staff):
         citizen, decision = visited(silkeborg, "Kort", 50, granted_from=today() - datetime.timedelta(days=3),
