@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from beds import selectors, services
@@ -43,10 +43,10 @@ def _board_params(request) -> tuple[datetime.date, str]:
     return start, sector
 
 
-ROUTE_WORDS = {"bsk": _lazy("brugerstyret kontrakt"), "visitation": _lazy("visitation"),
-               "home_treatment": _lazy("hjemmebehandling")}
-STATE_WORDS = {"free": _lazy("ledig"), "booked": _lazy("booket"), "occupied": _lazy("optaget"),
-               "blocked": _lazy("spærret")}
+ROUTE_WORDS = {"bsk": gettext_lazy("brugerstyret kontrakt"), "visitation": gettext_lazy("visitation"),
+               "home_treatment": gettext_lazy("hjemmebehandling")}
+STATE_WORDS = {"free": gettext_lazy("ledig"), "booked": gettext_lazy("booket"), "occupied": gettext_lazy("optaget"),
+               "blocked": gettext_lazy("spærret")}
 
 
 def _decorate(board) -> None:
