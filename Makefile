@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 PORT ?= 8000
+# Test processes (pytest-xdist); each gets its own test database. 2 = the CI machine's cores.
+TEST_WORKERS ?= 2
 SYSTEM_PACKAGES := chromium poppler-utils fonts-dejavu-core gettext
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -50,7 +52,7 @@ test: install system
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(MAKE) --no-print-directory messages
-	$(VENV)/bin/pytest -q -p no:randomly
+	$(VENV)/bin/pytest -q -p no:randomly -n $(TEST_WORKERS)
 
 e2e: install system
 	$(VENV)/bin/pytest -q -m e2e
