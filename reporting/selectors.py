@@ -852,16 +852,41 @@ def report_suppress(tables: dict, *, below: int) -> dict:
     return result
 
 
+def _has_figures(value) -> bool:
+    if isinstance(value, dict):
+        return any(_has_figures(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_figures(v) for v in value)
+    if isinstance(value, bool) or value is None:
+        return False
+    return value not in (0, 0.0, "")
+
+
+def _drop_absent_sectors(tables: dict, *, served: set[str]) -> None:
+    """A sector the house does not have (no beds, no rules of its own: Samsø's single municipal bed) and
+    with no figure anywhere in the period gets no column of zeros in any table."""
+    for sector in SECTORS:
+        if sector in served:
+            continue
+        if any(_has_figures(t.get(sector)) for t in tables.values() if isinstance(t, dict)):
+            continue
+        for table in tables.values():
+            if isinstance(table, dict):
+                table.pop(sector, None)
+
+
 def report_data(*, house: House, period: Period, suppress_below: int | None = None,
                 progress: Callable[[int], None] | None = None) -> dict:
     """The JSON report: `{"house", "period": {"start", "end"}, "tables": {...}}` (suppressed unless 0)."""
     below = house.small_number_threshold if suppress_below is None else suppress_below
     tables = report_suppress(report_tables(house=house, period=period, progress=progress), below=below)
+    rules = report_rules(house=house, period=period)
+    _drop_absent_sectors(tables, served=set(rules))
     return {
         "house": house.slug,
         "house_name": house.name,
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label},
         "suppress_below": below,
-        "rules": report_rules(house=house, period=period),
+        "rules": rules,
         "tables": tables,
     }
