@@ -21,8 +21,9 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
@@ -357,12 +358,27 @@ def _waiting_rows(entries: list) -> list[tuple[int, object, float]]:
 # --- API -------------------------------------------------------------------------------------------
 
 
+class DashboardSerializer(serializers.Serializer):
+    """The response of `/api/v1/dashboard/` (aggregates only, never names). The nested figures are keyed by
+    sector ("kommune"/"region") and month ("YYYY-MM"); their fields are described in dashboard_selectors."""
+
+    house = serializers.CharField(help_text="Husets kortnavn")
+    months = serializers.ChoiceField(choices=list(TREND_WINDOWS), help_text="Trendperiode i måneder")
+    computed_at = serializers.DateTimeField(help_text="Hvornår trendtallene blev beregnet (cache)")
+    trends = serializers.DictField(help_text="Trends pr. figur: months, today, occupancy, length_mix, contracts, "
+                                             "turned_away, activity_attendance (kun sektorer brugeren må se)")
+    rules = serializers.DictField(help_text="Husets regler i dag pr. sektor: text, valid_from, waiting_list")
+    now = serializers.DictField(required=False, help_text="Situationen nu (ikke for styregruppen): today, "
+                                                          "week_start, beds, movements, turned_away_week, "
+                                                          "contracts, faerdigbehandling")
+
+
 @extend_schema(
-    exclude=True,  # not in the OpenAPI schema yet: its response shape is documented in dashboard_selectors
-    parameters=[OpenApiParameter("house", str, required=True, description="Husets kortnavn, fx aarhus"),
+    parameters=[OpenApiParameter("house", {"type": "string", "pattern": "^[-a-zA-Z0-9_]{1,50}$"}, required=True,
+                                 description="Husets kortnavn, fx aarhus"),
                 OpenApiParameter("months", int, enum=list(TREND_WINDOWS), description="Trendperiode i måneder")],
-    responses={200: dict,
-               400: OpenApiResponse(ErrorSerializer, description="Ugyldigt hus eller antal måneder."),
+    responses={200: DashboardSerializer,
+               400: OpenApiResponse(OpenApiTypes.OBJECT, description="Fejl pr. felt: house eller months."),
                401: OpenApiResponse(ErrorSerializer, description="Ikke logget ind."),
                403: OpenApiResponse(ErrorSerializer, description="Rollen giver ikke adgang til overblikket."),
                404: OpenApiResponse(ErrorSerializer, description="Huset findes ikke for brugeren.")},
