@@ -1,13 +1,16 @@
 """REST API for citizens, contracts and follow-ups: thin views over selectors (reads) and services (writes).
 
 Scoping: lists take `?house=<slug>` (default: the user's only house); a single record is looked up in its
-own house and answered 404 unless the user may see it there. Every read is audited.
+own house and answered 404 unless the user may see it there. Every read is audited. A CPR number never
+travels in a URL: `GET /citizens/?q=<cpr>` is refused (400 `cpr_in_url`); `POST /citizens/search/` takes it
+in the body.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, viewsets
@@ -18,6 +21,8 @@ from contracts import selectors, services
 from contracts.models import (
     ELIGIBILITY_ITEMS,
     Citizen,
+    Consent,
+    ConsentScope,
     Contract,
     ContractStatus,
     DiagnosisGroup,
@@ -413,18 +418,35 @@ class ContractViewSet(viewsets.GenericViewSet):
         return self._out(contract, access)
 
 
+class CitizenSearchSerializer(serializers.Serializer):
+    house = serializers.SlugField(required=False, help_text="Husets kortnavn (standard: brugerens eneste hus)")
+    q = serializers.CharField(max_length=200, help_text="Navn (eller en del af det) eller et helt CPR-nummer")
+
+
+class CitizenPageSerializer(serializers.Serializer):
+    """One page of citizens (limit/offset, as the list)."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = CitizenSerializer(many=True)
+
+
+LIST_400 = OpenApiResponse(OpenApiTypes.OBJECT, description="Ugyldige parametre (fejl pr. felt), eller et "
+                                                            "CPR-nummer i q: code=cpr_in_url (brug POST "
+                                                            "/api/v1/citizens/search/).")
+PAGE_PARAMS = [OpenApiParameter("limit", int, description="Antal pr. side"),
+               OpenApiParameter("offset", int, description="Spring over")]
+
+
 class CitizenViewSet(viewsets.GenericViewSet):
     lookup_value_regex = r"\d+"
     serializer_class = CitizenSerializer
     queryset = Citizen.objects.none()
 
-    @extend_schema(parameters=[HOUSE_PARAM, OpenApiParameter("q", str, description="Navn eller CPR-nummer")],
-                   responses=responses({200: CitizenSerializer(many=True)}, 400, 403, 404))
-    def list(self, request):
-        house, access = list_access(request)
-        query = request.query_params.get("q", "")
-        qs = selectors.citizen_search(access=access, query=query)
-        page = self.paginate_queryset(qs)
+    def _search(self, request, house: House, access: Access, query: str):
+        """A page of the citizens `query` finds within `access`; the search and every row read audited."""
+        page = self.paginate_queryset(selectors.citizen_search(access=access, query=query))
         if query:
             # Never the search text itself: it may be a CPR number.
             kind = "cpr" if selectors.cpr_lookup_digits(query) else "navn"
@@ -433,6 +455,32 @@ class CitizenViewSet(viewsets.GenericViewSet):
         audit_log_many(user=request.user, action="read", objects=page, house=house, citizen_attr="pk",
                        detail="api list")
         return self.get_paginated_response(CitizenSerializer(page, many=True).data)
+
+    @extend_schema(parameters=[HOUSE_PARAM, OpenApiParameter("q", str, description="Navn (del af). Et CPR-nummer "
+                                                             "afvises (400 cpr_in_url): søg med POST "
+                                                             "/api/v1/citizens/search/.")],
+                   responses={200: CitizenSerializer(many=True), 400: LIST_400, 403: ERRORS[403], 404: ERRORS[404]})
+    def list(self, request):
+        query = request.query_params.get("q", "").strip()
+        if selectors.cpr_lookup_digits(query):
+            # A CPR number never travels in a URL (access logs, proxies, browser history keep them). Refused
+            # before anything is read, and not searched.
+            return Response({"code": "cpr_in_url",
+                             "detail": _("Søg på CPR-nummer med POST /api/v1/citizens/search/ "
+                                         "(CPR-nummeret i forespørgslens krop). CPR-numre må ikke stå i en "
+                                         "adresse.")}, status=400)
+        house, access = list_access(request)
+        return self._search(request, house, access, query)
+
+    @extend_schema(request=CitizenSearchSerializer, parameters=PAGE_PARAMS,
+                   responses=responses({200: CitizenPageSerializer}, 400, 403, 404))
+    @action(detail=False, methods=["post"])
+    def search(self, request):
+        """Search by name (part of it) or an exact CPR number, sent in the body so it stays out of URLs."""
+        data = CitizenSearchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        house, access = list_access(request, data.validated_data.get("house"))
+        return self._search(request, house, access, data.validated_data["q"])
 
     @extend_schema(responses=responses({200: CitizenSerializer}, 404))
     def retrieve(self, request, pk=None):
@@ -586,3 +634,92 @@ class VisitationViewSet(viewsets.GenericViewSet):
         decision = service_call(services.visitation_decide, house=house, citizen=citizen, sector=sector,
                                 user=request.user, **v)
         return Response(VisitationSerializer(decision).data, status=201)
+
+
+# --- consents across the sector wall ---------------------------------------------------------------------
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    house = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True, allow_null=True,
+                                        help_text="Brugernavn på den, der registrerede samtykket")
+
+    class Meta:
+        model = Consent
+        fields = ["id", "citizen", "house", "to_sector", "scope", "given_on", "withdrawn_on", "note", "recorded_by"]
+        read_only_fields = fields
+
+
+class ConsentCreateSerializer(serializers.Serializer):
+    to_sector = serializers.ChoiceField(Sector.choices, help_text="Den sektor, der må se borgerens oplysninger")
+    scope = serializers.ChoiceField(ConsentScope.choices, required=False, default=ConsentScope.CONTRACT)
+    given_on = DateField(required=False, help_text="Standard: i dag; aldrig i fremtiden")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+CITIZEN_PK_PARAM = OpenApiParameter("citizen_pk", int, OpenApiParameter.PATH, description="Borgerens id")
+
+
+class ConsentViewSet(viewsets.GenericViewSet):
+    """A citizen's consents to let the other sector see their records: list (anyone who may see the citizen),
+    record and withdraw (staff of a sector that owns the citizen's record, as on the citizen page)."""
+
+    lookup_value_regex = r"\d+"
+    serializer_class = ConsentSerializer
+    queryset = Consent.objects.none()
+    pagination_class = None  # a citizen has a handful
+
+    def _citizen(self, citizen_pk) -> tuple[Citizen, Access]:
+        access = object_access(self.request, Citizen, citizen_pk)
+        if not access.is_member:
+            raise exceptions.NotFound(_("Ikke fundet."))
+        if not access.sees_citizens:
+            raise exceptions.PermissionDenied(_("Din rolle giver ikke adgang til borgeroplysninger."))
+        citizen = selectors.citizen_get(access=access, pk=_checked_pk(citizen_pk))
+        if citizen is None:
+            raise exceptions.NotFound(_("Ikke fundet."))
+        return citizen, access
+
+    def _own_sectors(self, access: Access, citizen: Citizen) -> set[str]:
+        own = selectors.consent_own_sectors(access=access, citizen=citizen)
+        if not own:
+            raise exceptions.PermissionDenied(_("Kun borgerens egen sektor kan registrere og tilbagekalde "
+                                                "samtykke."))
+        return own
+
+    @extend_schema(parameters=[CITIZEN_PK_PARAM], responses=responses({200: ConsentSerializer(many=True)}, 403, 404))
+    def list(self, request, citizen_pk=None):
+        citizen, access = self._citizen(citizen_pk)
+        consents = list(selectors.consents_for(citizen=citizen))
+        audit_log(user=request.user, action="read", obj=citizen, house=citizen.house, citizen_id=citizen.pk,
+                  detail="api samtykker")
+        audit_log_many(user=request.user, action="read", objects=consents, house=citizen.house,
+                       citizen_attr="citizen_id", detail="api samtykker")
+        return Response(ConsentSerializer(consents, many=True).data)
+
+    @extend_schema(parameters=[CITIZEN_PK_PARAM], request=ConsentCreateSerializer,
+                   responses=responses({201: ConsentSerializer}, 400, 403, 404, 409))
+    def create(self, request, citizen_pk=None):
+        citizen, access = self._citizen(citizen_pk)
+        own = self._own_sectors(access, citizen)
+        data = ConsentCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        if v["to_sector"] not in selectors.consent_target_sectors(own=own):
+            raise exceptions.ValidationError({"to_sector": [_("Samtykket skal give den anden sektor adgang.")]})
+        consent = service_call(services.consent_give, citizen=citizen, to_sector=v["to_sector"], scope=v["scope"],
+                               given_on=v.get("given_on"), note=v["note"], user=request.user)
+        return Response(ConsentSerializer(consent).data, status=201)
+
+    @extend_schema(parameters=[CITIZEN_PK_PARAM], request=None,
+                   responses=responses({200: ConsentSerializer}, 403, 404, 409))
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, citizen_pk=None, pk=None):
+        """Withdraw the consent today: the other sector loses sight of the citizen at once."""
+        citizen, access = self._citizen(citizen_pk)
+        consent = selectors.consent_get(access=access, pk=_checked_pk(pk))
+        if consent is None or consent.citizen_id != citizen.pk:
+            raise exceptions.NotFound(_("Ikke fundet."))
+        self._own_sectors(access, citizen)
+        consent = service_call(services.consent_withdraw, consent=consent, user=request.user)
+        return Response(ConsentSerializer(consent).data)

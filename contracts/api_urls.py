@@ -4,6 +4,7 @@ from contracts import api
 
 router = SimpleRouter()
 router.register("citizens", api.CitizenViewSet, basename="api-citizen")
+router.register(r"citizens/(?P<citizen_pk>\d+)/consents", api.ConsentViewSet, basename="api-consent")
 router.register("contracts", api.ContractViewSet, basename="api-contract")
 router.register("followups", api.FollowUpViewSet, basename="api-followup")
 router.register("visitations", api.VisitationViewSet, basename="api-visitation")

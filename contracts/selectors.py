@@ -208,7 +208,22 @@ def contract_timeline(*, contract: Contract) -> list[dict]:
 
 
 def consents_for(*, citizen: Citizen) -> QuerySet[Consent]:
-    return Consent.objects.filter(citizen=citizen, house_id=citizen.house_id).select_related("recorded_by")
+    return Consent.objects.filter(citizen=citizen, house_id=citizen.house_id).select_related("recorded_by", "house")
+
+
+def consent_own_sectors(*, access: Access, citizen: Citizen) -> set[str]:
+    """The user's sectors that own the citizen's record (a contract there, or registered by it). Only staff of
+    those record or withdraw the citizen's consent: a consent lets the other sector read, never manage it.
+    `citizen` comes from `citizens_visible` (its `visible_contracts`)."""
+    own = {c.sector for c in citizen.visible_contracts} & access.citizen_sectors
+    if citizen.registered_by_sector in access.citizen_sectors:
+        own.add(citizen.registered_by_sector)
+    return own
+
+
+def consent_target_sectors(*, own: set[str]) -> set[str]:
+    """The sectors a consent recorded by `own` may open to: the other one (both for a leader of both)."""
+    return set(Sector.values) - own if len(own) == 1 else set(Sector.values)
 
 
 def consent_get(*, access: Access, pk: int) -> Consent | None:

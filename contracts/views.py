@@ -100,14 +100,13 @@ def citizen_detail(request, pk: int):
         raise Http404
     audit_log(user=request.user, action="read", obj=citizen, house=access.house, citizen_id=citizen.pk)
     consents = list(selectors.consents_for(citizen=citizen))
-    own = {c.sector for c in citizen.visible_contracts} & access.citizen_sectors
     visitation_sectors = _visitation_sectors(access)
     decisions = list(selectors.visitations_visible(access=access).filter(citizen=citizen)
                      .order_by("-granted_from", "-id"))
     return render(request, "contracts/citizen_detail.html", {
         "citizen": citizen, "cpr": selectors.citizen_cpr_display(citizen=citizen),
         "contracts": citizen.visible_contracts, "consents": consents,
-        "may_consent": bool(own or citizen.registered_by_sector in access.citizen_sectors),
+        "may_consent": bool(selectors.consent_own_sectors(access=access, citizen=citizen)),
         "decisions": decisions, "may_decide": bool(visitation_sectors),
         "show_decisions": bool(decisions or visitation_sectors), "today": timezone.localdate(),
     })
@@ -252,12 +251,10 @@ def consent_create(request, pk: int):
     citizen = selectors.citizen_get(access=access, pk=pk)
     if citizen is None:
         raise Http404
-    own = {c.sector for c in citizen.visible_contracts} & access.citizen_sectors
-    if citizen.registered_by_sector in access.citizen_sectors:
-        own.add(citizen.registered_by_sector)
+    own = selectors.consent_own_sectors(access=access, citizen=citizen)
     if not own:
         raise PermissionDenied
-    to_sectors = set(Sector.values) - own if len(own) == 1 else set(Sector.values)
+    to_sectors = selectors.consent_target_sectors(own=own)
     form = ConsentForm(request.POST or None, to_sectors=to_sectors)
     if request.method == "POST" and form.is_valid():
         try:
@@ -278,6 +275,10 @@ def consent_withdraw(request, pk: int):
     consent = selectors.consent_get(access=access, pk=pk)
     if consent is None:
         raise Http404
+    citizen = selectors.citizen_get(access=access, pk=consent.citizen_id)
+    if not selectors.consent_own_sectors(access=access, citizen=citizen):
+        # The receiving sector reads across the wall; only the owning sector records a withdrawal.
+        raise PermissionDenied
     try:
         services.consent_withdraw(consent=consent, user=request.user)
     except ValidationError as exc:

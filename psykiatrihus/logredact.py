@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 import re
 
-# 6 digits (ddmmyy), an optional separator (-, space, URL-encoded space), 4 digits; not inside a longer number.
-CPR_PATTERN = re.compile(r"(?<!\d)(\d{6})(?:-|\s|%20|\+)?\d{4}(?!\d)")
+# 6 digits (ddmmyy), an optional separator (-, space, URL-encoded space or dash), 4 digits; not inside a longer
+# number.
+CPR_PATTERN = re.compile(r"(?<!\d)(\d{6})(?:-|\s|%20|\+|%2[dD])?\d{4}(?!\d)")
 
 
 def redact(text: str) -> str:

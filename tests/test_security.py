@@ -262,6 +262,8 @@ class TestLogRedaction:
         ("cpr 0101901234 here", "cpr 010190-xxxx here"),
         ("GET /borgere/?q=010190-1234 HTTP/1.1", "GET /borgere/?q=010190-xxxx HTTP/1.1"),
         ("q=010190%201234", "q=010190-xxxx"),
+        ("q=010190%2D1234&house=aarhus", "q=010190-xxxx&house=aarhus"),
+        ("q=010190%2d1234", "q=010190-xxxx"),
         ("id 12345 and 2026-11-23 09:00:01", "id 12345 and 2026-11-23 09:00:01"),
         ("order 123456789012", "order 123456789012"),
     ])
