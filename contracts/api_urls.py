@@ -4,7 +4,8 @@ from contracts import api
 
 router = SimpleRouter()
 router.register("citizens", api.CitizenViewSet, basename="api-citizen")
-router.register(r"citizens/(?P<citizen_pk>\d+)/consents", api.ConsentViewSet, basename="api-consent")
+# Any path segment reaches the view, which answers a citizen id that is not one with a JSON 404.
+router.register(r"citizens/(?P<citizen_pk>[^/.]+)/consents", api.ConsentViewSet, basename="api-consent")
 router.register("contracts", api.ContractViewSet, basename="api-contract")
 router.register("followups", api.FollowUpViewSet, basename="api-followup")
 router.register("visitations", api.VisitationViewSet, basename="api-visitation")

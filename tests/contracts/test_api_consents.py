@@ -150,6 +150,9 @@ class TestPermissions:
         assert response.status_code == 404
         assert client_for("leder").post(f"/api/v1/citizens/{world.bo.pk}/consents/999999/withdraw/").status_code == 404
         assert client_for("leder").get(f"/api/v1/citizens/{2**63}/consents/").status_code == 404
+        for bad in ("-5", "abc"):  # not a citizen id: a JSON 404, not the HTML page (schemathesis found it)
+            response = client_for("leder").get(f"/api/v1/citizens/{bad}/consents/")
+            assert response.status_code == 404 and response.json()["detail"]
 
 
 class TestValidation:
