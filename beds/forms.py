@@ -47,15 +47,46 @@ class CheckOutForm(forms.Form):
 
 
 class RequestForm(forms.Form):
-    sector = forms.ChoiceField(label=_("Sektor"), choices=[])
-    channel = forms.ChoiceField(label=_("Kanal"), choices=RequestChannel.choices)
-    requested_nights = forms.IntegerField(label=_("Ønskede nætter"), min_value=1, max_value=200, initial=1)
-    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+    """A henvendelse from the board's side panel. The citizen (optional) is picked from a search among the
+    citizens the user may see: the search text is posted, never put in a URL."""
+
+    sector = forms.ChoiceField(label=_("Sektor"), choices=[],
+                               error_messages={"required": _("Vælg en sektor."),
+                                               "invalid_choice": _("Du kan kun registrere henvendelser i din "
+                                                                   "egen sektor.")})
+    channel = forms.ChoiceField(label=_("Kanal"), choices=[("", _("Vælg kanal")), *RequestChannel.choices],
+                                error_messages={"required": _("Vælg hvordan borgeren henvendte sig."),
+                                                "invalid_choice": _("Vælg en kanal fra listen.")})
+    q = forms.CharField(label=_("Find borger (navn eller CPR-nummer)"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"autocomplete": "off", "type": "search"}))
+    citizen = forms.TypedChoiceField(label=_("Borger"), required=False, coerce=int, empty_value=None, choices=[],
+                                     error_messages={"invalid_choice": _("Vælg en borger fra søgningen.")})
+    requested_nights = forms.IntegerField(label=_("Ønskede nætter"), min_value=1, max_value=366, initial=1,
+                                          error_messages={"required": _("Angiv hvor mange nætter borgeren ønsker."),
+                                                          "invalid": _("Skriv et helt antal nætter."),
+                                                          "min_value": _("Angiv mindst én nat."),
+                                                          "max_value": _("Højst %(limit_value)s nætter.")})
+    note = forms.CharField(label=_("Note"), required=False, max_length=500,
+                           widget=forms.Textarea(attrs={"rows": 2}),
+                           error_messages={"max_length": _("Noten må højst være %(limit_value)d tegn.")})
+
+    def __init__(self, *args, sectors=(), citizens=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from beds.models import Sector
+
+        self.fields["sector"].choices = [(v, label) for v, label in Sector.choices if v in sectors]
+        if len(self.fields["sector"].choices) == 1:
+            self.fields["sector"].initial = self.fields["sector"].choices[0][0]
+        self.fields["citizen"].choices = [("", _("Ukendt / ikke oplyst"))] + [(c.pk, c.name) for c in citizens]
 
 
 class TurnAwayForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Årsag"), choices=TurnAwayReason.choices)
-    note = forms.CharField(label=_("Uddybning"), required=False, max_length=500)
+    reason = forms.ChoiceField(label=_("Årsag"), choices=[("", _("Vælg årsag")), *TurnAwayReason.choices],
+                               error_messages={"required": _("Vælg hvorfor henvendelsen afvises."),
+                                               "invalid_choice": _("Vælg en årsag fra listen.")})
+    note = forms.CharField(label=_("Uddybning"), required=False, max_length=500,
+                           widget=forms.Textarea(attrs={"rows": 2}),
+                           error_messages={"max_length": _("Uddybningen må højst være %(limit_value)d tegn.")})
 
 
 # --- waiting list, goals per stay and aftercare (house rules) ----------------------------------------------

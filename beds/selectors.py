@@ -374,3 +374,39 @@ def waiting_list_candidates(*, access: Access, on_date: datetime.date):
                                   ).values("citizen_id")
     return (visitations_in_force(access=access, on_date=on_date).exclude(citizen_id__in=waiting)
             .exclude(citizen_id__in=staying))
+
+
+# --- requests for a stay (henvendelser) -----------------------------------------------------------------
+
+
+def stay_requests_open_today(*, access: Access, today: datetime.date | None = None) -> list[StayRequest]:
+    """Today's pending requests (local day) in the sectors whose citizens the user may see, oldest first.
+    One query (the citizen joined); the caller audits the names it shows."""
+    if access.house is None or not access.citizen_sectors:
+        return []
+    tz = _local_tz(access.house)
+    today = today or datetime.datetime.now(tz).date()
+    start = datetime.datetime.combine(today, datetime.time(0), tzinfo=tz)
+    end = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time(0), tzinfo=tz)
+    return list(access.filter_sector(StayRequest.objects.filter(outcome="pending", requested_at__gte=start,
+                                                                requested_at__lt=end))
+                .select_related("citizen").order_by("requested_at", "id"))
+
+
+def stay_request_actionable(*, access: Access, pk: int) -> StayRequest | None:
+    """A request (any outcome) in one of the user's booking sectors, else None (the sector wall)."""
+    if not 0 < pk < 2**62 or access.house is None:
+        return None
+    return (access.filter_sector(StayRequest.objects.filter(pk=pk), sectors=access.booking_sectors)
+            .select_related("citizen", "house").first())
+
+
+def stay_request_citizen_choices(*, access: Access, query: str = "", limit: int = 20) -> list:
+    """Citizens the user may see (through `contracts.selectors.citizen_search`: name or exact CPR), for
+    picking the citizen of a request; at most `limit`, by name. One query."""
+    from contracts.selectors import citizen_search
+
+    query = (query or "").strip()
+    if not query:
+        return []
+    return list(citizen_search(access=access, query=query).prefetch_related(None).order_by("name", "id")[:limit])

@@ -286,6 +286,11 @@ def stay_book(*, house: House, bed: Bed, citizen, arrival: datetime.datetime, pl
                                   ("fb_house_contact", fb_house_contact, _("husets repræsentant"))):
             if not value.strip():
                 err(key, _("Den fælles beslutning skal angive %(who)s.") % {"who": label})
+    if request is not None:
+        if request.house_id != house.pk or request.sector != bed.sector:
+            err("request", _("Henvendelsen gælder en anden sektor end sengen."))
+        elif request.outcome != RequestOutcome.PENDING:
+            err("request", _("Henvendelsen er allerede afsluttet."))
     if errors:
         raise ValidationError(errors)
     try:
@@ -301,8 +306,12 @@ def stay_book(*, house: House, bed: Bed, citizen, arrival: datetime.datetime, pl
                 fb_house_contact=fb_house_contact.strip(), created_by=user,
             )
             if request is not None:
-                StayRequest.objects.filter(pk=request.pk).update(outcome=RequestOutcome.BOOKED, stay=stay,
-                                                                 citizen=citizen)
+                # Only a pending request becomes booked: of two staff booking the same request, the second
+                # waits for the first's row lock, finds it booked and rolls its stay back.
+                marked = StayRequest.objects.filter(pk=request.pk, outcome=RequestOutcome.PENDING).update(
+                    outcome=RequestOutcome.BOOKED, stay=stay, citizen=citizen)
+                if not marked:
+                    raise ValidationError({"request": _("Henvendelsen er allerede afsluttet.")})
             goal_texts = [g.strip()[:500] for g in (goals or (visitation.goal_list if visitation else []))
                           if g and g.strip()]
             if goal_texts:

@@ -16,5 +16,9 @@ urlpatterns = [
     path("venteliste/<int:pk>/udgaa/", views.waiting_list_withdraw, name="waiting_list_withdraw"),
     path("opfoelgning/", views.aftercare_list, name="aftercare_list"),
     path("opfoelgning/<int:pk>/", views.aftercare_record, name="aftercare_record"),
+    path("henvendelser/", views.requests_list, name="requests"),
+    path("henvendelser/ny/", views.request_new, name="request_new"),
+    path("henvendelser/<int:pk>/afvis/", views.request_turn_away, name="request_turn_away"),
+    path("henvendelser/<int:pk>/trukket-tilbage/", views.request_withdraw, name="request_withdraw"),
     path("luk/", views.empty, name="panel_close"),
 ]

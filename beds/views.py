@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from beds import selectors, services
 from beds.forms import BookForm, CheckInForm, CheckOutForm
-from beds.models import Bed, Sector, Stay, StayKind, StayStatus
+from beds.models import Bed, RequestChannel, RequestOutcome, Sector, Stay, StayKind, StayStatus, TurnAwayReason
 from psykiatrihus.services import audit_log, audit_log_many
 
 BOARD_DAYS = 14
@@ -118,8 +118,19 @@ def board(request):
         "waiting_count": waiting,
         "show_waiting_link": access.sees_citizens and (waiting > 0 or any(p.admits_visitation for p in rules)),
         "show_aftercare_link": access.sees_citizens and any(p.plans_post_stay_followup for p in rules),
+        "show_requests": access.sees_citizens,
     })
+    if access.sees_citizens:
+        context.update(_requests_context(request, house, access))
+    _remember_rules_for_navigation(request, house, rules)
     return render(request, "beds/board.html", context)
+
+
+def _remember_rules_for_navigation(request, house, rules) -> None:
+    from psykiatrihus.context_processors import remember_beds_navigation
+
+    remember_beds_navigation(request, house, waiting=any(p.admits_visitation for p in rules),
+                             aftercare=any(p.plans_post_stay_followup for p in rules))
 
 
 def board_grid(request):
@@ -149,22 +160,50 @@ def _form_errors(form, exc: ValidationError) -> None:
 def book(request):
     """Book a free cell: the form opens in the side panel; the service decides."""
     house, access = _member(request)
-    bed = Bed.objects.filter(house=house, pk=request.GET.get("seng") or request.POST.get("seng") or 0).first()
+    stay_request, other_beds = None, []
+    raw_request = str(request.GET.get("henvendelse") or request.POST.get("henvendelse") or "")
+    if raw_request:
+        # "Book" beside a request: its sector's first bed free now unless a bed is given; the stay is linked
+        # to the request (`stay_book(request=...)`), which is then marked booked.
+        stay_request = selectors.stay_request_actionable(access=access, pk=int(raw_request)) \
+            if raw_request.isdigit() else None
+        if stay_request is None:
+            raise Http404
+        if stay_request.outcome != RequestOutcome.PENDING:
+            return _request_closed(request, _("Henvendelsen er allerede afsluttet."))
+    raw_bed = str(request.GET.get("seng") or request.POST.get("seng") or "")
+    if stay_request is not None and not raw_bed:
+        free = selectors.beds_free_now(house=house, sectors=[stay_request.sector])
+        if not free:
+            from beds.forms import TurnAwayForm
+
+            return render(request, "beds/_request_turn_away.html", _request_panel_context(
+                request, stay_request, form=TurnAwayForm(initial={"reason": TurnAwayReason.NO_BED}),
+                no_bed=True))
+        raw_bed = str(free[0].pk)
+    bed = Bed.objects.filter(house=house, pk=int(raw_bed)).first() if raw_bed.isdigit() and int(raw_bed) < 2**62 \
+        else None
     if bed is None:
         raise Http404
     if bed.sector not in access.booking_sectors:
         raise PermissionDenied
+    if stay_request is not None and stay_request.sector != bed.sector:
+        return _request_closed(request, _("Henvendelsen gælder sektoren %(sector)s. Vælg en seng i den sektor.")
+                               % {"sector": stay_request.get_sector_display()})
     try:
         night = datetime.date.fromisoformat(request.GET.get("nat") or request.POST.get("nat") or "")
     except ValueError:
         night = timezone.localdate()
     tz = timezone.get_current_timezone()
     conflict = ""
+    known = stay_request.citizen if stay_request is not None and stay_request.citizen_id else None
     if request.method == "POST":
         form = BookForm(request.POST)
+        if known is not None:
+            form.fields["cpr"].required = False
         if form.is_valid():
             data = form.cleaned_data
-            citizen = _citizen_by_cpr(house, data["cpr"])
+            citizen = known or _citizen_by_cpr(house, data["cpr"])
             if citizen is None:
                 form.add_error("cpr", _("Der findes ingen borger med dette CPR-nummer i huset."))
             else:
@@ -174,26 +213,42 @@ def book(request):
                         planned_departure=data["planned_departure"], user=request.user, kind=data["kind"],
                         extension_reason=data["extension_reason"], fb_decided_on=data["fb_decided_on"],
                         fb_ward=data["fb_ward"], fb_case_worker=data["fb_case_worker"],
-                        fb_house_contact=data["fb_house_contact"],
+                        fb_house_contact=data["fb_house_contact"], request=stay_request,
                     )
                 except ValidationError as exc:
                     _form_errors(form, exc)
                 except services.BookingConflict as exc:
                     conflict = exc.message
                 else:
-                    return _done(request, _("%(bed)s er booket %(from)s–%(to)s.") % {
+                    message = _("%(bed)s er booket %(from)s–%(to)s.") % {
                         "bed": bed.label, "from": stay.arrival_date.strftime("%d.%m."),
-                        "to": timezone.localtime(stay.planned_departure).strftime("%d.%m.%Y")})
+                        "to": timezone.localtime(stay.planned_departure).strftime("%d.%m.%Y")}
+                    if stay_request is not None:
+                        message += " " + _("Henvendelsen er markeret som booket.")
+                    return _done(request, message)
     else:
         arrival = datetime.datetime.combine(night, datetime.time(14, 0), tzinfo=tz)
-        departure = datetime.datetime.combine(night + datetime.timedelta(days=1), datetime.time(10, 0), tzinfo=tz)
+        nights = stay_request.requested_nights if stay_request is not None else 1
+        if stay_request is not None and night == timezone.localdate():
+            now = timezone.localtime().replace(second=0, microsecond=0)
+            arrival = max(arrival, now)  # a request taken in the evening: the stay starts now
+        departure = datetime.datetime.combine(night + datetime.timedelta(days=nights), datetime.time(10, 0),
+                                              tzinfo=tz)
         form = BookForm(initial={"arrival": arrival, "planned_departure": departure})
+    if stay_request is not None:
+        other_beds = [b for b in selectors.beds_free_now(house=house, sectors=[bed.sector]) if b.pk != bed.pk] \
+            if night == timezone.localdate() else []
+        if known is not None:
+            form.fields["cpr"].required = False
+            audit_log(user=request.user, action="read", obj=stay_request, house=house,
+                      citizen_id=stay_request.citizen_id, detail="henvendelse: booking")
     status = 409 if conflict and not request.htmx else 200
     first_waiting = None
-    if night <= timezone.localdate() and access.sees_citizens:
+    if night <= timezone.localdate() and access.sees_citizens and stay_request is None:
         first_waiting = next(iter(selectors.waiting_list(access=access, sector=bed.sector)), None)
     response = render(request, "beds/_book.html", {"form": form, "bed": bed, "night": night, "conflict": conflict,
-                                                   "first_waiting": first_waiting,
+                                                   "first_waiting": first_waiting, "stay_request": stay_request,
+                                                   "known_citizen": known, "other_beds": other_beds,
                                                    "fb_allowed": bed.may_be_faerdigbehandling,
                                                    "faerdigbehandling": StayKind.FAERDIGBEHANDLING}, status=status)
     if conflict:
@@ -559,3 +614,143 @@ def aftercare_record(request, pk: int):
                                                                        record_forms={pk: form}))
     return render(request, "beds/aftercare_list.html", _aftercare_context(request, house, access,
                                                                           record_forms={pk: form}))
+
+
+# --- requests for a stay (henvendelser) -------------------------------------------------------------------
+
+
+def _requests_context(request, house, access) -> dict:
+    """Today's open requests per sector the user sees (one query; the names shown are audited)."""
+    items = selectors.stay_requests_open_today(access=access)
+    named = [r for r in items if r.citizen_id]
+    if named:
+        audit_log_many(user=request.user, action="read", objects=named, house=house, detail="henvendelser i dag",
+                       citizen_attr="citizen_id")
+    for item in items:
+        item.may_act = item.sector in access.booking_sectors
+    sectors = [{"value": value, "label": label, "items": [i for i in items if i.sector == value]}
+               for value, label in Sector.choices if value in access.citizen_sectors]
+    return {"request_sectors": sectors, "request_count": len(items), "may_record_request": access.can_book}
+
+
+def requests_list(request):
+    """The board's list of today's open requests (refreshed after every change on the board)."""
+    house, access = _citizen_member(request)
+    return render(request, "beds/_requests.html", _requests_context(request, house, access))
+
+
+def _request_citizens(request, access, *, search: bool):
+    """The citizens offered in the request form: the posted search's matches (when searching) plus the one
+    already chosen, each visible to the user through `citizens_visible`; searches and names are audited."""
+    from contracts.selectors import citizen_get, cpr_lookup_digits
+
+    query = request.POST.get("q", "").strip()[:100] if search else ""
+    citizens = selectors.stay_request_citizen_choices(access=access, query=query) if query else []
+    raw = str(request.POST.get("citizen", ""))
+    chosen = citizen_get(access=access, pk=int(raw)) if raw.isdigit() and 0 < int(raw) < 2**62 else None
+    matches = len(citizens)
+    if chosen is not None and all(c.pk != chosen.pk for c in citizens):
+        citizens = [chosen, *citizens]
+    if query:
+        audit_log(user=request.user, action="search", object_type="contracts.citizen", house=access.house,
+                  detail="henvendelse: søgning på " + ("cpr" if cpr_lookup_digits(query) else "navn"))
+    if citizens:
+        audit_log_many(user=request.user, action="read", objects=citizens, house=access.house, citizen_attr="pk",
+                       detail="henvendelse: borgervalg")
+    return query, matches, citizens, chosen
+
+
+@require_http_methods(["GET", "POST"])
+def request_new(request):
+    """"Ny henvendelse" in the board's side panel: sector, channel, citizen if known (searched by a posted
+    name or CPR among the citizens the user may see), wished nights and a note."""
+    from beds.forms import RequestForm
+
+    house, access = _citizen_member(request)
+    if not access.can_book:
+        raise PermissionDenied
+    sectors = access.booking_sectors
+    searched, matches = False, 0
+    if request.method == "GET":
+        wanted = request.GET.get("sektor", "")
+        form = RequestForm(sectors=sectors, initial={"sector": wanted} if wanted in sectors else {})
+    else:
+        searched = request.POST.get("action") == "search"
+        query, matches, citizens, chosen = _request_citizens(request, access, search=searched)
+        if searched:
+            initial = {k: request.POST.get(k, "") for k in ("sector", "channel", "requested_nights", "note", "q")}
+            if len(citizens) == 1 or chosen is not None:
+                initial["citizen"] = (chosen or citizens[0]).pk
+            form = RequestForm(initial=initial, sectors=sectors, citizens=citizens)
+        else:
+            form = RequestForm(request.POST, sectors=sectors, citizens=citizens)
+            if form.is_valid():
+                d = form.cleaned_data
+                try:
+                    services.stay_request_record(house=house, sector=d["sector"], channel=d["channel"],
+                                                 user=request.user, citizen=chosen if d["citizen"] else None,
+                                                 requested_nights=d["requested_nights"], note=d["note"])
+                except ValidationError as exc:
+                    _form_errors(form, exc)
+                else:
+                    return _done(request, _("Henvendelsen er registreret (%(sector)s, %(channel)s).") % {
+                        "sector": Sector(d["sector"]).label,
+                        "channel": str(RequestChannel(d["channel"]).label).lower()})
+    return render(request, "beds/_request_new.html", {"form": form, "searched": searched,
+                                                       "matches": matches if searched else 0})
+
+
+def _actionable_request(request, pk: int):
+    house, access = _citizen_member(request)
+    stay_request = selectors.stay_request_actionable(access=access, pk=pk)
+    if stay_request is None:
+        raise Http404
+    return stay_request
+
+
+def _request_closed(request, message: str):
+    response = render(request, "beds/_panel_message.html", {"error": message})
+    response["HX-Trigger"] = "boardChanged"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def request_turn_away(request, pk: int):
+    """"Afvis": the request ends without a stay, with a reason (counted in the report)."""
+    from beds.forms import TurnAwayForm
+
+    stay_request = _actionable_request(request, pk)
+    if stay_request.outcome != RequestOutcome.PENDING:
+        return _request_closed(request, _("Henvendelsen er allerede afsluttet."))
+    form = TurnAwayForm(request.POST if request.method == "POST" else None,
+                        initial={"reason": request.GET.get("aarsag", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.stay_request_turn_away(stay_request=stay_request, reason=form.cleaned_data["reason"],
+                                            note=form.cleaned_data["note"], user=request.user)
+        except ValidationError as exc:
+            if "outcome" in getattr(exc, "message_dict", {}):
+                return _request_closed(request, " ".join(exc.messages))
+            _form_errors(form, exc)
+        else:
+            return _done(request, _("Henvendelsen er afvist: %(reason)s.") % {
+                "reason": str(TurnAwayReason(form.cleaned_data["reason"]).label).lower()})
+    return render(request, "beds/_request_turn_away.html", _request_panel_context(request, stay_request, form=form))
+
+
+def _request_panel_context(request, stay_request, **extra) -> dict:
+    if stay_request.citizen_id:
+        audit_log(user=request.user, action="read", obj=stay_request, house=stay_request.house,
+                  citizen_id=stay_request.citizen_id, detail="henvendelse")
+    return {"stay_request": stay_request, **extra}
+
+
+@require_POST
+def request_withdraw(request, pk: int):
+    """"Trukket tilbage": the citizen no longer wants a stay."""
+    stay_request = _actionable_request(request, pk)
+    try:
+        services.stay_request_withdraw(stay_request=stay_request, user=request.user)
+    except ValidationError as exc:
+        return _request_closed(request, " ".join(exc.messages))
+    return _done(request, _("Henvendelsen er markeret som trukket tilbage."))

@@ -157,3 +157,12 @@ class PolicyBook:
                 break
         return _from_row(found) if found is not None else policy_default(house=self.house, sector=sector)
 
+
+
+def house_uses_today(*, house: House, on_date: datetime.date) -> dict:
+    """Whether any sector's rules in force on `on_date` admit by visitation (a waiting list) or plan a
+    follow-up after a stay (one query; sectors with no recorded rules follow the default: neither)."""
+    rows = (HousePolicy.objects.filter(house=house, valid_from__lte=on_date).order_by("sector", "-valid_from")
+            .distinct("sector").values_list("admits_visitation", "post_stay_followup"))
+    rows = list(rows)
+    return {"waiting": any(v for v, _ in rows), "aftercare": any(f != PostStayFollowUp.NONE for _, f in rows)}
