@@ -679,6 +679,8 @@ def request_new(request):
         query, matches, citizens, chosen = _request_citizens(request, access, search=searched)
         if searched:
             initial = {k: request.POST.get(k, "") for k in ("sector", "channel", "requested_nights", "note", "q")}
+            if cpr_shaped(initial["q"]):
+                initial["q"] = ""  # a CPR number is not echoed back into the page; the name chosen shows
             if len(citizens) == 1 or chosen is not None:
                 initial["citizen"] = (chosen or citizens[0]).pk
             form = RequestForm(initial=initial, sectors=sectors, citizens=citizens)
@@ -698,6 +700,12 @@ def request_new(request):
                         "channel": str(RequestChannel(d["channel"]).label).lower()})
     return render(request, "beds/_request_new.html", {"form": form, "searched": searched,
                                                        "matches": matches if searched else 0})
+
+
+def cpr_shaped(text: str) -> bool:
+    from contracts.selectors import cpr_lookup_digits
+
+    return bool(cpr_lookup_digits(text))
 
 
 def _actionable_request(request, pk: int):

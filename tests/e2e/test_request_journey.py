@@ -35,13 +35,14 @@ def test_staff_record_a_phone_request_and_turn_it_away(session, house, users, ca
     requests = page.locator("#requests")
     expect(requests).to_contain_text("Ingen åbne henvendelser i dag.")
 
-    requests.get_by_role("button", name="Ny henvendelse").click()
     panel = page.locator("#panel")
+    panel.get_by_role("button", name="Ny henvendelse").click()
     expect(panel.get_by_role("heading", name="Ny henvendelse")).to_be_visible()
     panel.get_by_label("Kanal").select_option(label="Telefon")
     panel.get_by_label("Find borger (navn eller CPR-nummer)").fill("150385-1234")
     panel.get_by_role("button", name="Søg").click()
     expect(panel).to_contain_text("1 borger fundet")
+    expect(panel.get_by_label("Find borger (navn eller CPR-nummer)")).to_have_value("")  # the CPR is not echoed
     expect(panel.get_by_label("Borger", exact=True)).to_have_value(str(mette.pk))
     panel.get_by_label("Ønskede nætter").fill("2")
     panel.get_by_label("Note").fill("Ringede kl. 21, vil gerne komme i aften")
@@ -53,6 +54,7 @@ def test_staff_record_a_phone_request_and_turn_it_away(session, house, users, ca
     expect(panel).to_contain_text("Henvendelsen er registreret (Kommune, telefon).")
     item = requests.locator(".request-item", has_text="Mette Hansen")
     expect(item).to_contain_text("Telefon · 2 nætter")
+    session.screenshot(ARTIFACTS / "request-list.png")
     session.assert_accessible()
 
     item.get_by_role("button", name=re.compile("^Afvis")).click()
