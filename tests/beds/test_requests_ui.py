@@ -22,8 +22,8 @@ LIST = reverse("beds:requests")
 BOOK = reverse("beds:book")
 
 
-def htmx(client, method: str, url: str, data=None):
-    return getattr(client, method)(url, data or {}, HTTP_HX_REQUEST="true")
+def htmx(client, method: str, url: str, data=None, **headers):
+    return getattr(client, method)(url, data or {}, HTTP_HX_REQUEST="true", **headers)
 
 
 def errors_beside(html: str, field_id: str) -> str:
@@ -97,6 +97,13 @@ class TestRecordRequest:
         assert "Noten må højst være 500 tegn." in errors_beside(html, "id_note")
         assert errors_beside(html, "id_sector") == ""
         assert not StayRequest.objects.exists()
+
+    def test_panel_in_english(self, client_for):
+        from django.utils import translation
+
+        with translation.override("en"):
+            html = htmx(client_for("kommune"), "get", NEW, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "New enquiry" in html and "Find citizen (name or CPR number)" in html and "Record enquiry" in html
 
     def test_wrong_sector_is_refused_beside_the_sector(self, client_for):
         response = htmx(client_for("kommune"), "post", NEW, {"sector": "region", "channel": "phone",
@@ -279,3 +286,51 @@ class TestTurnAwayAndWithdraw:
         assert kommune_request.outcome == "withdrawn"
         response = client.post(reverse("beds:request_withdraw", args=[kommune_request.pk]))
         assert "Henvendelsen er allerede afsluttet." in response.content.decode()
+
+
+class TestStayBookGuardsTheRequest:
+    """`stay_book(request=...)` (UI and API) books only a pending request of the bed's sector, once."""
+
+    def _book(self, house, users, citizen, label, stay_request):
+        from beds.services import stay_book
+
+        now = timezone.now()
+        return stay_book(house=house, bed=bed(house, label), citizen=citizen, arrival=now,
+                         planned_departure=now + datetime.timedelta(days=1), user=users["leder"],
+                         request=stay_request)
+
+    def test_unauthorised_user_cannot_book_the_request(self, house, users, people, kommune_request):
+        from django.core.exceptions import PermissionDenied
+
+        from beds.services import stay_book
+
+        now = timezone.now()
+        with pytest.raises(PermissionDenied):
+            stay_book(house=house, bed=bed(house, "K1"), citizen=people.anna, arrival=now,
+                      planned_departure=now + datetime.timedelta(days=1), user=users["peer"],
+                      request=kommune_request)
+        kommune_request.refresh_from_db()
+        assert kommune_request.outcome == "pending"
+
+    def test_a_request_is_booked_once_even_from_a_stale_copy(self, house, users, people, kommune_request):
+        from django.core.exceptions import ValidationError
+
+        from beds.models import Stay
+
+        stale = StayRequest.objects.get(pk=kommune_request.pk)
+        self._book(house, users, people.anna, "K1", kommune_request)
+        with pytest.raises(ValidationError) as exc:
+            self._book(house, users, people.erik, "K2", stale)  # a colleague's screen still shows it open
+        assert exc.value.message_dict["request"] == ["Henvendelsen er allerede afsluttet."]
+        assert Stay.objects.count() == 1  # the second stay was rolled back with the refusal
+        kommune_request.refresh_from_db()
+        assert kommune_request.stay.citizen == people.anna
+
+    def test_request_of_the_other_sector_is_refused(self, house, users, people, region_request):
+        from django.core.exceptions import ValidationError
+
+        with pytest.raises(ValidationError) as exc:
+            self._book(house, users, people.erik, "K1", region_request)
+        assert exc.value.message_dict["request"] == ["Henvendelsen gælder en anden sektor end sengen."]
+        region_request.refresh_from_db()
+        assert region_request.outcome == "pending"

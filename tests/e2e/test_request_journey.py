@@ -1,7 +1,7 @@
 """Journey: municipal staff take a phone call on the bed board, record the request (henvendelse) in the side
 panel with the citizen found by a CPR number typed into the panel (posted, never in a URL), and turn it away
-for want of a bed; the turned-away request is what the report counts. axe-core and CSP checked on the way;
-a screenshot of the board with the request panel open is kept in test-artifacts/."""
+for want of a bed (what the report counts); a later request is booked from the list. axe-core and CSP are
+checked on the way; screenshots of the board with the request panels open are kept in test-artifacts/."""
 
 from __future__ import annotations
 
@@ -61,6 +61,7 @@ def test_staff_record_a_phone_request_and_turn_it_away(session, house, users, ca
     expect(panel.get_by_role("heading", name="Afvis henvendelse")).to_be_visible()
     panel.get_by_role("button", name="Afvis").click()
     expect(panel.locator("#id_reason-errors")).to_have_text("Vælg hvorfor henvendelsen afvises.")
+    session.screenshot(ARTIFACTS / "request-turn-away.png")
     panel.get_by_label("Årsag").select_option(label="Ingen ledig seng")
     panel.get_by_role("button", name="Afvis").click()
     expect(panel).to_contain_text("Henvendelsen er afvist: ingen ledig seng.")
@@ -70,5 +71,25 @@ def test_staff_record_a_phone_request_and_turn_it_away(session, house, users, ca
     req = StayRequest.objects.get()
     assert (req.citizen_id, req.channel, req.outcome, req.turn_away_reason, req.requested_nights) == (
         mette.pk, "phone", "turned_away", "no_bed", 2)
+
+    # Later she calls again and a bed is given: Book opens the form prefilled from the request.
+    requests.get_by_role("button", name="Ny henvendelse").click()
+    panel.get_by_label("Kanal").select_option(label="Telefon")
+    panel.get_by_label("Find borger (navn eller CPR-nummer)").fill("Mette")
+    panel.get_by_label("Find borger (navn eller CPR-nummer)").press("Enter")
+    expect(panel.get_by_label("Borger", exact=True)).to_have_value(str(mette.pk))
+    panel.get_by_role("button", name="Registrér henvendelse").click()
+    expect(panel).to_contain_text("Henvendelsen er registreret")
+    requests.locator(".request-item", has_text="Mette Hansen").get_by_role("button", name=re.compile("^Book")).click()
+    expect(panel.get_by_role("heading", name="Book seng K1")).to_be_visible()
+    expect(panel).to_contain_text("(telefon, ønsker 1 nat). Borger: Mette Hansen")
+    expect(panel.get_by_label("Borgerens CPR-nummer")).to_have_count(0)
+    session.screenshot(ARTIFACTS / "request-book.png")
+    session.assert_accessible()
+    panel.get_by_role("button", name="Book", exact=True).click()
+    expect(panel).to_contain_text("Henvendelsen er markeret som booket.")
+    expect(requests).to_contain_text("Ingen åbne henvendelser i dag.")
+    booked = StayRequest.objects.get(outcome="booked")
+    assert booked.stay.citizen_id == mette.pk and booked.stay.bed.label == "K1"
     assert not any(CPR_DIGITS.search(u) for u in urls), [u for u in urls if CPR_DIGITS.search(u)]
     assert not CPR_DIGITS.search(captured_logs.getvalue())
