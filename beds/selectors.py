@@ -379,14 +379,19 @@ def waiting_list_candidates(*, access: Access, on_date: datetime.date):
 # --- requests for a stay (henvendelser) -----------------------------------------------------------------
 
 
-def stay_requests_open_today(*, access: Access, today: datetime.date | None = None) -> list[StayRequest]:
-    """Today's pending requests (local day) in the sectors whose citizens the user may see, oldest first.
-    One query (the citizen joined); the caller audits the names it shows."""
+OPEN_REQUEST_DAYS = 7
+
+
+def stay_requests_open(*, access: Access, today: datetime.date | None = None,
+                       days: int = OPEN_REQUEST_DAYS) -> list[StayRequest]:
+    """Pending requests of the last `days` local days (today included) in the sectors whose citizens the user
+    may see, oldest first: a call taken last night and not yet answered must not vanish at midnight. Older
+    ones are stale and stay in the API. One query (the citizen joined); the caller audits the names shown."""
     if access.house is None or not access.citizen_sectors:
         return []
     tz = _local_tz(access.house)
     today = today or datetime.datetime.now(tz).date()
-    start = datetime.datetime.combine(today, datetime.time(0), tzinfo=tz)
+    start = datetime.datetime.combine(today - datetime.timedelta(days=days - 1), datetime.time(0), tzinfo=tz)
     end = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time(0), tzinfo=tz)
     return list(access.filter_sector(StayRequest.objects.filter(outcome="pending", requested_at__gte=start,
                                                                 requested_at__lt=end))

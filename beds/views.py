@@ -620,21 +620,22 @@ def aftercare_record(request, pk: int):
 
 
 def _requests_context(request, house, access) -> dict:
-    """Today's open requests per sector the user sees (one query; the names shown are audited)."""
-    items = selectors.stay_requests_open_today(access=access)
+    """Open requests of the last week per sector the user sees (one query; the names shown are audited)."""
+    items = selectors.stay_requests_open(access=access)
     named = [r for r in items if r.citizen_id]
     if named:
-        audit_log_many(user=request.user, action="read", objects=named, house=house, detail="henvendelser i dag",
+        audit_log_many(user=request.user, action="read", objects=named, house=house, detail="åbne henvendelser",
                        citizen_attr="citizen_id")
     for item in items:
         item.may_act = item.sector in access.booking_sectors
     sectors = [{"value": value, "label": label, "items": [i for i in items if i.sector == value]}
                for value, label in Sector.choices if value in access.citizen_sectors]
-    return {"request_sectors": sectors, "request_count": len(items), "may_record_request": access.can_book}
+    return {"request_sectors": sectors, "request_count": len(items), "may_record_request": access.can_book,
+            "today": timezone.localdate()}
 
 
 def requests_list(request):
-    """The board's list of today's open requests (refreshed after every change on the board)."""
+    """The board's list of open requests (refreshed after every change on the board)."""
     house, access = _citizen_member(request)
     return render(request, "beds/_requests.html", _requests_context(request, house, access))
 

@@ -127,20 +127,27 @@ class TestOpenRequestsList:
     def test_unauthorised_users_are_refused(self, client_for, kommune_request):
         for key in ("outsider", "peer", "styregruppe"):
             assert client_for(key).get(LIST).status_code == 403, key
-        assert "Henvendelser i dag" not in client_for("peer").get(reverse("beds:board")).content.decode()
+        assert "Åbne henvendelser" not in client_for("peer").get(reverse("beds:board")).content.decode()
 
-    def test_board_lists_todays_open_requests_per_own_sector(self, client_for, house, users, people,
-                                                             kommune_request, region_request):
+    def test_board_lists_the_weeks_open_requests_per_own_sector(self, client_for, house, users, people,
+                                                                kommune_request, region_request):
+        """An unanswered call from two days ago is still open (shown with its date); one from eight days ago
+        is stale and left to the API."""
+        two_days = timezone.localtime() - datetime.timedelta(days=2)
+        recent = stay_request_record(house=house, sector="kommune", channel="phone", user=users["kommune"],
+                                     citizen=people.erik, requested_at=two_days)
         old = stay_request_record(house=house, sector="kommune", channel="phone", user=users["kommune"],
-                                  citizen=people.erik, requested_at=timezone.now() - datetime.timedelta(days=2))
+                                  citizen=people.dorte, requested_at=timezone.now() - datetime.timedelta(days=8))
         html = client_for("kommune").get(reverse("beds:board")).content.decode()
-        assert "Henvendelser i dag" in html and f'id="request-{kommune_request.pk}"' in html
+        assert "Åbne henvendelser" in html and f'id="request-{kommune_request.pk}"' in html
         assert "Anna" in html and "Telefon" in html and "ringede kl. 9" in html
         assert f'id="request-{region_request.pk}"' not in html and ">Bo<" not in html  # wall
-        assert f'id="request-{old.pk}"' not in html  # not today's
+        assert f'id="request-{recent.pk}"' in html and "Erik" in html
+        assert f"{two_days.day}. " in html.split(f'id="request-{recent.pk}"')[1].split("</strong>")[0]
+        assert f'id="request-{old.pk}"' not in html and "Dorte" not in html  # stale
         assert f"{BOOK}?henvendelse={kommune_request.pk}" in html
         assert AuditEvent.objects.filter(action="read", citizen_id=people.anna.pk,
-                                         detail="henvendelser i dag").count() == 1
+                                         detail="åbne henvendelser").count() == 1
         assert not AuditEvent.objects.filter(citizen_id=people.bo.pk, user=users["kommune"]).exists()
         html = client_for("region").get(LIST).content.decode()
         assert f'id="request-{region_request.pk}"' in html and "Anna" not in html

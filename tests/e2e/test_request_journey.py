@@ -33,7 +33,7 @@ def test_staff_record_a_phone_request_and_turn_it_away(session, house, users, ca
     session.login("kommune", PASSWORD)
     page.goto("/senge/")
     requests = page.locator("#requests")
-    expect(requests).to_contain_text("Ingen åbne henvendelser i dag.")
+    expect(requests).to_contain_text("Ingen åbne henvendelser.")
 
     panel = page.locator("#panel")
     panel.get_by_role("button", name="Ny henvendelse").click()
@@ -65,7 +65,7 @@ def test_staff_record_a_phone_request_and_turn_it_away(session, house, users, ca
     panel.get_by_label("Årsag").select_option(label="Ingen ledig seng")
     panel.get_by_role("button", name="Afvis").click()
     expect(panel).to_contain_text("Henvendelsen er afvist: ingen ledig seng.")
-    expect(requests).to_contain_text("Ingen åbne henvendelser i dag.")
+    expect(requests).to_contain_text("Ingen åbne henvendelser.")
     session.assert_accessible()
 
     req = StayRequest.objects.get()
@@ -88,7 +88,7 @@ def test_staff_record_a_phone_request_and_turn_it_away(session, house, users, ca
     session.assert_accessible()
     panel.get_by_role("button", name="Book", exact=True).click()
     expect(panel).to_contain_text("Henvendelsen er markeret som booket.")
-    expect(requests).to_contain_text("Ingen åbne henvendelser i dag.")
+    expect(requests).to_contain_text("Ingen åbne henvendelser.")
     booked = StayRequest.objects.get(outcome="booked")
     assert booked.stay.citizen_id == mette.pk and booked.stay.bed.label == "K1"
     assert not any(CPR_DIGITS.search(u) for u in urls), [u for u in urls if CPR_DIGITS.search(u)]
