@@ -22,6 +22,9 @@ from psykiatrihus.services import audit_log, audit_log_many
 
 BOARD_DAYS = 14
 POLL_SECONDS = 20
+# The board and the request list refresh themselves; the same names on the same user's screen within this
+# window are one read in the audit log (psykiatrihus.services.audit_log_many, `once_per`).
+SAME_READ_WINDOW = datetime.timedelta(minutes=15)
 
 
 def _member(request):
@@ -97,7 +100,7 @@ def _board_context(request, house, access) -> dict:
         from psykiatrihus.services import audit_log_many
 
         audit_log_many(user=request.user, action="read", objects=shown, house=house, detail="sengeoversigt",
-                       citizen_attr="citizen_id")
+                       citizen_attr="citizen_id", once_per=SAME_READ_WINDOW)
     return {
         "board": board, "start": start, "sector": sector, "poll_seconds": POLL_SECONDS,
         "prev": start - datetime.timedelta(days=7), "next": start + datetime.timedelta(days=7),
@@ -625,7 +628,7 @@ def _requests_context(request, house, access) -> dict:
     named = [r for r in items if r.citizen_id]
     if named:
         audit_log_many(user=request.user, action="read", objects=named, house=house, detail="åbne henvendelser",
-                       citizen_attr="citizen_id")
+                       citizen_attr="citizen_id", once_per=SAME_READ_WINDOW)
     for item in items:
         item.may_act = item.sector in access.booking_sectors
     sectors = [{"value": value, "label": label, "items": [i for i in items if i.sector == value]}

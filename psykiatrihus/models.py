@@ -132,7 +132,8 @@ class AuditEvent(models.Model):
         verbose_name = _("logbogshændelse")
         verbose_name_plural = _("logbog")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [models.Index(fields=["object_type", "object_id"]),
+                   models.Index(fields=["user", "at"], name="auditevent_user_at")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type} {self.object_id}"

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
@@ -136,9 +137,22 @@ def audit_log(
 
 
 def audit_log_many(*, user, action: str, objects, house: House | None = None, detail: str = "",
-                   citizen_attr: str | None = None) -> None:
-    """One audit row per object in a single INSERT (list pages read many records at once)."""
+                   citizen_attr: str | None = None, once_per: datetime.timedelta | None = None) -> None:
+    """One audit row per object in a single INSERT (list pages read many records at once).
+
+    `once_per`: for screens that refresh themselves (the bed board polls every 20 s), the same user reading
+    the same record with the same detail again within the window is the same read and writes no new row.
+    Without it a national installation would write ~20M rows a day of identical board refreshes; with it
+    the log still holds every record each user had on screen, at most `once_per` apart."""
     authenticated = user is not None and getattr(user, "is_authenticated", False)
+    objects = list(objects)
+    if once_per is not None and authenticated and objects:
+        seen = set(AuditEvent.objects.filter(
+            user_id=user.pk, at__gte=timezone.now() - once_per, action=action, detail=detail[:500],
+            object_type__in={o._meta.label_lower for o in objects},
+            object_id__in=[str(o.pk) for o in objects],
+        ).values_list("object_type", "object_id"))
+        objects = [o for o in objects if (o._meta.label_lower, str(o.pk)) not in seen]
     rows = [
         AuditEvent(
             user_id=user.pk if authenticated else None,
