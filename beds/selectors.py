@@ -327,13 +327,21 @@ def waiting_count(*, access: Access) -> int:
     return access.filter_sector(WaitingListEntry.objects.filter(status=WaitingStatus.WAITING)).count()
 
 
-def house_rules_today(*, house: House, on_date: datetime.date) -> list:
-    """The rules in force on `on_date` for each sector that has active beds in the house (sector order)."""
+def house_rules_today(*, house: House, on_date: datetime.date, sectors=None) -> list:
+    """The rules in force on `on_date` for each sector the house uses (sector order): one with rules of its
+    own or with active beds; a sector with neither (Samsø's region) is not in use. Two queries at most.
+    `sectors` narrows to what the caller may see."""
     from psykiatrihus.models import Sector
-    from psykiatrihus.policy import policy_for
+    from psykiatrihus.policy import policy_versions
 
-    sectors = set(Bed.objects.filter(house=house, active=True).values_list("sector", flat=True))
-    return [policy_for(house=house, sector=s, on_date=on_date) for s in Sector.values if s in sectors]
+    policies = {p.sector: p for p in policy_versions(house=house, start=on_date, end=on_date)}
+    wanted = [s for s in Sector.values if sectors is None or s in set(sectors)]
+    defaults = [s for s in wanted if policies[s].is_default]
+    if defaults:
+        with_beds = set(Bed.objects.filter(house=house, active=True, sector__in=defaults).order_by()
+                        .values_list("sector", flat=True).distinct())
+        wanted = [s for s in wanted if s not in defaults or s in with_beds]
+    return [policies[s] for s in wanted]
 
 
 def beds_free_now(*, house: House, sectors, at: datetime.datetime | None = None) -> list[Bed]:

@@ -249,16 +249,10 @@ def now_rules(*, house: House, sectors: Iterable[str], today: datetime.date) -> 
     the waiting list: `waiting` now, and the median wait of those who got a bed in the last 90 days
     (`placed_90d`, `median_days_90d`). A sector with neither rules of its own nor active beds is left out.
     Aggregates only; at most two queries (three when a sector has no rules of its own)."""
-    from beds.selectors import waiting_figures
-    from psykiatrihus.policy import policy_versions
+    from beds.selectors import house_rules_today, waiting_figures
 
-    sectors = [s for s in SECTORS if s in set(sectors)]
-    policies = {p.sector: p for p in policy_versions(house=house, start=today, end=today)}
-    defaults = [s for s in sectors if policies[s].is_default]
-    if defaults:  # a sector without rules of its own and without beds is not in use (a one-bed house)
-        with_beds = set(Bed.objects.filter(house=house, active=True, sector__in=defaults).order_by()
-                        .values_list("sector", flat=True).distinct())
-        sectors = [s for s in sectors if s not in defaults or s in with_beds]
+    policies = {p.sector: p for p in house_rules_today(house=house, on_date=today, sectors=sectors)}
+    sectors = list(policies)
     using_list = [s for s in sectors if policies[s].admits_visitation]
     figures = waiting_figures(house=house, start=today - datetime.timedelta(days=WAITING_WINDOW_DAYS - 1),
                               end=today) if using_list else {}
