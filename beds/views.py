@@ -16,7 +16,19 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from beds import selectors, services
-from beds.forms import BookForm, CheckInForm, CheckOutForm
+from beds.forms import (
+    AftercareRecordForm,
+    BookForm,
+    CheckInForm,
+    CheckOutForm,
+    GoalEvaluateForm,
+    GoalsForm,
+    PlaceNextForm,
+    RequestForm,
+    TurnAwayForm,
+    WaitingAddForm,
+    WaitingWithdrawForm,
+)
 from beds.models import Bed, RequestChannel, RequestOutcome, Sector, Stay, StayKind, StayStatus, TurnAwayReason
 from psykiatrihus.services import audit_log, audit_log_many
 
@@ -97,8 +109,6 @@ def _board_context(request, house, access) -> dict:
     _decorate(board)
     shown = [c.stay for row in board.rows for c in row.cells if c.starts_here and c.show_name]
     if shown:
-        from psykiatrihus.services import audit_log_many
-
         audit_log_many(user=request.user, action="read", objects=shown, house=house, detail="sengeoversigt",
                        citizen_attr="citizen_id", once_per=SAME_READ_WINDOW)
     return {
@@ -342,8 +352,6 @@ def _citizen_member(request):
 
 
 def _waiting_context(request, house, access, *, add_form=None, withdraw_forms=None, place_forms=None) -> dict:
-    from beds.forms import PlaceNextForm, WaitingAddForm, WaitingWithdrawForm
-
     today = timezone.localdate()
     items = selectors.waiting_list(access=access)
     audit_log_many(user=request.user, action="read", objects=[i.entry for i in items], house=house,
@@ -393,8 +401,6 @@ def _waiting_rerender(request, house, access, **forms):
 
 @require_POST
 def waiting_list_add(request):
-    from beds.forms import WaitingAddForm
-
     house, access = _citizen_member(request)
     if not access.can_book:
         raise PermissionDenied
@@ -416,8 +422,6 @@ def waiting_list_add(request):
 
 @require_POST
 def waiting_list_withdraw(request, pk: int):
-    from beds.forms import WaitingWithdrawForm
-
     house, access = _citizen_member(request)
     entry = selectors.waiting_entry_get(access=access, pk=pk)
     if entry is None:
@@ -439,8 +443,6 @@ def waiting_list_withdraw(request, pk: int):
 @require_POST
 def waiting_list_place(request):
     """"Place the first waiting citizen in bed X": one action, one transaction (the service)."""
-    from beds.forms import PlaceNextForm
-
     house, access = _citizen_member(request)
     raw = str(request.POST.get("bed", ""))
     bed = Bed.objects.filter(house=house, active=True, pk=int(raw)).first() \
@@ -481,8 +483,6 @@ def waiting_list_place(request):
 
 
 def _aftercare_context(request, house, access, *, record_forms=None) -> dict:
-    from beds.forms import AftercareRecordForm
-
     today = timezone.localdate()
     items = list(selectors.aftercare_due(access=access, on_or_before=today + datetime.timedelta(days=AFTERCARE_DAYS)))
     audit_log_many(user=request.user, action="read", objects=[a.stay for a in items], house=house,
@@ -509,7 +509,6 @@ def aftercare_list(request):
 
 
 def _stay_panel_context(request, stay, **forms) -> dict:
-    from beds.forms import AftercareRecordForm, GoalEvaluateForm, GoalsForm
     from psykiatrihus.models import PostStayFollowUp
     from psykiatrihus.policy import policy_for
 
@@ -541,8 +540,6 @@ def _stay_panel_context(request, stay, **forms) -> dict:
 
 @require_POST
 def stay_goals(request, pk: int):
-    from beds.forms import GoalsForm
-
     stay = _own_stay(request, pk)
     if stay.sector not in request.access.booking_sectors:
         raise PermissionDenied
@@ -563,8 +560,6 @@ def stay_goals(request, pk: int):
 
 @require_POST
 def stay_goal_evaluate(request, pk: int, goal_pk: int):
-    from beds.forms import GoalEvaluateForm
-
     stay = _own_stay(request, pk)
     if stay.sector not in request.access.booking_sectors:
         raise PermissionDenied
@@ -589,8 +584,6 @@ def stay_goal_evaluate(request, pk: int, goal_pk: int):
 @require_POST
 def aftercare_record(request, pk: int):
     """Record a safety visit/call (from the stay panel with HTMX, or from the follow-up list)."""
-    from beds.forms import AftercareRecordForm
-
     house, access = _citizen_member(request)
     aftercare = selectors.aftercare_get(access=access, pk=pk)
     if aftercare is None:
@@ -668,8 +661,6 @@ def _request_citizens(request, access, *, search: bool):
 def request_new(request):
     """"Ny henvendelse" in the board's side panel: sector, channel, citizen if known (searched by a posted
     name or CPR among the citizens the user may see), wished nights and a note."""
-    from beds.forms import RequestForm
-
     house, access = _citizen_member(request)
     if not access.can_book:
         raise PermissionDenied
@@ -729,8 +720,6 @@ def _request_closed(request, message: str):
 @require_http_methods(["GET", "POST"])
 def request_turn_away(request, pk: int):
     """"Afvis": the request ends without a stay, with a reason (counted in the report)."""
-    from beds.forms import TurnAwayForm
-
     stay_request = _actionable_request(request, pk)
     if stay_request.outcome != RequestOutcome.PENDING:
         return _request_closed(request, _("Henvendelsen er allerede afsluttet."))
