@@ -1,0 +1,96 @@
+"""Shared parts of the beds API: error responses, parameters, input helpers.
+
+Errors: 400 with field errors (broken rule), 403 (another sector's bed), 404 (outside the user's scope),
+409 `{"code": "bed_taken" | "citizen_has_stay", "detail": ...}` when the database refused an overlap.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import exceptions, serializers
+
+from beds.models import (
+    AFTERCARE_DONE_KINDS,
+)
+from psykiatrihus.api import ErrorSerializer, house_access
+
+E400 = OpenApiResponse(OpenApiTypes.OBJECT, description="Fejl pr. felt (en regel er brudt eller input er forkert).")
+E403 = OpenApiResponse(ErrorSerializer, description="Ikke adgang (fx en seng i den anden sektor).")
+E404 = OpenApiResponse(ErrorSerializer, description="Findes ikke, eller ligger uden for brugerens adgang.")
+E409 = OpenApiResponse(ErrorSerializer, description="Databasen afviste et overlap: code=bed_taken eller "
+                                                    "code=citizen_has_stay.")
+ID = OpenApiParameter("id", {"type": "integer", "minimum": 1, "maximum": 2**62}, OpenApiParameter.PATH)
+HOUSE = OpenApiParameter("house", {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$", "minLength": 1}, required=True,
+                         description="Husets kortnavn, fx aarhus")
+
+
+def _as_drf(exc: DjangoValidationError) -> exceptions.ValidationError:
+    if hasattr(exc, "error_dict"):
+        return exceptions.ValidationError(exc.message_dict)
+    return exceptions.ValidationError({"non_field_errors": exc.messages})
+
+
+def _date_param(request, name: str, default: datetime.date) -> datetime.date:
+    raw = request.query_params.get(name)
+    if not raw:
+        return default
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError as exc:
+        raise exceptions.ValidationError({name: ["Brug formatet ÅÅÅÅ-MM-DD."]}) from exc
+
+
+def _citizen(house, citizen_id):
+    from contracts.bulk import citizen_in_house
+
+    if citizen_id is None:
+        return None
+    citizen = citizen_in_house(house=house, citizen_id=citizen_id)
+    if citizen is None:
+        raise exceptions.ValidationError({"citizen": ["Borgeren findes ikke i huset."]})
+    return citizen
+
+
+def _house_slug(request) -> str | None:
+    """The house is looked up before the body is validated: an unknown house is a 404 whatever the body."""
+    slug = request.data.get("house") if hasattr(request.data, "get") else None
+    return slug if isinstance(slug, str) else None
+
+
+MAX_ID = 2**62
+DONE_KINDS = AFTERCARE_DONE_KINDS
+
+
+class BoundedDateTimeField(serializers.DateTimeField):
+    """A moment between the years 1900 and 2100 (local-date arithmetic must never overflow)."""
+
+    def to_internal_value(self, value):
+        moment = super().to_internal_value(value)
+        if not 1900 <= moment.year <= 2100:
+            raise serializers.ValidationError("Tidspunktet skal ligge mellem år 1900 og 2100.")
+        return moment
+
+
+class BoundedDateField(serializers.DateField):
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        if not 1900 <= day.year <= 2100:
+            raise serializers.ValidationError("Datoen skal ligge mellem år 1900 og 2100.")
+        return day
+
+
+E409_WAITING = OpenApiResponse(ErrorSerializer, description="Konflikt: code=already_waiting, not_waiting, "
+                                                            "no_one_waiting, bed_taken eller citizen_has_stay.")
+E409_STATE = OpenApiResponse(ErrorSerializer, description="Postens tilstand tillader det ikke: code=stay_closed "
+                                                          "eller already_recorded.")
+
+
+def _citizen_list_access(request, slug):
+    house, access = house_access(request, slug)
+    if not access.sees_citizens:
+        raise exceptions.PermissionDenied("Din rolle giver ikke adgang til borgeroplysninger.")
+    return house, access

@@ -1,0 +1,210 @@
+"""Stays: list, book, read, check in, check out, cancel."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from beds import selectors, services
+from beds.api._common import E400, E403, E404, E409, HOUSE, ID, _as_drf, _citizen, _date_param, _house_slug
+from beds.models import (
+    Bed,
+    FaerdigbehandlingOutcome,
+    Stay,
+    StayKind,
+    StayStatus,
+)
+from psykiatrihus.api import Conflict, house_access
+from psykiatrihus.scoping import access_for
+from psykiatrihus.services import audit_log, audit_log_many
+
+
+class StaySerializer(serializers.ModelSerializer):
+    house = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    bed = serializers.SlugRelatedField(slug_field="label", read_only=True)
+    citizen_name = serializers.CharField(source="citizen.name", read_only=True)
+
+    class Meta:
+        model = Stay
+        fields = ["id", "house", "bed", "sector", "citizen", "citizen_name", "contract", "home_treatment", "kind",
+                  "status", "arrival", "planned_departure", "checked_in_at", "checked_out_at", "arrival_date",
+                  "nights", "ors_score", "srs_score", "end_note", "extension_reason", "fb_decided_on", "fb_ward",
+                  "fb_case_worker", "fb_house_contact", "fb_outcome", "fb_stays_attached", "imported"]
+        read_only_fields = fields
+
+
+class StayPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    results = StaySerializer(many=True)
+
+
+class StayCreateSerializer(serializers.Serializer):
+    house = serializers.SlugField()
+    bed = serializers.CharField(max_length=16)
+    citizen = serializers.IntegerField()
+    arrival = serializers.DateTimeField()
+    planned_departure = serializers.DateTimeField()
+    kind = serializers.ChoiceField(choices=StayKind.choices, default=StayKind.ORDINARY)
+    extension_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    request = serializers.IntegerField(required=False, allow_null=True, default=None)
+    fb_decided_on = serializers.DateField(required=False, allow_null=True, default=None)
+    fb_ward = serializers.CharField(required=False, allow_blank=True, default="")
+    fb_case_worker = serializers.CharField(required=False, allow_blank=True, default="")
+    fb_house_contact = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CheckInSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    ors_score = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0, max_value=40)
+
+
+class CheckOutSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    srs_score = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0, max_value=40)
+    end_note = serializers.CharField(required=False, allow_blank=True, default="")
+    fb_outcome = serializers.ChoiceField(choices=FaerdigbehandlingOutcome.choices, required=False,
+                                         allow_blank=True, default="")
+    fb_stays_attached = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class CancelSerializer(serializers.Serializer):
+    no_show = serializers.BooleanField(required=False, default=False)
+
+
+class StayListCreateView(APIView):
+    """List the stays the user may read (house required), or book a stay."""
+
+    @extend_schema(parameters=[HOUSE, OpenApiParameter("from", OpenApiTypes.DATE, description="ankomst fra"),
+                               OpenApiParameter("to", OpenApiTypes.DATE, description="ankomst til og med"),
+                               OpenApiParameter("status", str, enum=[c[0] for c in StayStatus.choices])],
+                   responses={200: StayPageSerializer, 400: E400, 404: E404}, operation_id="stays_list")
+    def get(self, request):
+        house, access = house_access(request, request.query_params.get("house"))
+        qs = selectors.stays_visible(access=access).select_related("house")
+        if request.query_params.get("from"):
+            qs = qs.filter(arrival_date__gte=_date_param(request, "from", datetime.date.min))
+        if request.query_params.get("to"):
+            qs = qs.filter(arrival_date__lte=_date_param(request, "to", datetime.date.max))
+        if request.query_params.get("status"):
+            qs = qs.filter(status=request.query_params["status"])
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(qs.order_by("-arrival", "-id"), request, view=self)
+        audit_log_many(user=request.user, action="read", objects=page, house=house, detail="api stays",
+                       citizen_attr="citizen_id")
+        return paginator.get_paginated_response(StaySerializer(page, many=True).data)
+
+    @extend_schema(request=StayCreateSerializer,
+                   responses={201: StaySerializer, 400: E400, 403: E403, 404: E404, 409: E409})
+    def post(self, request):
+        house, access = house_access(request, _house_slug(request))
+        data = StayCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        bed = Bed.objects.filter(house=house, label__iexact=v["bed"]).first()
+        if bed is None:
+            raise exceptions.ValidationError({"bed": ["Sengen findes ikke i huset."]})
+        if bed.sector not in access.booking_sectors:
+            raise exceptions.PermissionDenied("Du kan kun booke senge i din egen sektor.")
+        citizen = _citizen(house, v["citizen"])
+        stay_request = None
+        if v["request"] is not None:
+            stay_request = selectors.stay_requests_visible(access=access).filter(pk=v["request"]).first()
+            if stay_request is None:
+                raise exceptions.ValidationError({"request": ["Henvendelsen findes ikke."]})
+        try:
+            stay = services.stay_book(
+                house=house, bed=bed, citizen=citizen, arrival=v["arrival"],
+                planned_departure=v["planned_departure"], user=request.user, kind=v["kind"],
+                extension_reason=v["extension_reason"], request=stay_request, fb_decided_on=v["fb_decided_on"],
+                fb_ward=v["fb_ward"], fb_case_worker=v["fb_case_worker"], fb_house_contact=v["fb_house_contact"],
+            )
+        except DjangoValidationError as exc:
+            raise _as_drf(exc) from exc
+        except services.BookingConflict as exc:
+            raise Conflict(exc.message, exc.code) from exc
+        return Response(StaySerializer(stay).data, status=status.HTTP_201_CREATED)
+
+
+def _stay_for(request, pk: int) -> Stay:
+    """The stay if the user may read it; otherwise 404 (never reveal that it exists)."""
+    if not 0 < pk < 2**62:
+        raise exceptions.NotFound("Ikke fundet.")
+    stay = Stay.objects.select_related("house", "bed", "citizen").filter(pk=pk).first()
+    if stay is None:
+        raise exceptions.NotFound("Ikke fundet.")
+    access = access_for(request.user, stay.house)
+    if not selectors.stays_visible(access=access).filter(pk=pk).exists():
+        raise exceptions.NotFound("Ikke fundet.")
+    return stay
+
+
+class StayDetailView(APIView):
+    @extend_schema(parameters=[ID], responses={200: StaySerializer, 404: E404})
+    def get(self, request, pk: int):
+        stay = _stay_for(request, pk)
+        audit_log(user=request.user, action="read", obj=stay, house=stay.house, citizen_id=stay.citizen_id)
+        return Response(StaySerializer(stay).data)
+
+
+class StayActionView(APIView):
+    """Base of the check-in, check-out and cancel endpoints (one service call each)."""
+
+    action_name = ""
+    body = CheckInSerializer
+
+    def post(self, request, pk: int):
+        stay = _stay_for(request, pk)
+        data = self.body(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        try:
+            if self.action_name == "check-in":
+                services.stay_check_in(stay=stay, user=request.user, at=v["at"], ors_score=v["ors_score"])
+            elif self.action_name == "check-out":
+                services.stay_check_out(stay=stay, user=request.user, at=v["at"], srs_score=v["srs_score"],
+                                        end_note=v["end_note"], fb_outcome=v["fb_outcome"],
+                                        fb_stays_attached=v["fb_stays_attached"])
+            else:
+                services.stay_cancel(stay=stay, user=request.user, no_show=v["no_show"])
+        except DjangoValidationError as exc:
+            raise _as_drf(exc) from exc
+        except services.BookingConflict as exc:
+            raise Conflict(exc.message, exc.code) from exc
+        stay.refresh_from_db()
+        return Response(StaySerializer(stay).data)
+
+
+ACTION_RESPONSES = {200: StaySerializer, 400: E400, 403: E403, 404: E404, 409: E409}
+
+
+class StayCheckInView(StayActionView):
+    action_name, body = "check-in", CheckInSerializer
+
+    @extend_schema(parameters=[ID], request=CheckInSerializer, responses=ACTION_RESPONSES)
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+
+class StayCheckOutView(StayActionView):
+    action_name, body = "check-out", CheckOutSerializer
+
+    @extend_schema(parameters=[ID], request=CheckOutSerializer, responses=ACTION_RESPONSES)
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+
+class StayCancelView(StayActionView):
+    action_name, body = "cancel", CancelSerializer
+
+    @extend_schema(parameters=[ID], request=CancelSerializer, responses=ACTION_RESPONSES)
+    def post(self, request, pk: int):
+        return super().post(request, pk)

@@ -1,0 +1,153 @@
+"""The stay panel: details, check in/out, cancel, no-show, goals."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from beds import selectors, services
+from beds.forms import (
+    AftercareRecordForm,
+    CheckInForm,
+    CheckOutForm,
+    GoalEvaluateForm,
+    GoalsForm,
+)
+from beds.models import Stay, StayKind, StayStatus
+from beds.views._common import _done, _form_errors, _member
+from psykiatrihus.services import audit_log
+
+
+def _own_stay(request, pk: int) -> Stay:
+    house, access = _member(request)
+    if not 0 < pk < 2**62:  # beyond bigint PostgreSQL would refuse the query
+        raise Http404
+    stay = selectors.stays_visible(access=access).filter(pk=pk).first()
+    if stay is None:
+        raise Http404
+    return stay
+
+
+def stay_panel(request, pk: int):
+    """A stay's details and its actions (check in, check out, cancel, no-show)."""
+    stay = _own_stay(request, pk)
+    audit_log(user=request.user, action="read", obj=stay, house=stay.house, citizen_id=stay.citizen_id)
+    return render(request, "beds/_stay.html", _stay_panel_context(request, stay))
+
+
+@require_POST
+def stay_action(request, pk: int, action: str):
+    stay = _own_stay(request, pk)
+    user = request.user
+    form = None
+    try:
+        if action == "check-in":
+            form = CheckInForm(request.POST)
+            if form.is_valid():
+                services.stay_check_in(stay=stay, user=user, ors_score=form.cleaned_data["ors_score"])
+                return _done(request, _("%(name)s er indskrevet på %(bed)s.") % {"name": stay.citizen.name,
+                                                                                "bed": stay.bed.label})
+        elif action == "check-out":
+            form = CheckOutForm(request.POST)
+            if form.is_valid():
+                data = form.cleaned_data
+                services.stay_check_out(stay=stay, user=user, srs_score=data["srs_score"], end_note=data["end_note"],
+                                        fb_outcome=data["fb_outcome"], fb_stays_attached=data["fb_stays_attached"])
+                return _done(request, _("%(name)s er udskrevet fra %(bed)s.") % {"name": stay.citizen.name,
+                                                                                "bed": stay.bed.label})
+        elif action in ("cancel", "no-show"):
+            services.stay_cancel(stay=stay, user=user, no_show=action == "no-show")
+            return _done(request, _("Opholdet er aflyst.") if action == "cancel"
+                         else _("Udeblivelse er registreret."))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        if form is None:
+            return render(request, "beds/_panel_message.html", {"error": " ".join(exc.messages)})
+        _form_errors(form, exc)
+    except services.BookingConflict as exc:
+        return render(request, "beds/_panel_message.html", {"error": exc.message})
+    stay.refresh_from_db()
+    return render(request, "beds/_stay.html", _stay_panel_context(
+        request, stay, check_in_form=form if action == "check-in" else None,
+        check_out_form=form if action == "check-out" else None))
+
+
+# --- the stay panel: goals and aftercare ------------------------------------------------------------------
+
+
+def _stay_panel_context(request, stay, **forms) -> dict:
+    from psykiatrihus.models import PostStayFollowUp
+    from psykiatrihus.policy import policy_for
+
+    policy = policy_for(house=stay.house, sector=stay.sector, on_date=stay.arrival_date)
+    goals = list(stay.goals.all())
+    open_goals = [g for g in goals if not g.result]
+    evaluate_forms = forms.get("evaluate_forms") or {}
+    for goal in goals:
+        goal.form = evaluate_forms.get(goal.pk) or GoalEvaluateForm(auto_id=f"g{goal.pk}_%s")
+    aftercare = list(stay.aftercare.all())
+    record_forms = forms.get("record_forms") or {}
+    for item in aftercare:
+        item.form = record_forms.get(item.pk) or AftercareRecordForm(initial={"done_on": timezone.localdate()},
+                                                                     auto_id=f"a{item.pk}_%s")
+    return {
+        "stay": stay, "can_act": stay.sector in request.access.booking_sectors,
+        "check_in_form": forms.get("check_in_form") or CheckInForm(),
+        "check_out_form": forms.get("check_out_form") or CheckOutForm(),
+        "faerdigbehandling": stay.kind == StayKind.FAERDIGBEHANDLING,
+        "policy": policy, "goals": goals,
+        "followup_label": str(PostStayFollowUp(policy.post_stay_followup).label).lower(),
+        "show_goals": policy.stays_have_goals or bool(goals),
+        "goals_form": forms.get("goals_form") or GoalsForm(initial={"goals": "\n".join(g.text for g in open_goals)}),
+        "goals_editable": stay.status in (StayStatus.BOOKED, StayStatus.CHECKED_IN),
+        "aftercare": aftercare, "panel_error": forms.get("panel_error", ""),
+        "panel_message": forms.get("panel_message", ""),
+    }
+
+
+@require_POST
+def stay_goals(request, pk: int):
+    stay = _own_stay(request, pk)
+    if stay.sector not in request.access.booking_sectors:
+        raise PermissionDenied
+    form = GoalsForm(request.POST)
+    message = ""
+    if form.is_valid():
+        try:
+            services.stay_goals_set(stay=stay, goals=form.goal_list(), user=request.user)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            message = _("Målene er gemt.")
+            form = None
+    return render(request, "beds/_stay.html", _stay_panel_context(request, stay, goals_form=form,
+                                                                   panel_message=message),
+                  status=200)
+
+
+@require_POST
+def stay_goal_evaluate(request, pk: int, goal_pk: int):
+    stay = _own_stay(request, pk)
+    if stay.sector not in request.access.booking_sectors:
+        raise PermissionDenied
+    goal = stay.goals.filter(pk=goal_pk).first() if 0 < goal_pk < 2**62 else None
+    if goal is None:
+        raise Http404
+    form = GoalEvaluateForm(request.POST, auto_id=f"g{goal.pk}_%s")
+    message = ""
+    if form.is_valid():
+        try:
+            services.stay_goal_evaluate(goal=goal, result=form.cleaned_data["result"], note=form.cleaned_data["note"],
+                                        user=request.user)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            message = _("Målet er evalueret.")
+            form = None
+    return render(request, "beds/_stay.html", _stay_panel_context(
+        request, stay, evaluate_forms={goal.pk: form} if form else {}, panel_message=message))
