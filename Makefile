@@ -7,6 +7,11 @@ STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 PORT ?= 8000
 # Test processes (pytest-xdist); each gets its own test database. 2 = the CI machine's cores.
 TEST_WORKERS ?= 2
+# Tests run in random order (pytest-randomly; every xdist worker gets the same seed). `make test SEED=n`
+# replays the order of an earlier run; the seed is printed first.
+ifndef SEED
+SEED := $(shell echo $$RANDOM)
+endif
 SYSTEM_PACKAGES := chromium poppler-utils fonts-dejavu-core gettext
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -52,7 +57,8 @@ test: install system
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(MAKE) --no-print-directory messages
-	$(VENV)/bin/pytest -q -p no:randomly -n $(TEST_WORKERS)
+	@echo "Test order: make test SEED=$(SEED)"
+	$(VENV)/bin/pytest -q --randomly-seed=$(SEED) -n $(TEST_WORKERS)
 
 e2e: install system
 	$(VENV)/bin/pytest -q -m e2e

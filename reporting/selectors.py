@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Case,
@@ -36,6 +37,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractQuarter, ExtractYear
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from beds.models import Stay, StayRequest
@@ -51,6 +53,9 @@ CITIZENS_BY_STAYS = ("1-2", "3-9", "10+")
 STAYS_BY_NIGHTS = ("0-1", "2", "3", "4", "5+")
 AGE_BANDS = ("under_20", "20-29", "30-39", "40-49", "50-59", "60-69", "70+")
 GENDERS = ("F", "M")
+# The evaluation report is written for the steering group in the house's language (Danish), whatever language
+# the person who ordered it reads: its labels are made in this language explicitly, never the ambient one.
+REPORT_LANGUAGE: str = settings.LANGUAGE_CODE
 
 
 # --- periods ---------------------------------------------------------------------------------------
@@ -107,10 +112,12 @@ def period_for(*, year: int, quarter: int | None = None, start: datetime.date | 
         raise ValueError(_("Kvartalet skal være 1–4."))
     first_month = 3 * (quarter - 1) + 1
     last_month = first_month + 2
+    with translation.override(REPORT_LANGUAGE):
+        label = _("%(q)s. kvartal %(y)s") % {"q": quarter, "y": year}
     return Period(
         start=datetime.date(year, first_month, 1),
         end=datetime.date(year, last_month, calendar.monthrange(year, last_month)[1]),
-        label=_("%(q)s. kvartal %(y)s") % {"q": quarter, "y": year},
+        label=label,
     )
 
 

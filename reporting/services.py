@@ -12,14 +12,14 @@ import logging
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from psykiatrihus.models import House
 from psykiatrihus.services import audit_log
 from reporting.models import ReportFormat, ReportRun, ReportStatus
 from reporting.report_files import render_json, render_pdf, render_xlsx
-from reporting.selectors import Period, previous_quarter, report_data
+from reporting.selectors import REPORT_LANGUAGE, Period, previous_quarter, report_data
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +28,16 @@ FORMATS = tuple(f.value for f in ReportFormat)
 
 def report_render(*, house: House, period: Period, formats: list[str] | tuple[str, ...],
                   suppress_below: int | None = None, progress=None) -> dict[str, bytes]:
-    """The report's files as bytes, by format. The PDF and XLSX carry the same period a year before."""
+    """The report's files as bytes, by format. The PDF and XLSX carry the same period a year before.
+
+    Rendered in the report's language, not the language of whoever (or whichever thread) builds it."""
+    with translation.override(REPORT_LANGUAGE):
+        return _report_render(house=house, period=period, formats=formats, suppress_below=suppress_below,
+                              progress=progress)
+
+
+def _report_render(*, house: House, period: Period, formats: list[str] | tuple[str, ...],
+                   suppress_below: int | None, progress) -> dict[str, bytes]:
     unknown = set(formats) - set(FORMATS)
     if unknown:
         raise ValueError(_("Ukendt format: %(f)s") % {"f": ", ".join(sorted(unknown))})

@@ -29,6 +29,31 @@ def _fast_password_hashing():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _reset_per_thread_state(request, django_db_blocker):
+    """Every test starts and ends in Danish, in the project's time zone, with an empty cache.
+
+    The test client runs a request in the test's own thread: LocaleMiddleware leaves the request's language
+    active afterwards, so one test sending `Accept-Language: en` would turn every later test in that process
+    English. The database cache is rolled back with an ordinary test's transaction, but not after a
+    transactional (live-server, worker) test, so it is cleared there."""
+    from django.utils import timezone, translation
+
+    translation.deactivate()  # back to settings.LANGUAGE_CODE
+    timezone.deactivate()  # back to settings.TIME_ZONE
+    yield
+    translation.deactivate()
+    timezone.deactivate()
+    if {"transactional_db", "live_server", "django_db_serialized_rollback"} & set(request.fixturenames) or (
+        any(m.kwargs.get("transaction") for m in request.node.iter_markers("django_db"))
+    ):
+        from django.core.cache import caches
+
+        with django_db_blocker.unblock():
+            for cache in caches.all():
+                cache.clear()
+
+
 @pytest.fixture
 def house(db):
     return house_setup(slug="aarhus", name="Psykiatriens Hus i Aarhus", municipal_beds=8, regional_beds=8,

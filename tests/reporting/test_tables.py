@@ -178,6 +178,18 @@ def test_citizens_across_sectors_and_previous_labels(dataset):
     assert r.previous_year().label == "01.01.2020–31.03.2020"
 
 
+def test_period_labels_are_made_in_the_report_language():
+    """A report ordered by someone reading English (or built after a request that left English active) still
+    says "3. kvartal": labels are made in the report's language, never the ambient one."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert translation.gettext("%(q)s. kvartal %(y)s") == "Q%(q)s %(y)s"  # English really is active
+        q = s.period_for(year=2021, quarter=3)
+        assert q.label == "3. kvartal 2021" and q.previous_year().label == "3. kvartal 2020"
+        assert s.previous_quarter(today=datetime.date(2022, 1, 1)).label == "4. kvartal 2021"
+
+
 def test_occupancy_from_beds(dataset):
     occ = s.table_occupancy(house=dataset.house, period=Y2021)
     # 8 beds × 365 nights; occupied nights inside 2021: 1 (B's stay from 2020) + 1 + 0 + 3 + 5 + 1 (A, 31 Dec)
