@@ -286,3 +286,27 @@ def visitations_in_force(*, access: Access, on_date: datetime.date, sectors=None
     return (access.filter_sector(VisitationDecision.objects.all(), sectors=frozenset(sectors))
             .filter(granted_until__gte=on_date, withdrawn_on__isnull=True)
             .select_related("citizen").order_by("citizen__name", "-granted_from", "id"))
+
+
+# --- psychiatric admissions (regional health data) --------------------------------------------------------
+
+
+def admissions_visible_for(*, access: Access, citizen: Citizen) -> bool:
+    """Admissions are the region's health data: shown to users who see the region's health data (regional
+    staff, leaders of the region or of both sectors), or whose sector holds the citizen's open consent that
+    includes health data. A municipal user with any lesser consent never sees one."""
+    if access.house is None or citizen.house_id != access.house.pk:
+        return False
+    if access.sees_health(Sector.REGION):
+        return True
+    return citizen.pk in health_citizen_ids(access=access)
+
+
+def admissions_for(*, access: Access, citizen: Citizen) -> list | None:
+    """The citizen's admissions, newest first, or None when this user may not see them (`citizen` comes
+    from `citizens_visible`)."""
+    from contracts.models import Admission
+
+    if not admissions_visible_for(access=access, citizen=citizen):
+        return None
+    return list(Admission.objects.filter(house=access.house, citizen=citizen).order_by("-admitted_at", "-id"))

@@ -429,3 +429,14 @@ def visitation_decide(*, house: House, citizen: Citizen, sector: str, decided_on
     if user is not None:
         audit_log(user=user, action="create", obj=decision, house=house, citizen_id=citizen.pk)
     return decision
+
+
+def admissions_import(*, house: House, rows, user=None):
+    """Import the region's export of psychiatric admissions, all or nothing (`contracts.admission_import`).
+
+    Rows are dicts with `cpr, admitted, discharged` and optional `ward, line`. Raises AdmissionsImportError
+    listing every bad line (line and column, never a value); nothing is written then. Re-importing replaces
+    the known admissions' discharge and ward and changes nothing else."""
+    from contracts import admission_import
+
+    return admission_import.run(house=house, rows=rows, user=user)

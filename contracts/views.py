@@ -103,12 +103,17 @@ def citizen_detail(request, pk: int):
     visitation_sectors = _visitation_sectors(access)
     decisions = list(selectors.visitations_visible(access=access).filter(citizen=citizen)
                      .order_by("-granted_from", "-id"))
+    admissions = selectors.admissions_for(access=access, citizen=citizen)
+    if admissions:
+        audit_log(user=request.user, action="read", object_type="contracts.admission", house=access.house,
+                  citizen_id=citizen.pk, detail=f"{len(admissions)} indlæggelser på borgersiden")
     return render(request, "contracts/citizen_detail.html", {
         "citizen": citizen, "cpr": selectors.citizen_cpr_display(citizen=citizen),
         "contracts": citizen.visible_contracts, "consents": consents,
         "may_consent": bool(selectors.consent_own_sectors(access=access, citizen=citizen)),
         "decisions": decisions, "may_decide": bool(visitation_sectors),
         "show_decisions": bool(decisions or visitation_sectors), "today": timezone.localdate(),
+        "admissions": admissions,
     })
 
 

@@ -373,3 +373,7 @@ class VisitationDecision(models.Model):
     @property
     def goal_list(self) -> list[str]:
         return [line.strip() for line in self.goals.splitlines() if line.strip()]
+
+
+# Resources beyond the contract itself, one module each (imported here so Django registers them).
+from contracts.models.admissions import Admission  # noqa: E402,F401
