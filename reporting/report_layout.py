@@ -2,6 +2,7 @@
 definitions, row labels, and the comparison with the same period a year before.
 
 The figures come already suppressed from `reporting.selectors.report_data`; nothing here computes them.
+Titles, explanations, footnotes and sheet names are declared with each table in `reporting.tables`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from beds.models import FaerdigbehandlingOutcome, TurnAwayReason
 from contracts.models import DiagnosisGroup, EndReason, MunicipalServices, ReferralSource, TreatmentResponsibility
 from psykiatrihus.models import AdmissionRoute, FrameExtension, PostStayFollowUp
+from reporting.tables import TABLES
 
 HIDDEN = "–"  # a figure hidden because a small number could be recovered from it
 
@@ -23,177 +25,14 @@ def _sector_label(sector: str) -> str:
 
 
 def _table_meta() -> dict[str, tuple[str, str, str]]:
-    """key → (title, explanation, definition footnote). Table numbers refer to the 2022 evaluation."""
-    return {
-        "stays": (
-            _("Ophold i overnatningspladserne (tabel 13, 14, 18 og 19)"),
-            _("Antal ophold, unikke borgere og nætter pr. sektor, og fordelingen på antal ophold og længde."),
-            _("Et ophold tælles i perioden for ankomstdatoen. Nætter = afrejsedato − ankomstdato (et ophold, der "
-              "slutter samme dag, er 0 nætter). Aflyste ophold og udeblivelser tælles ikke; "
-              "færdigbehandlingspladser er opgjort for sig."),
-        ),
-        "occupancy": (
-            _("Belægning"),
-            _("Belagte sengenætter i forhold til tilgængelige sengenætter, og brug i timer."),
-            _("Tilgængelige sengenætter = aktive senge × nætter i perioden minus spærrede nætter. Belægning i "
-              "procent = belagte / tilgængelige sengenætter. Timer: tid med en borger i sengen."),
-        ),
-        "stays_both_sectors": (
-            _("Borgere på tværs af sektorerne"),
-            _("Unikke borgere med ophold i mindst én af sektorerne, og hvor mange der har haft ophold i begge."),
-            _("Kun som samlet tal; ophold med ankomst i perioden."),
-        ),
-        "stays_per_month": (
-            _("Ophold pr. måned"),
-            _("Antal ophold pr. ankomstmåned og sektor."),
-            _("Et ophold tælles i måneden for ankomstdatoen."),
-        ),
-        "contracts": (
-            _("Brugerstyrede kontrakter (tabel 2)"),
-            _("Nye kontrakter i perioden, aktive kontrakter ved periodens slutning og afsluttede kontrakter "
-              "med årsag."),
-            _("En kontrakt er aktiv fra bevillingsdatoen til og med dagen før afslutningsdatoen."),
-        ),
-        "contracts_by_quarter_granted": (
-            _("Fortsat aktive kontrakter efter bevillingskvartal (tabel 3)"),
-            _("Kontrakter, der er aktive ved periodens slutning, fordelt på det kvartal, de blev bevilget."),
-            _("K1–K4: kvartal i bevillingsåret."),
-        ),
-        "holders_activity": (
-            _("Aktive og ikke-aktive kontraktholdere (tabel 4)"),
-            _("Borgere med kontrakt i perioden, som har brugt en overnatningsplads i sektoren i perioden, "
-              "og borgere, som ikke har."),
-            _("Aktiv = mindst ét ophold med ankomst i perioden i kontraktens sektor."),
-        ),
-        "holders_age_gender": (
-            _("Alder og køn – kontraktholdere (tabel 5 og 10)"),
-            _("Borgere med en aktiv kontrakt ved periodens slutning, efter alder og juridisk køn."),
-            _("Alder ved periodens slutning; køn efter CPR-nummeret."),
-        ),
-        "nights_age_gender": (
-            _("Overnatninger efter alder og køn (tabel 15)"),
-            _("Nætter i ophold med ankomst i perioden, efter borgerens alder ved ankomst og køn."),
-            _("Alder ved ankomst; køn efter CPR-nummeret."),
-        ),
-        "referral_sources": (
-            _("Henvisningsvej (tabel 6 og 7)"),
-            _("Hvordan borgere med kontrakt i perioden er kommet ind i huset."),
-            _("Borgere med kontrakt på mindst én dag i perioden. 'Ukendt': ikke registreret."),
-        ),
-        "diagnoses": (
-            _("Diagnoser og komorbiditet (tabel 8)"),
-            _("Hoveddiagnosegruppe for borgere med regional kontrakt i perioden, og hvor mange der har "
-              "psykiatrisk komorbiditet."),
-            _("Regionale helbredsoplysninger, kun som samlede tal."),
-        ),
-        "treatment_responsibility": (
-            _("Behandlingsansvar (tabel 9)"),
-            _("Hvem der har behandlingsansvaret for borgere med regional kontrakt i perioden."),
-            _("Som registreret på kontrakten."),
-        ),
-        "municipal_services": (
-            _("Kommunale tilbud ved siden af (tabel 12)"),
-            _("Om borgere med kontrakt i perioden har mestringsvejleder, Åben Fleksibel Rådgivning, begge "
-              "eller ingen af delene."),
-            _("Som registreret på kontrakten. 'Ukendt': ikke registreret."),
-        ),
-        "requests": (
-            _("Henvendelser og afviste henvendelser"),
-            _("Henvendelser om ophold i perioden, hvor mange der førte til ophold, og hvor mange der blev "
-              "afvist, med årsag."),
-            _("Huset skal kunne imødekomme en henvendelse samme dag; en afvist henvendelse registreres altid."),
-        ),
-        "open_dialogue": (
-            _("Åben Dialog-netværksmøder (tabel 1)"),
-            _("Antal netværksmøder i perioden, og hvor mange der havde mødeleder og reflektant fra begge sektorer."),
-            _("Som indberettet pr. måned."),
-        ),
-        "house_offers": (
-            _("Husets tilbud brugt af borgere med regional kontrakt (tabel 11)"),
-            _("Borgere med regional kontrakt i perioden, som har deltaget i husets tilbud (navngivet fremmøde)."),
-            _("En borger tælles én gang pr. tilbud; 'brugere i alt' tæller hver borger én gang."),
-        ),
-        "home_treatment": (
-            _("Hjemmebehandlerteamet (tabel 20)"),
-            _("Unikke borgere og kontakter i hjemmebehandlerteamet pr. år."),
-            _("Unikke borgere lægges ikke sammen på tværs af år."),
-        ),
-        "recovery_school": (
-            _("Recoveryskolens kurser (tabel 21)"),
-            _("Kurser, tilmeldte og fremmødte pr. semester."),
-            _("Fremmødte er tomt for et semester, hvor intet kursus har indberettet fremmøde."),
-        ),
-        "peer_education": (
-            _("Peer-uddannelsesforløb (tabel 22)"),
-            _("Deltagere og uddannede pr. hold, og hvad de uddannede er gået videre til."),
-            _("Hold, hvis semester overlapper perioden."),
-        ),
-        "socialvagten": (
-            _("Socialvagten (tabel 23)"),
-            _("Henvendelser ved personligt fremmøde og telefonisk, i alt og pr. dag."),
-            _("Pr. dag = henvendelser / dage med indberetning."),
-        ),
-        "staff": (
-            _("Medarbejdere og årsværk (tabel 24)"),
-            _("Medarbejdere og årsværk pr. sektor på de optalte datoer."),
-            _("Uden vikarer, elever og studerende."),
-        ),
-        "peer_hours": (
-            _("Peer-medarbejdertimer (tabel 25)"),
-            _("Peer-medarbejdernes mulige timer i huset pr. uge, pr. måned, og peer-samtaler."),
-            _("Ferie og sygdom er ikke fratrukket."),
-        ),
-        "budget": (
-            _("Budget (tabel 26)"),
-            _("Budget pr. sektor pr. år i hele kroner."),
-            _("Fællesudgifter er fordelt efter samarbejdsaftalen."),
-        ),
-        "waiting_list": (
-            _("Venteliste"),
-            _("Visiterede borgere, der fik en seng fra ventelisten i perioden, hvor længe de ventede, og hvor "
-              "mange der stadig ventede ved periodens slutning."),
-            _("Ventetid = fra borgeren blev skrevet op, til opholdet begyndte, i dage. Tælles i perioden for "
-              "ankomsten. Kun sektorer, hvis regler giver adgang ved visitation."),
-        ),
-        "stay_goals": (
-            _("Mål for opholdene"),
-            _("Individuelle mål aftalt ved opholdets start og evalueret med borgeren ved slutningen."),
-            _("Ophold afsluttet i perioden (afrejsedato i perioden). Kun sektorer, hvis regler giver "
-              "opholdene mål."),
-        ),
-        "aftercare": (
-            _("Opfølgning efter ophold"),
-            _("Tryghedsbesøg og tryghedsopkald efter opholdet: planlagt, gennemført og ikke truffet."),
-            _("Opfølgninger planlagt til en dag i perioden. Kun sektorer, hvis regler har opfølgning efter "
-              "opholdet."),
-        ),
-        "faerdigbehandling": (
-            _("Færdigbehandlingspladser (tabel 16 og 17)"),
-            _("Nætter på færdigbehandlingspladserne i perioden, antal borgere og udfald af afsluttede forløb."),
-            _("Nætter i perioden er den del af forløbet, der ligger i perioden. Udfald for forløb afsluttet "
-              "i perioden."),
-        ),
-    }
+    """key → (title, explanation, definition footnote), from the table registry. Table numbers refer to the
+    2022 evaluation."""
+    return {key: (str(t.title), str(t.explanation), str(t.footnote)) for key, t in TABLES.items()}
 
 
 def sheet_names() -> dict[str, str]:
-    """Short sheet names for the XLSX (at most 31 characters)."""
-    return {
-        "stays": _("Ophold"), "stays_both_sectors": _("På tværs af sektorer"), "occupancy": _("Belægning"),
-        "stays_per_month": _("Ophold pr. måned"),
-        "contracts": _("Kontrakter"), "contracts_by_quarter_granted": _("Kontrakter efter kvartal"),
-        "holders_activity": _("Aktive kontraktholdere"), "holders_age_gender": _("Alder og køn"),
-        "nights_age_gender": _("Nætter efter alder og køn"), "referral_sources": _("Henvisningsvej"),
-        "diagnoses": _("Diagnoser"), "treatment_responsibility": _("Behandlingsansvar"),
-        "municipal_services": _("Kommunale tilbud"), "requests": _("Henvendelser"),
-        "faerdigbehandling": _("Færdigbehandling"), "open_dialogue": _("Åben Dialog"),
-        "house_offers": _("Husets tilbud"), "home_treatment": _("Hjemmebehandling"),
-        "recovery_school": _("Recoveryskolen"), "peer_education": _("Peer-uddannelse"),
-        "socialvagten": _("Socialvagten"), "staff": _("Medarbejdere"), "peer_hours": _("Peer-timer"),
-        "budget": _("Budget"),
-        "waiting_list": _("Venteliste"), "stay_goals": _("Mål for opholdene"),
-        "aftercare": _("Opfølgning efter ophold"),
-    }
+    """Short sheet names for the XLSX (at most 31 characters), from the table registry."""
+    return {key: str(t.sheet) for key, t in TABLES.items()}
 
 
 def _labels() -> dict[str, str]:

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from reporting import disclosure
 from reporting import selectors as s
 
 pytestmark = pytest.mark.django_db
@@ -128,12 +129,12 @@ def test_suppression_of_stay_table(dataset):
 
 def test_suppression_rules():
     part = {"counts": {"a": 10, "b": 2, "c": 7, "d": 0, "e": 30}, "total": 49}
-    out = s._suppress_partition(part, 5)
+    out = disclosure._suppress_partition(part, 5)
     # one small cell: the next smallest positive cell is hidden too, and the total
     assert out == {"counts": {"a": 10, "b": "<5", "c": None, "d": 0, "e": 30}, "total": None}
-    two = s._suppress_partition({"counts": {"a": 1, "b": 3, "c": 9}, "total": 13}, 5)
+    two = disclosure._suppress_partition({"counts": {"a": 1, "b": 3, "c": 9}, "total": 13}, 5)
     assert two == {"counts": {"a": "<5", "b": "<5", "c": 9}, "total": None}
-    clean = s._suppress_partition({"counts": {"a": 5, "b": 0}, "total": 5}, 5)
+    clean = disclosure._suppress_partition({"counts": {"a": 5, "b": 0}, "total": 5}, 5)
     assert clean == {"counts": {"a": 5, "b": 0}, "total": 5}
     table = {"new": 3, "active_at_end": 12, "ended": {"counts": {"x": 6, "y": 6}, "total": 12}}
     assert s.report_suppress({"contracts": {"kommune": table}}, below=5)["contracts"]["kommune"] == {

@@ -1,0 +1,164 @@
+"""The activity tables (tables 1, 11 and 20–26 of the 2022 evaluation), from `activities.selectors`.
+
+Each is optional: a selector the activities app does not offer (or offers with another signature) leaves its
+table out of the report, never an error."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.utils.translation import gettext_lazy as _
+
+from psykiatrihus.models import House
+from reporting.tables.periods import Period
+from reporting.tables.querysets import optional_selector
+from reporting.tables.registry import Table, register
+
+logger = logging.getLogger(__name__)
+
+ACTIVITY_TABLES = {
+    # report key: (selector name in activities.selectors, table number in the 2022 evaluation)
+    "open_dialogue": ("open_dialogue_meetings", 1),
+    "house_offers": ("house_offers_used", 11),
+    "home_treatment": ("home_treatment_counts", 20),
+    "recovery_school": ("recovery_school_courses", 21),
+    "peer_education": ("peer_education_cohorts", 22),
+    "socialvagten": ("socialvagten_contacts", 23),
+    "staff": ("staff_counts", 24),
+    "peer_hours": ("peer_hours", 25),
+    "budget": ("budget", 26),
+}
+
+
+def _activity_builder(name: str) -> Callable[..., dict | None]:
+    def build(*, house: House, period: Period) -> dict | None:
+        selector = optional_selector("activities.selectors", name)
+        if selector is None:
+            return None
+        try:
+            return selector(house=house, start=period.start, end=period.end)
+        except TypeError:
+            logger.warning("activities.selectors.%s has an unexpected signature; left out of the report", name)
+            return None
+
+    build.__name__ = f"table_{name}"
+    return build
+
+
+def table_activities(*, house: House, period: Period) -> dict:
+    """Whatever activity tables `activities.selectors` offers; a missing one is left out, never an error."""
+    result: dict = {}
+    for key, (name, _number) in ACTIVITY_TABLES.items():
+        value = _activity_builder(name)(house=house, period=period)
+        if value is not None:
+            result[key] = value
+    return result
+
+
+# Figures of the activity tables that are not counts of people (calendar counts, money, hours): never hidden.
+ACTIVITY_NOT_COUNTS = frozenset({"year", "months_reported", "days_reported", "courses", "courses_without_attendance",
+                                 "amount", "weekly_hours", "fte"})
+
+
+# --- the registry ----------------------------------------------------------------------------------------
+
+
+register(Table(
+    key="open_dialogue",
+    title=_("Åben Dialog-netværksmøder (tabel 1)"),
+    explanation=_("Antal netværksmøder i perioden, og hvor mange der havde mødeleder og reflektant fra begge "
+                  "sektorer."),
+    footnote=_("Som indberettet pr. måned."),
+    sheet=_("Åben Dialog"),
+    build=_activity_builder("open_dialogue_meetings"),
+    not_counts=ACTIVITY_NOT_COUNTS,
+))
+
+
+register(Table(
+    key="house_offers",
+    title=_("Husets tilbud brugt af borgere med regional kontrakt (tabel 11)"),
+    explanation=_("Borgere med regional kontrakt i perioden, som har deltaget i husets tilbud (navngivet fremmøde)."),
+    footnote=_("En borger tælles én gang pr. tilbud; 'brugere i alt' tæller hver borger én gang."),
+    sheet=_("Husets tilbud"),
+    build=_activity_builder("house_offers_used"),
+    not_counts=ACTIVITY_NOT_COUNTS,
+))
+
+
+register(Table(
+    key="home_treatment",
+    title=_("Hjemmebehandlerteamet (tabel 20)"),
+    explanation=_("Unikke borgere og kontakter i hjemmebehandlerteamet pr. år."),
+    footnote=_("Unikke borgere lægges ikke sammen på tværs af år."),
+    sheet=_("Hjemmebehandling"),
+    build=_activity_builder("home_treatment_counts"),
+    not_counts=ACTIVITY_NOT_COUNTS,
+))
+
+
+register(Table(
+    key="recovery_school",
+    title=_("Recoveryskolens kurser (tabel 21)"),
+    explanation=_("Kurser, tilmeldte og fremmødte pr. semester."),
+    footnote=_("Fremmødte er tomt for et semester, hvor intet kursus har indberettet fremmøde."),
+    sheet=_("Recoveryskolen"),
+    build=_activity_builder("recovery_school_courses"),
+    not_counts=ACTIVITY_NOT_COUNTS,
+))
+
+
+register(Table(
+    key="peer_education",
+    title=_("Peer-uddannelsesforløb (tabel 22)"),
+    explanation=_("Deltagere og uddannede pr. hold, og hvad de uddannede er gået videre til."),
+    footnote=_("Hold, hvis semester overlapper perioden."),
+    sheet=_("Peer-uddannelse"),
+    build=_activity_builder("peer_education_cohorts"),
+    not_counts=ACTIVITY_NOT_COUNTS,
+))
+
+
+register(Table(
+    key="socialvagten",
+    title=_("Socialvagten (tabel 23)"),
+    explanation=_("Henvendelser ved personligt fremmøde og telefonisk, i alt og pr. dag."),
+    footnote=_("Pr. dag = henvendelser / dage med indberetning."),
+    sheet=_("Socialvagten"),
+    build=_activity_builder("socialvagten_contacts"),
+    not_counts=ACTIVITY_NOT_COUNTS,
+))
+
+
+register(Table(
+    key="staff",
+    title=_("Medarbejdere og årsværk (tabel 24)"),
+    explanation=_("Medarbejdere og årsværk pr. sektor på de optalte datoer."),
+    footnote=_("Uden vikarer, elever og studerende."),
+    sheet=_("Medarbejdere"),
+    build=_activity_builder("staff_counts"),
+    not_counts=ACTIVITY_NOT_COUNTS,
+))
+
+
+register(Table(
+    key="peer_hours",
+    title=_("Peer-medarbejdertimer (tabel 25)"),
+    explanation=_("Peer-medarbejdernes mulige timer i huset pr. uge, pr. måned, og peer-samtaler."),
+    footnote=_("Ferie og sygdom er ikke fratrukket."),
+    sheet=_("Peer-timer"),
+    build=_activity_builder("peer_hours"),
+    not_counts=ACTIVITY_NOT_COUNTS,
+))
+
+
+register(Table(
+    key="budget",
+    title=_("Budget (tabel 26)"),
+    explanation=_("Budget pr. sektor pr. år i hele kroner."),
+    footnote=_("Fællesudgifter er fordelt efter samarbejdsaftalen."),
+    sheet=_("Budget"),
+    build=_activity_builder("budget"),
+    not_counts=ACTIVITY_NOT_COUNTS,
+))
