@@ -17,7 +17,6 @@ from contracts.cpr import cpr_mask
 from contracts.models import (
     Citizen,
     Consent,
-    ConsentScope,
     Contract,
     ContractEvent,
     ContractStatus,
@@ -64,18 +63,14 @@ def contracts_visible(*, access: Access) -> QuerySet[Contract]:
 
 
 def citizens_visible(*, access: Access) -> QuerySet[Citizen]:
-    """Citizens of the house with a contract in (or registered by) one of the user's sectors, or with a
-    consent that lets the user's sector across the wall. Annotated with `cpr_visible`."""
-    if access.house is None or not access.citizen_sectors:
+    """Citizens the user may see (`Access.visible_citizens`: registered by, or holding a contract in, one of the
+    user's sectors, or opened by consent). Annotated with `cpr_visible` (the full CPR only to owning sectors)."""
+    if access.house is None or not access.sees_citizens:
         return Citizen.objects.none()
     sectors = sorted(access.citizen_sectors)
     own_contract = Exists(Contract.objects.filter(citizen=OuterRef("pk"), house=access.house, sector__in=sectors))
-    condition = Q(own_contract) | Q(registered_by_sector__in=sectors)
-    consented = access.consented_citizen_ids()
-    if consented is not None:
-        condition |= Q(pk__in=consented)
     return (
-        Citizen.objects.filter(condition, house=access.house).select_related("house")
+        access.visible_citizens(Citizen.objects.filter(house=access.house)).select_related("house")
         .annotate(cpr_visible=own_contract | Q(registered_by_sector__in=sectors))
         .prefetch_related(Prefetch("contracts", queryset=contracts_visible(access=access).order_by("-granted_on"),
                                    to_attr="visible_contracts"))
@@ -129,26 +124,20 @@ def contract_get(*, access: Access, pk: int) -> Contract | None:
 
 
 def contract_may_edit(*, access: Access, contract: Contract) -> bool:
-    """Only staff of the contract's own sector change it; consent gives reading only."""
-    return contract.house_id == getattr(access.house, "pk", None) and contract.sector in access.citizen_sectors
+    """Only staff of the contract's own sector change it (`Access.may_edit_contract`); consent gives reading only."""
+    return access.may_edit_contract(contract)
 
 
 def health_citizen_ids(*, access: Access) -> set[int]:
     """Citizens whose open consent of scope `contract_and_health` lets this user's sector see health data."""
-    if access.house is None or not access.citizen_sectors:
-        return set()
-    return set(
-        Consent.objects.filter(house=access.house, to_sector__in=sorted(access.citizen_sectors),
-                               scope=ConsentScope.CONTRACT_AND_HEALTH, withdrawn_on__isnull=True)
-        .values_list("citizen_id", flat=True)
-    )
+    return set(access.health_consented_id_set())
 
 
-def health_visible(*, access: Access, contract: Contract, health_ids: set[int]) -> bool:
-    """Regional health data: regional staff (and leaders of the region); others only with full consent."""
+def health_visible(*, access: Access, contract: Contract, health_ids: set[int] | None = None) -> bool:
+    """Regional health data on a contract: `Access.sees_health_data` (own sector, or a consent that includes it)."""
     if contract.sector != Sector.REGION:
         return False
-    return access.sees_health(contract.sector) or contract.citizen_id in health_ids
+    return access.sees_health_data(contract.sector, citizen_id=contract.citizen_id)
 
 
 def followups_visible(*, access: Access) -> QuerySet[FollowUp]:
@@ -235,17 +224,9 @@ def consent_get(*, access: Access, pk: int) -> Consent | None:
 
 
 def citizen_ids_visible(*, access) -> QuerySet:
-    """Ids of the citizens of `access.house` whose records `access` may read: registered by, or holding a
-    contract in, one of its citizen-level sectors, or across the wall by consent. (Used by other apps to
-    scope their own citizen-level rows, e.g. named attendance.)"""
-    if access.house is None or not access.citizen_sectors:
-        return Citizen.objects.none().values("id")
-    sectors = sorted(access.citizen_sectors)
-    condition = Q(registered_by_sector__in=sectors) | Q(contracts__sector__in=sectors, contracts__house=access.house)
-    consented = access.consented_citizen_ids()
-    if consented is not None:
-        condition |= Q(id__in=consented)
-    return Citizen.objects.filter(condition, house=access.house).values("id")
+    """Ids of the citizens `access` may see (`Access.visible_citizen_ids`), for other apps scoping their own
+    citizen-level rows (e.g. named attendance)."""
+    return access.visible_citizen_ids()
 
 
 def citizen_ids_with_contract(*, house: House, sector: str, start: datetime.date,

@@ -72,7 +72,7 @@ def navigation(request) -> dict:
     if access is None or not request.user.is_authenticated:
         return {}
     items: list[tuple[str, str | None]] = [(_("Forside"), _url("home"))]
-    if access.can_book or access.is_peer or access.is_leader:
+    if access.sees_board:
         items.append((_("Sengeoversigt"), _url("beds:board")))
     if access.sees_citizens:
         uses = beds_navigation(request)
@@ -91,7 +91,7 @@ def navigation(request) -> dict:
         items.append((_("Rapporter"), _url("reporting:report_list")))
     if access.sees_audit_log:
         items.append((_("Logbog"), _url("audit_log")))
-    if access.is_admin or request.user.is_staff:
+    if access.sees_admin:
         items.append((_("Administration"), _url("admin:index")))
     return {
         "nav_items": [(label, url) for label, url in items if url],
