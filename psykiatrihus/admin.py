@@ -1,7 +1,7 @@
 from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 
-from psykiatrihus.models import AuditEvent, House, HousePolicy, Membership
+from psykiatrihus.models import AuditEvent, House, HousePolicy, Membership, SsoGroupMapping, SsoIdentity
 from psykiatrihus.services import audit_log
 
 POLICY_FIELDSETS = [
@@ -81,3 +81,20 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SsoGroupMapping)
+class SsoGroupMappingAdmin(admin.ModelAdmin):
+    """Which of an identity provider's groups give which membership (single sign-on)."""
+
+    list_display = ["provider", "group", "house", "role", "sector"]
+    list_filter = ["provider", "house", "role"]
+    search_fields = ["group"]
+
+
+@admin.register(SsoIdentity)
+class SsoIdentityAdmin(admin.ModelAdmin):
+    list_display = ["user", "provider", "subject", "last_login_at"]
+    list_filter = ["provider"]
+    search_fields = ["user__username", "subject"]
+    readonly_fields = ["user", "provider", "subject", "last_login_at", "last_groups"]

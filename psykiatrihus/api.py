@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import OperationalError
 from django.http import Http404
@@ -160,11 +161,15 @@ class ObtainTokenView(ObtainAuthToken):
         200: TokenResponseSerializer,
         400: OpenApiResponse(OpenApiTypes.OBJECT, description="Forkert brugernavn, adgangskode eller kode "
                                                                 "(fejl pr. felt eller non_field_errors)."),
+        403: OpenApiResponse(ErrorSerializer, description="Lokalt log ind er slået fra (code=local_login_disabled)."),
         429: OpenApiResponse(ErrorSerializer, description="For mange mislykkede forsøg (code=locked_out)."),
     })
     def post(self, request, *args, **kwargs):
         from psykiatrihus import security
 
+        if not settings.LOCAL_LOGIN:
+            return Response({"detail": "Log ind med brugernavn og adgangskode er slået fra; brug organisationens "
+                                       "log ind.", "code": "local_login_disabled"}, status=403)
         try:
             return super().post(request, *args, **kwargs)
         except exceptions.ValidationError:

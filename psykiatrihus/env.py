@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -47,3 +48,29 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None or value.strip() == "":
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+_PROVIDER_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+
+
+def sso_providers_from_env() -> dict[str, dict[str, str]]:
+    """OpenID Connect providers from OIDC_PROVIDERS=name1,name2 and OIDC_<NAME>_ISSUER/_CLIENT_ID/_CLIENT_SECRET
+    (required), _LABEL, _GROUPS_CLAIM, _SCOPES (optional). A provider named but half configured stops the
+    process: a sign-in button that cannot work is worse than none."""
+    providers: dict[str, dict[str, str]] = {}
+    for name in env_list("OIDC_PROVIDERS", []):
+        if not _PROVIDER_NAME.match(name):
+            raise ImproperlyConfigured(f"OIDC_PROVIDERS: {name!r} is not a valid provider name (a-z, 0-9, _)")
+        prefix = f"OIDC_{name.upper()}_"
+        issuer = env_str(prefix + "ISSUER").rstrip("/")
+        if not issuer.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+            raise ImproperlyConfigured(f"{prefix}ISSUER must be an https:// URL, got {issuer!r}")
+        providers[name] = {
+            "issuer": issuer,
+            "client_id": env_str(prefix + "CLIENT_ID"),
+            "client_secret": env_str(prefix + "CLIENT_SECRET"),
+            "label": env_str(prefix + "LABEL", name.capitalize()),
+            "groups_claim": env_str(prefix + "GROUPS_CLAIM", "groups"),
+            "scopes": env_str(prefix + "SCOPES", "openid profile email"),
+        }
+    return providers

@@ -46,3 +46,20 @@ class CurrentHouseMiddleware:
             request.houses = houses
             request.access = access_for(request.user, house)
         return self.get_response(request)
+
+
+class SsoFormActionMiddleware:
+    """Logging out of a single sign-on session redirects a form post to the identity provider's end-session
+    endpoint; the page's CSP form-action must allow the configured providers' origins (and only those)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        origins = sorted({"/".join(conf["issuer"].split("/")[:3]) for conf in settings.OIDC_PROVIDERS.values()})
+        if origins:
+            update = dict(getattr(response, "_csp_update", None) or {})
+            update["form-action"] = [*update.get("form-action", []), *origins]
+            response._csp_update = update
+        return response

@@ -220,3 +220,56 @@ class HousePolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.house} · {self.get_sector_display()} · {self.valid_from:%d.%m.%Y}"
+
+
+class SsoIdentity(models.Model):
+    """The user a provider's subject signs in as. Matched on (provider, subject) only, never on a name or an
+    e-mail address, so an identity provider cannot take over a local account."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sso_identities", verbose_name=_("bruger")
+    )
+    provider = models.CharField(_("identitetsudbyder"), max_length=32)
+    subject = models.CharField(_("subjekt (sub)"), max_length=255)
+    last_login_at = models.DateTimeField(_("sidst logget ind"), null=True, blank=True)
+    last_groups = models.JSONField(_("grupper ved seneste login"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("SSO-identitet")
+        verbose_name_plural = _("SSO-identiteter")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "subject"], name="sso_identity_unique_subject"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.subject}"
+
+
+class SsoGroupMapping(models.Model):
+    """A group claim from a provider gives a membership (house, role, sector). Kept by the administrator; a
+    single sign-on user's memberships are exactly those their groups map to, at every sign-in."""
+
+    provider = models.CharField(_("identitetsudbyder"), max_length=32)
+    group = models.CharField(_("gruppe"), max_length=255, help_text=_("Værdien i udbyderens gruppe-claim."))
+    house = models.ForeignKey(House, on_delete=models.CASCADE, related_name="sso_mappings", verbose_name=_("hus"))
+    role = models.CharField(_("rolle"), max_length=32, choices=Role.choices)
+    sector = models.CharField(_("sektor"), max_length=16, choices=Sector.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("SSO-gruppe")
+        verbose_name_plural = _("SSO-grupper")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "group", "house", "role"], name="sso_mapping_unique"),
+            models.CheckConstraint(
+                name="sso_mapping_sector_matches_role",
+                condition=(
+                    (models.Q(role="municipal_staff") & models.Q(sector="kommune"))
+                    | (models.Q(role="regional_staff") & models.Q(sector="region"))
+                    | (models.Q(role__in=["peer", "leader"]))
+                    | (models.Q(role__in=["steering", "admin"]) & models.Q(sector=""))
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} · {self.group} → {self.house} · {self.get_role_display()}"

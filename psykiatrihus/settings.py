@@ -12,7 +12,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from psykiatrihus import embedded
-from psykiatrihus.env import env_bool, env_int, env_list, env_str
+from psykiatrihus.env import env_bool, env_int, env_list, env_str, sso_providers_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("PSYKIATRIHUS_DATA_DIR", str(BASE_DIR / ".data")))
@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "psykiatrihus.middleware.LoginRequiredMiddleware",
     "psykiatrihus.middleware.CurrentHouseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "psykiatrihus.middleware.SsoFormActionMiddleware",
     # Last, as django-axes requires: turns a flagged failed login into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -131,6 +132,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 GUARDIAN_RAISE_403 = True
+
+# Single sign-on (OpenID Connect) with the owners' identity providers, configured by environment:
+# OIDC_PROVIDERS=region,kommune and per name OIDC_<NAME>_ISSUER, _CLIENT_ID, _CLIENT_SECRET, _LABEL,
+# optionally _GROUPS_CLAIM (default "groups") and _SCOPES. Which groups give which membership is kept in the
+# admin (SsoGroupMapping). LOCAL_LOGIN=0 switches username + password off (web login and API token).
+OIDC_PROVIDERS = sso_providers_from_env()
+LOCAL_LOGIN = env_bool("LOCAL_LOGIN", True)
 
 # Lockout after repeated failed logins (django-axes, attempts kept in the database). Keyed on username AND
 # IP address: staff behind one municipal NAT do not lock each other out, and a guesser cannot lock out a

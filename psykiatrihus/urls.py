@@ -1,10 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from psykiatrihus import views
+from psykiatrihus import sso, views
 
 admin.site.site_header = "Psykiatrihus – administration"
 admin.site.site_title = "Psykiatrihus"
@@ -14,7 +13,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("login/kode/", views.login_2fa, name="login_2fa"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", sso.logout, name="logout"),
+    path("login/sso/<slug:name>/", sso.sso_start, name="sso_start"),
+    path("login/sso/<slug:name>/callback/", sso.sso_callback, name="sso_callback"),
     path("konto/totrin/", views.twofactor_settings, name="twofactor"),
     path("konto/adgangskode/", views.PasswordChangeView.as_view(), name="password_change"),
     path("hus/skift/", views.house_switch, name="house_switch"),

@@ -21,6 +21,7 @@ from django_otp import login as otp_login
 from psykiatrihus import security
 from psykiatrihus.models import AuditEvent
 from psykiatrihus.scoping import houses_for
+from psykiatrihus.sso import sso_providers
 
 
 class LoginView(auth_views.LoginView):
@@ -28,6 +29,15 @@ class LoginView(auth_views.LoginView):
 
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, sso_providers=sso_providers(), local_login=settings.LOCAL_LOGIN)
+
+    def post(self, request, *args, **kwargs):
+        if not settings.LOCAL_LOGIN:
+            # Username and password are switched off: only the organisation's identity provider signs in.
+            return self.render_to_response(self.get_context_data(), status=403)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         user = form.get_user()
