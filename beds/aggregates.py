@@ -1,0 +1,32 @@
+"""Aggregates over stays that other apps' figures need (the ids given stay inside the house)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import connection
+
+from psykiatrihus.models import House
+
+# Stays that took place: the booked future and cancelled or no-show stays used no night.
+USED_STATUSES = ["checked_in", "checked_out"]
+
+NIGHTS_IN_WINDOWS_SQL = """
+SELECT coalesce(sum(GREATEST(0, LEAST(s.arrival_date + s.nights, w.until) - GREATEST(s.arrival_date, w.since))), 0)
+FROM unnest(%(ids)s::bigint[], %(since)s::date[], %(until)s::date[]) AS w(citizen_id, since, until)
+JOIN beds_stay s ON s.citizen_id = w.citizen_id AND s.house_id = %(house)s AND s.status = ANY(%(statuses)s)
+    AND s.arrival_date < w.until AND s.arrival_date + s.nights > w.since
+"""
+
+
+def stay_nights_in_windows(*, house: House,
+                           windows: list[tuple[int, datetime.date, datetime.date]]) -> int:
+    """Nights of the house's stays (either sector, any kind) that fall inside each citizen's window
+    [since, until): the nights arrival date <= d < departure date with since <= d < until."""
+    if not windows:
+        return 0
+    ids, since, until = (list(column) for column in zip(*windows, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(NIGHTS_IN_WINDOWS_SQL, {"ids": ids, "since": since, "until": until, "house": house.pk,
+                                               "statuses": USED_STATUSES})
+        return int(cursor.fetchone()[0])
