@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -109,7 +111,13 @@ class AuditAction(models.TextChoices):
 
 
 class AuditEvent(models.Model):
-    """Append-only (a database trigger refuses UPDATE and DELETE). Never holds a CPR number."""
+    """Append-only: database triggers refuse UPDATE, DELETE and TRUNCATE. Never holds a CPR number.
+
+    Each house's events (and the events of no house) form a hash chain: the insert trigger numbers the event
+    (`seq`) and sets `hash` = sha256 over its canonical fields and the previous event's hash, under a per-house
+    advisory lock, so concurrent writers cannot fork the chain. `manage.py audit_verify` walks it
+    (`psykiatrihus.audit_chain`). Whatever the application passes for these three fields is overwritten.
+    """
 
     at = models.DateTimeField(_("tidspunkt"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -127,6 +135,9 @@ class AuditEvent(models.Model):
     citizen_id = models.BigIntegerField(_("borger-id"), null=True, blank=True, db_index=True)
     detail = models.CharField(_("detalje"), max_length=500, blank=True)
     path = models.CharField(_("sti"), max_length=300, blank=True)
+    seq = models.BigIntegerField(_("nummer i husets kæde"), default=0, editable=False)
+    prev_hash = models.CharField(_("forrige hændelses hash"), max_length=64, blank=True, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("logbogshændelse")
@@ -134,6 +145,11 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id"]),
                    models.Index(fields=["user", "at"], name="auditevent_user_at")]
+        constraints = [
+            # One event per place in a chain (house 0 = events of no house); also serves the trigger's look-up
+            # of the chain's last event.
+            models.UniqueConstraint(Coalesce("house", Value(0)), F("seq"), name="auditevent_chain_seq"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type} {self.object_id}"

@@ -54,6 +54,23 @@ def _reset_per_thread_state(request, django_db_blocker):
                 cache.clear()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _flush_with_triggers_off():
+    """The audit log refuses TRUNCATE (a database trigger), and Django empties the tables after each
+    transactional test with one TRUNCATE. The test database's superuser does that with triggers off
+    (`session_replication_role = replica`, which the production application role may not set)."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        return original(self, ["SET LOCAL session_replication_role = replica", *sql_list])
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
+    yield
+    DatabaseOperations.execute_sql_flush = original
+
+
 @pytest.fixture
 def house(db):
     return house_setup(slug="aarhus", name="Psykiatriens Hus i Aarhus", municipal_beds=8, regional_beds=8,

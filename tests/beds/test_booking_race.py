@@ -82,8 +82,9 @@ def test_booking_holds_bed_then_citizen_lock_until_commit(house, users):
     from contracts.models import Citizen
 
     citizen = Citizen.objects.get(pk=citizen_id)
+    # objsubid 1: single-key locks (beds.locks); the audit log's chain lock uses the two-key space (2).
     sql = ("SELECT (classid::bigint << 32) | objid::bigint FROM pg_locks "
-           "WHERE locktype = 'advisory' AND pid = pg_backend_pid() ORDER BY 1")
+           "WHERE locktype = 'advisory' AND objsubid = 1 AND pid = pg_backend_pid() ORDER BY 1")
     with transaction.atomic():
         stay_book(house=house, bed=k1, citizen=citizen, arrival=at("2024-03-01"),
                   planned_departure=at("2024-03-02", 10), user=users["kommune"])
