@@ -1,7 +1,7 @@
 """The audit log's hash chain, checked from Python independently of the database functions that build it.
 
 Every house's events (and the events of no house, chain 0) are numbered 1, 2, 3 … by the insert trigger
-(migration 0005) and each carries `hash` = sha256 of its canonical form, which ends with the previous event's
+(migration 0006) and each carries `hash` = sha256 of its canonical form, which ends with the previous event's
 hash. Altering, deleting or inserting an event anywhere but at the end of a chain breaks it at that event.
 What the chain cannot show by itself: someone able to disable triggers rewriting a whole chain from the
 altered event onwards, or cutting off its newest events. Against both, keep the heads that `audit_verify`

@@ -102,7 +102,7 @@ DROP FUNCTION IF EXISTS psykiatrihus_audit_field(text);
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("psykiatrihus", "0004_audit_user_at_index"),
+        ("psykiatrihus", "0005_sso"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
