@@ -114,6 +114,7 @@ class Cell:
     can_book: bool = False
     can_act: bool = False
     show_name: bool = False
+    overdue: bool = False
 
 
 @dataclass
@@ -129,6 +130,7 @@ class Board:
     nights: list[datetime.date]
     rows: list[BoardRow]
     today: datetime.date
+    free_tonight: dict[str, int] | None = None  # per sector shown; None when tonight is outside the window
 
 
 def _local_tz(house: House) -> ZoneInfo:
@@ -144,54 +146,32 @@ def window_range(*, house: House, start: datetime.date, days: int) -> DateTimeTZ
 
 
 def bed_board(*, house: House, access: Access, start: datetime.date, days: int = 14,
-              sector: str | None = None, today: datetime.date | None = None) -> Board:
-    """Beds as rows, `days` nights as columns. Three queries whatever the history size (beds, stays and
-    blocks in the window, both via GiST range indexes). Names only for stays in the user's citizen sectors;
-    other sectors see free/occupied/blocked (booked shown as occupied)."""
-    tz = _local_tz(house)
-    today = today or datetime.datetime.now(tz).date()
-    nights = [start + datetime.timedelta(days=i) for i in range(days)]
-    beds = Bed.objects.filter(house=house, active=True)
-    if sector:
-        beds = beds.filter(sector=sector)
-    beds = list(beds.order_by("sort_order", "label"))
-    window = window_range(house=house, start=start, days=days)
-    bed_ids = [b.pk for b in beds]
-    stays = list(Stay.objects.filter(bed_id__in=bed_ids, status__in=HOLDING_STATUSES, period__overlap=window)
-                 .select_related("citizen").order_by("arrival"))
-    blocks = list(BedBlock.objects.filter(bed_id__in=bed_ids, period__overlap=window))
-    index = {night: i for i, night in enumerate(nights)}
-    rows = {b.pk: BoardRow(bed=b, cells=[Cell(night=n) for n in nights], can_book=b.sector in access.booking_sectors)
-            for b in beds}
-    by_bed_blocks: dict[int, list[BedBlock]] = defaultdict(list)
-    for block in blocks:
-        by_bed_blocks[block.bed_id].append(block)
-    for row in rows.values():
-        for cell in row.cells:
-            midnight = datetime.datetime.combine(cell.night + datetime.timedelta(days=1), datetime.time(0),
-                                                 tzinfo=tz)
-            for block in by_bed_blocks.get(row.bed.pk, ()):
-                if block.period.lower <= midnight and (block.period.upper is None or midnight < block.period.upper):
-                    cell.state, cell.block = BLOCKED, block
-            cell.can_book = row.can_book and cell.state == FREE and cell.night >= today - datetime.timedelta(days=1)
-    for stay in stays:
-        row = rows[stay.bed_id]
-        own = stay.sector in access.booking_sectors
-        first = True
-        departure_date = stay.period.upper.astimezone(tz).date()
-        night = max(stay.arrival_date, start)
-        while night < departure_date and night in index:
-            cell = row.cells[index[night]]
-            if stay.status == StayStatus.BOOKED:
-                cell.state = BOOKED if stay.sector in access.citizen_sectors or own else OCCUPIED
+              sector: str | None = None, now: datetime.datetime | None = None) -> Board:
+    """Beds as rows, `days` nights as columns, each night's state decided by `beds.night_selectors.bed_nights`
+    (three queries whatever the history size). Names only for stays in the user's citizen sectors; other
+    sectors see free/occupied/blocked (booked shown as occupied)."""
+    from beds.night_selectors import bed_nights, free_tonight_from
+
+    data = bed_nights(house=house, start=start, days=days, sectors=[sector] if sector else None, now=now)
+    today = data.today
+    rows = []
+    for bed in data.beds:
+        row = BoardRow(bed=bed, can_book=bed.sector in access.booking_sectors)
+        for night in data.by_bed[bed.pk]:
+            cell = Cell(night=night.night, state=night.state, stay=night.stay, block=night.block,
+                        starts_here=night.starts_here, overdue=night.overdue)
+            stay = night.stay
+            if stay is None:
+                cell.can_book = row.can_book and cell.state == FREE and cell.night >= today - datetime.timedelta(days=1)
             else:
-                cell.state = OCCUPIED
-            cell.stay, cell.starts_here, cell.can_book = stay, first, False
-            cell.show_name = stay.sector in access.citizen_sectors
-            cell.can_act = own and stay.status in (StayStatus.BOOKED, StayStatus.CHECKED_IN)
-            first = False
-            night += datetime.timedelta(days=1)
-    return Board(start=start, nights=nights, rows=list(rows.values()), today=today)
+                own = stay.sector in access.booking_sectors
+                if stay.status == StayStatus.BOOKED and not (stay.sector in access.citizen_sectors or own):
+                    cell.state = OCCUPIED
+                cell.show_name = stay.sector in access.citizen_sectors
+                cell.can_act = own and stay.status in (StayStatus.BOOKED, StayStatus.CHECKED_IN)
+            row.cells.append(cell)
+        rows.append(row)
+    return Board(start=start, nights=data.nights, rows=rows, today=today, free_tonight=free_tonight_from(data))
 
 
 def availability(*, house: House, start: datetime.date, end: datetime.date) -> list[dict]:

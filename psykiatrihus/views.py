@@ -124,8 +124,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 def home(request):
-    """Each role lands on a page that fits it; the page lists what the role can do."""
-    return render(request, "home.html", {})
+    """Each role lands on a page that fits it; the page lists what the role can do, and the sections the apps
+    contribute (free beds tonight)."""
+    from psykiatrihus.sections import sections_render
+
+    return render(request, "home.html", {"sections": sections_render(page="home", request=request)})
 
 
 @require_POST

@@ -10,9 +10,10 @@ Aggregates (`now_*`, `trends_*`) take the sectors to count and never return name
 Definitions (shown on the page too):
 - night D = the night from date D to D+1. A stay covers night D when arrival date <= D < departure date
   (departure date = arrival date + nights, so a same-day stay covers no night). A checked-in guest whose
-  planned departure has passed still occupies tonight (the bed board in `beds` shows it free; the leader
-  needs to see it). A bed block covers night D when it covers local midnight D+1 00:00, as in
-  `beds.selectors.occupancy` (a cleaning block at noon does not take the bed out for the night).
+  planned departure has passed still occupies tonight; a guest leaving later today does not (one rule for
+  the board, the dashboard and the API: `beds.night_selectors`). A bed block covers night D when it covers
+  local midnight D+1 00:00, as in `beds.selectors.occupancy` (a cleaning block at noon does not take the bed
+  out for the night).
 - a bed is, per night, occupied (checked-in stay) > booked (booked stay) > blocked > free.
 - "this week" = Monday of the current week up to and including today.
 - follow-up overdue: an open contract whose `next_followup_due` is before today; soon due: within 30 days.
@@ -33,7 +34,7 @@ from django.db.models import Count, DateField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from beds.models import Bed, BedBlock, Stay, StayRequest, WaitingListEntry, WaitingStatus
+from beds.models import Stay, StayRequest, WaitingListEntry, WaitingStatus
 from contracts.models import Contract
 from psykiatrihus.dates import add_months  # noqa: F401 (re-exported for callers)
 from psykiatrihus.models import House, Sector
@@ -89,56 +90,12 @@ def _departure_date() -> ExpressionWrapper:
 
 
 def now_beds(*, house: House, sectors: Iterable[str], start: datetime.date, nights: int = NIGHTS_AHEAD + 1) -> dict:
-    """Per sector and night from `start`: beds occupied / booked / blocked / free (three queries)."""
-    sectors = [s for s in SECTORS if s in set(sectors)]
-    end = start + datetime.timedelta(days=nights)
-    beds = list(Bed.objects.filter(house=house, active=True, sector__in=sectors).values_list("id", "sector"))
-    stays = list(
-        Stay.objects.filter(house=house, sector__in=sectors, status__in=("booked", "checked_in"),
-                            arrival_date__lt=end)
-        .annotate(dep=_departure_date())
-        .filter(Q(status="checked_in") | Q(dep__gt=start))
-        .order_by().values_list("bed_id", "status", "arrival_date", "dep")
-    )
-    blocks = list(
-        BedBlock.objects.filter(bed__house=house, bed__sector__in=sectors,
-                                period__overlap=(_local(house, start + datetime.timedelta(days=1)),
-                                                 _local(house, end + datetime.timedelta(days=1))))
-        .order_by().values_list("bed_id", "period")
-    )
-    days = [start + datetime.timedelta(days=i) for i in range(nights)]
-    state: dict[tuple[int, datetime.date], str] = {}
-    rank = {"occupied": 3, "booked": 2, "blocked": 1}
+    """Per sector and night from `start`: beds occupied / booked / blocked / free. The rule is the bed
+    board's (`beds.night_selectors`), so the board, the dashboard and the API agree about tonight."""
+    from beds.night_selectors import bed_night_counts
 
-    def mark(bed_id: int, day: datetime.date, value: str) -> None:
-        if rank[value] > rank.get(state.get((bed_id, day), ""), 0):
-            state[(bed_id, day)] = value
-
-    for bed_id, status, arrival_date, dep in stays:
-        last = max(dep, start + datetime.timedelta(days=1)) if status == "checked_in" else dep
-        for day in days:
-            if arrival_date <= day < last:
-                mark(bed_id, day, "occupied" if status == "checked_in" else "booked")
-    for bed_id, period in blocks:
-        for day in days:
-            midnight = _local(house, day + datetime.timedelta(days=1))
-            if (period.lower is None or period.lower <= midnight) and (period.upper is None
-                                                                         or midnight < period.upper):
-                mark(bed_id, day, "blocked")
-    result: dict = {}
-    for sector in sectors:
-        ids = [bed_id for bed_id, s in beds if s == sector]
-        rows = []
-        for day in days:
-            counts = {"occupied": 0, "booked": 0, "blocked": 0}
-            for bed_id in ids:
-                value = state.get((bed_id, day))
-                if value:
-                    counts[value] += 1
-            rows.append({"night": day.isoformat(), "beds": len(ids), **counts,
-                         "free": len(ids) - sum(counts.values())})
-        result[sector] = rows
-    return result
+    return bed_night_counts(house=house, sectors=[s for s in SECTORS if s in set(sectors)], start=start,
+                            nights=nights)
 
 
 # --- now: stays, requests, contracts ---------------------------------------------------------------

@@ -14,17 +14,24 @@ from django.utils.translation import gettext_lazy
 
 from beds import selectors
 from beds.models import Sector, StayStatus
+from beds.night_selectors import free_tonight
 from beds.views._common import BOARD_DAYS, POLL_SECONDS, SAME_READ_WINDOW, _member
 from beds.views.requests import _requests_context
 from psykiatrihus.services import audit_log_many
 
 
+def default_start() -> datetime.date:
+    """The board opens on last night: today's leavers are still on it, with their check-out action."""
+    return timezone.localdate() - datetime.timedelta(days=1)
+
+
 def _board_params(request) -> tuple[datetime.date, str]:
-    today = timezone.localdate()
     try:
         start = datetime.date.fromisoformat(request.GET.get("fra", ""))
     except ValueError:
-        start = today
+        start = default_start()
+    if not 1900 <= start.year <= 2100:  # date arithmetic on the window must never overflow
+        start = default_start()
     sector = request.GET.get("sektor", "")
     if sector not in Sector.values:
         sector = ""
@@ -50,12 +57,13 @@ def _decorate(board) -> None:
     words = {k: str(v) for k, v in STATE_WORDS.items()}
     statuses = {k: str(v).lower() for k, v in StayStatus.choices}
     book_word, today = escape(str(_("ledig, book"))), board.today
+    overdue_word = escape(str(_("planlagt afrejse er overskredet")))
     nights = [(n, escape(date_format(n, "j. F")), n.strftime("%Y%m%d"), n.isoformat()) for n in board.nights]
     for r, row in enumerate(board.rows):
         label = escape(row.bed.label)
         html = []
         for c, (cell, (night, human, key, iso)) in enumerate(zip(row.cells, nights, strict=True)):
-            css = f"state-{cell.state}" + (" today" if night == today else "")
+            css = f"state-{cell.state}" + (" today" if night == today else "") + (" overdue" if cell.overdue else "")
             pos = f'id="c-{row.bed.pk}-{key}" data-cell data-r="{r}" data-c="{c}"'
             if cell.can_book:
                 inner = (f'<button type="button" {pos} class="cell" hx-get="{book_url}?seng={row.bed.pk}&amp;nat={iso}"'
@@ -67,7 +75,8 @@ def _decorate(board) -> None:
                     '<span aria-hidden="true">·</span>'
                 inner = (f'<button type="button" {pos} class="cell stay" hx-get="{stay_url}{cell.stay.pk}/"'
                          f' hx-target="#panel" aria-label="{label} {human}: {escape(name)}, '
-                         f'{statuses[cell.stay.status]}">{text}</button>')
+                         f'{statuses[cell.stay.status]}{", " + overdue_word if cell.overdue else ""}">'
+                         f'{text}</button>')
             else:
                 mark = '<span aria-hidden="true">×</span>' if cell.state == "blocked" else ""
                 inner = (f'<span tabindex="-1" {pos} class="cell"><span class="visually-hidden">{label} {human}: '
@@ -84,10 +93,14 @@ def _board_context(request, house, access) -> dict:
     if shown:
         audit_log_many(user=request.user, action="read", objects=shown, house=house, detail="sengeoversigt",
                        citizen_attr="citizen_id", once_per=SAME_READ_WINDOW)
+    free = board.free_tonight
+    if free is None:
+        free = free_tonight(house=house, sectors=[sector] if sector else Sector.values)
     return {
         "board": board, "start": start, "sector": sector, "poll_seconds": POLL_SECONDS,
         "prev": start - datetime.timedelta(days=7), "next": start + datetime.timedelta(days=7),
-        "today": board.today, "sectors": Sector.choices,
+        "today": board.today, "sectors": Sector.choices, "default_start": default_start(),
+        "free_tonight": [{"sector": s, "label": Sector(s).label, "free": n} for s, n in free.items()],
     }
 
 
