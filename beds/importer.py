@@ -24,6 +24,7 @@ from beds.services import ImportResult, StaysImportError, import_key_for
 from contracts import bulk as contracts_bulk
 from contracts.cpr import cpr_clean
 from psykiatrihus import crypto
+from psykiatrihus.dates import DateWindow, date_window
 from psykiatrihus.models import House, Sector
 from psykiatrihus.services import audit_log
 
@@ -45,8 +46,20 @@ class _Row:
                  "key", "arrival_date", "departure_date", "citizen_id")
 
 
+# Column names as in the file's header: messages name the column, never repeat a value that might be a CPR.
+_COLUMNS = ("cpr", "sector", "bed", "arrival", "departure", "kind", "end_reason")
+END_REASON_MAX = 2000
+
+
+def _shown(value: str) -> str:
+    """`value` quoted for a message when it cannot be (part of) a CPR number, else nothing: a row with
+    shifted columns puts the CPR into the sector or bed column."""
+    return f" '{value[:20]}'" if sum(ch.isdigit() for ch in value) < 6 else ""
+
+
 def _parse(rows, *, house: House, tz: ZoneInfo, errors: list, progress) -> list[_Row]:
     beds = {b.label.upper(): b for b in Bed.objects.filter(house=house)}
+    window = date_window(house=house)
     parsed: list[_Row] = []
     hash_cache: dict[str, str] = {}
     # Per file, not per row (the profile of a 10k-row house showed these at ~35% of the parse time).
@@ -59,6 +72,12 @@ def _parse(rows, *, house: House, tz: ZoneInfo, errors: list, progress) -> list[
         problems: list[str] = []
         r = _Row()
         r.line = line
+        if raw.get("extra_fields", 0) > 0:
+            problems.append(_("linjen har flere felter end overskriften (forskudte kolonner?)"))
+        nul = [c for c in _COLUMNS if "\x00" in str(raw.get(c) or "")]
+        if nul:
+            errors.append((line, _("NUL-tegn i kolonnen %(c)s") % {"c": ", ".join(nul)}))
+            continue
         typed = str(raw.get("cpr") or "")
         if typed not in cpr_cache:
             try:
@@ -67,32 +86,27 @@ def _parse(rows, *, house: House, tz: ZoneInfo, errors: list, progress) -> list[
                 cpr_cache[typed] = None
         r.digits = cpr_cache[typed] or ""
         if cpr_cache[typed] is None:
-            problems.append(_("ugyldigt CPR-nummer"))
+            problems.append(_("ugyldigt CPR-nummer i kolonnen cpr"))
         r.sector = str(raw.get("sector") or "").strip().lower()
         if r.sector not in sectors:
-            problems.append(_("ukendt sektor '%(s)s' (brug kommune eller region)") % {"s": r.sector[:20]})
+            problems.append(_("ukendt sektor%(s)s i kolonnen sector (brug kommune eller region)")
+                            % {"s": _shown(r.sector)})
         label = str(raw.get("bed") or "").strip().upper()
         r.bed = beds.get(label)
         if r.bed is None:
-            problems.append(_("ukendt seng '%(b)s'") % {"b": label[:16]})
+            problems.append(_("ukendt seng%(b)s i kolonnen bed") % {"b": _shown(label)})
         elif r.sector in sectors and r.bed.sector != r.sector:
             problems.append(_("seng %(b)s hører ikke til sektoren %(s)s") % {"b": r.bed.label, "s": r.sector})
-        try:
-            r.arrival = _moment(raw.get("arrival"), tz)
-        except (TypeError, ValueError):
-            problems.append(_("ugyldig ankomst (brug ÅÅÅÅ-MM-DDTTT:MM)"))
-            r.arrival = None
-        try:
-            r.departure = _moment(raw.get("departure"), tz)
-        except (TypeError, ValueError):
-            problems.append(_("ugyldig afrejse (brug ÅÅÅÅ-MM-DDTTT:MM)"))
-            r.departure = None
+        r.arrival = _moment_in(raw.get("arrival"), tz, window, "arrival", _("ankomst"), problems)
+        r.departure = _moment_in(raw.get("departure"), tz, window, "departure", _("afrejse"), problems)
         if r.arrival and r.departure and r.departure <= r.arrival:
             problems.append(_("afrejse ligger før ankomst"))
         r.kind = str(raw.get("kind") or StayKind.ORDINARY).strip().lower()
         if r.kind not in kinds:
-            problems.append(_("ukendt type '%(k)s'") % {"k": r.kind[:20]})
+            problems.append(_("ukendt type%(k)s i kolonnen kind") % {"k": _shown(r.kind)})
         r.end_reason = str(raw.get("end_reason") or "").strip()
+        if len(r.end_reason) > END_REASON_MAX:
+            problems.append(_("kolonnen end_reason er længere end %(n)s tegn") % {"n": END_REASON_MAX})
         if problems:
             errors.append((line, "; ".join(problems)))
             continue
@@ -103,6 +117,23 @@ def _parse(rows, *, house: House, tz: ZoneInfo, errors: list, progress) -> list[
                                departure=r.departure)
         parsed.append(r)
     return parsed
+
+
+def _moment_in(value, tz: ZoneInfo, window: DateWindow, column: str, label: str,
+               problems: list[str]) -> datetime.datetime | None:
+    """The moment in `column`, or None with a problem: unreadable, or outside the house's date window
+    (checked on the date as written, before any conversion: year 1 would overflow, or be stored as BC)."""
+    try:
+        moment = _moment(value, tz)
+    except (TypeError, ValueError, OverflowError):
+        problems.append(_("ugyldig %(what)s i kolonnen %(c)s (brug ÅÅÅÅ-MM-DDTTT:MM)") % {"what": label,
+                                                                                         "c": column})
+        return None
+    if moment not in window:
+        problems.append(_("%(what)s i kolonnen %(c)s skal ligge %(between)s")
+                        % {"what": label, "c": column, "between": window.between()})
+        return None
+    return moment
 
 
 def _overlaps_within(rows: list[_Row], attr: str, what: str, errors: list) -> None:

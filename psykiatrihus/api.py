@@ -1,12 +1,18 @@
-"""API kernel: error shape, house lookup with access, and the API root."""
+"""API kernel: error shape, bounded input (date window, body size, JSON depth), house lookup with access, and
+the API root."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import OperationalError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
@@ -17,8 +23,117 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from psykiatrihus.api_parsers import RequestTooLarge
+from psykiatrihus.dates import DateWindow, date_window
 from psykiatrihus.models import House
 from psykiatrihus.scoping import Access, access_for
+
+API_PREFIX = "/api/"
+
+
+# --- the error shape ----------------------------------------------------------------------------------------
+
+
+def error_body(*, detail: str, code: str | None = None) -> dict:
+    """THE JSON error body of the API: `detail` always, `code` where a client can act on it."""
+    return {"detail": detail, **({"code": code} if code else {})}
+
+
+def error_response(*, status: int, detail: str, code: str | None = None) -> JsonResponse:
+    """An API error answered outside DRF (Django's own 400/403/404/413/500, middleware)."""
+    return JsonResponse(error_body(detail=detail, code=code), status=status)
+
+
+def is_api_request(request) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+# Django's own errors under /api/: what `handler4xx/500` and the middleware answer instead of an HTML page.
+_DJANGO_ERRORS = {
+    400: ("bad_request", gettext_lazy("Forespørgslen er ugyldig.")),
+    403: ("forbidden", gettext_lazy("Du har ikke adgang.")),
+    404: ("not_found", gettext_lazy("Ikke fundet.")),
+    405: ("method_not_allowed", gettext_lazy("Metoden er ikke tilladt her.")),
+    413: ("request_too_large", gettext_lazy("Forespørgslen er for stor.")),
+    500: ("server_error", gettext_lazy("Der opstod en fejl hos os. Fejlen er registreret; prøv igen om lidt.")),
+}
+
+
+def django_error_response(status: int) -> JsonResponse:
+    code, detail = _DJANGO_ERRORS.get(status, ("error", gettext_lazy("Fejl.")))
+    return error_response(status=status, detail=str(detail), code=code)
+
+
+class ApiErrorsMiddleware:
+    """Under /api/ every answer is JSON, also errors raised before DRF (URL not found, body too large, a crash
+    in a middleware) and also with DEBUG on (Django's technical pages are HTML). A body larger than
+    DATA_UPLOAD_MAX_MEMORY_SIZE is refused with 413 before any parser reads it (DRF reads the stream itself
+    and would not enforce the limit). First in MIDDLEWARE, so it sees every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_api_request(request):
+            return self.get_response(request)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return django_error_response(400)
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and length > limit:
+            return django_error_response(413)
+        response = self.get_response(request)
+        if response.status_code >= 400 and "json" not in response.get("Content-Type", ""):
+            if response.status_code in _DJANGO_ERRORS or response.status_code >= 500:
+                return django_error_response(response.status_code)
+        return response
+
+
+# --- bounded input ------------------------------------------------------------------------------------------
+
+
+def _window_for(field) -> DateWindow:
+    """The window of the house in the serializer's context (`context={"house": house}`), else the default."""
+    return date_window(house=field.context.get("house"))
+
+
+class WindowDateField(serializers.DateField):
+    """A date inside the house's window (psykiatrihus.dates): year 1 or 9999 is a 400 naming the field."""
+
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        _check_window(_window_for(self), day)
+        return day
+
+
+class WindowDateTimeField(serializers.DateTimeField):
+    """A moment inside the house's window, checked on the wall-clock date before any time zone conversion
+    (converting year 1 to UTC overflows)."""
+
+    def enforce_timezone(self, value):
+        _check_window(_window_for(self), value)
+        return super().enforce_timezone(value)
+
+
+def _check_window(window: DateWindow, value) -> None:
+    if value not in window:
+        raise serializers.ValidationError(window.message(), code="date_out_of_range")
+
+
+def date_param(request, name: str, default: datetime.date | None = None, *, house=None) -> datetime.date | None:
+    """A date from the query string (ÅÅÅÅ-MM-DD) inside the window; `default` when absent."""
+    raw = request.query_params.get(name)
+    if not raw:
+        return default
+    try:
+        day = datetime.date.fromisoformat(raw)
+    except ValueError as exc:
+        raise exceptions.ValidationError({name: [_("Skriv datoen som ÅÅÅÅ-MM-DD.")]}) from exc
+    window = date_window(house=house)
+    if day not in window:
+        raise exceptions.ValidationError({name: [window.message()]}, code="date_out_of_range")
+    return day
 
 
 class Conflict(exceptions.APIException):
@@ -35,6 +150,11 @@ class Conflict(exceptions.APIException):
 
 def exception_handler(exc, context):
     """Every error is JSON with `detail` (and `code` where it helps); never an HTML 500 page."""
+    if isinstance(exc, RequestDataTooBig):
+        exc = RequestTooLarge()
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict")
+                                         else {"non_field_errors": exc.messages})
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("Ikke fundet.")
     elif isinstance(exc, DjangoPermissionDenied):
@@ -49,6 +169,8 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, list):
         response.data = {"detail": response.data}
+    if isinstance(exc, exceptions.ParseError | RequestTooLarge) and isinstance(response.data, dict):
+        response.data["code"] = exc.get_codes()  # `parse_error`, `json_too_deep`, `request_too_large`
     return response
 
 

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: under /api/ every answer is JSON (also Django's own errors) and oversized bodies are a 413.
+    "psykiatrihus.api.ApiErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -224,7 +226,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "psykiatrihus.api.exception_handler",
+    # JSON bodies are bounded (size, nesting depth): psykiatrihus.api_parsers.BoundedJSONParser.
+    "DEFAULT_PARSER_CLASSES": [
+        "psykiatrihus.api_parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
+# Request bodies (API JSON, form posts) above this are refused: 413 JSON under /api/, 400 elsewhere.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Psykiatrihus API",
     "DESCRIPTION": "Beds, stays, contracts, activities and reports for psychiatry houses.",

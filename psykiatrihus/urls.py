@@ -30,6 +30,7 @@ urlpatterns = [
     path("rapporter/", include(("reporting.urls", "reporting"), namespace="reporting")),
 ]
 
+handler400 = "psykiatrihus.views.error_400"
 handler403 = "psykiatrihus.views.error_403"
 handler404 = "psykiatrihus.views.error_404"
 handler500 = "psykiatrihus.views.error_500"

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from psykiatrihus import security
+from psykiatrihus.api import django_error_response, is_api_request
 from psykiatrihus.models import AuditEvent
 from psykiatrihus.scoping import houses_for
 from psykiatrihus.sso import sso_providers
@@ -174,13 +175,25 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+def error_400(request, exception=None):
+    if is_api_request(request):
+        return django_error_response(400)
+    return render(request, "400.html", status=400)
+
+
 def error_403(request, exception=None):
+    if is_api_request(request):
+        return django_error_response(403)
     return render(request, "403.html", status=403)
 
 
 def error_404(request, exception=None):
+    if is_api_request(request):
+        return django_error_response(404)
     return render(request, "404.html", status=404)
 
 
 def error_500(request):
+    if is_api_request(request):
+        return django_error_response(500)
     return render(request, "500.html", status=500)
