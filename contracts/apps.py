@@ -11,3 +11,7 @@ class ContractsConfig(AppConfig):
         from psykiatrihus.scoping import register_citizen_scope
 
         register_citizen_scope(scope)
+
+        from contracts import fhir
+
+        fhir.register()

@@ -22,7 +22,7 @@ class LoginRequiredMiddleware:
         if (
             not request.user.is_authenticated
             and not path.startswith(OPEN_PREFIXES)
-            and not path.startswith("/api/")
+            and not path.startswith(("/api/", "/fhir/"))
             and not path.startswith("/" + settings.ADMIN_URL)
         ):
             return redirect(f"{reverse('login')}?next={path}")

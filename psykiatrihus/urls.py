@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
-from psykiatrihus import sso, views
+from psykiatrihus import fhir, sso, views
 
 admin.site.site_header = "Psykiatrihus – administration"
 admin.site.site_title = "Psykiatrihus"
@@ -24,6 +24,10 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/v1/", include("psykiatrihus.api_urls")),
+    re_path(r"^fhir/R4/metadata/?$", fhir.MetadataView.as_view(), name="fhir_metadata"),
+    re_path(r"^fhir/R4/(?P<resource_type>[A-Za-z]{1,64})/?$", fhir.SearchView.as_view(), name="fhir_search"),
+    re_path(r"^fhir/R4/(?P<resource_type>[A-Za-z]{1,64})/(?P<pk>[^/]{1,200})/?$", fhir.ReadView.as_view(),
+            name="fhir_read"),
     path("borgere/", include(("contracts.urls", "contracts"), namespace="contracts")),
     path("senge/", include(("beds.urls", "beds"), namespace="beds")),
     path("aktiviteter/", include(("activities.urls", "activities"), namespace="activities")),
