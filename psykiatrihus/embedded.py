@@ -61,7 +61,7 @@ def redis_is_up(sock: Path) -> bool:
 
 
 def redis_command(sock: Path) -> list[str]:
-    """The command line of an embedded redis-server listening only on a unix socket."""
+    """The command line of an embedded redis-server listening only on a unix socket, its data beside it."""
     sock.parent.mkdir(parents=True, exist_ok=True)
     return [
         redis_executable(),
@@ -69,8 +69,10 @@ def redis_command(sock: Path) -> list[str]:
         "--unixsocket", str(sock),
         "--unixsocketperm", "700",
         "--dir", str(sock.parent),
+        # Append-only persistence like production (docker-compose): a queued report survives a restart.
         "--save", "",
-        "--appendonly", "no",
+        "--appendonly", "yes",
+        "--appendfsync", "everysec",
     ]
 
 

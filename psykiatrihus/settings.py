@@ -66,6 +66,8 @@ MIDDLEWARE = [
     # First: under /api/ every answer is JSON (also Django's own errors) and oversized bodies are a 413.
     "psykiatrihus.api.ApiErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # PostgreSQL or Redis down: 503 "midlertidigt utilgængelig" (JSON under /api/) instead of a 500.
+    "psykiatrihus.unavailable.ServiceUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -106,7 +108,10 @@ TEMPLATES = [
 
 if EMBEDDED:
     _DATABASE_URL = embedded.postgres_url(DATA_DIR)
-DATABASES = {"default": dj_database_url.parse(_DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+DATABASES = {"default": dj_database_url.parse(_DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+                                              conn_health_checks=True)}
+# A database that does not answer gives a 503 within seconds instead of hanging the request.
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
 # A test database per process, so parallel test runs (and helpers) never collide.
 DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", f"test_psykiatrihus_{os.getpid()}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -277,12 +282,38 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 300)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360)
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 50)
 CELERY_TASK_ACKS_LATE = True
+# A killed pool process puts its task back on the queue instead of acknowledging it as failed.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# One message at a time per process: a worker that dies holds no other messages hostage.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A message left unacknowledged by a dead worker comes back after the visibility timeout (Redis). It must be
+# longer than the hard time limit, or a build that is still running would be handed to a second worker.
+CELERY_BROKER_VISIBILITY_TIMEOUT = env_int("CELERY_BROKER_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 60)
+if CELERY_BROKER_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("CELERY_BROKER_VISIBILITY_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT")
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT,
+    # look for abandoned messages every ~visibility timeout / 4 (kombu's default is every 100 s)
+    "unacked_restore_interval": max(1, min(10, CELERY_BROKER_VISIBILITY_TIMEOUT // 4)),
+    "unacked_restore_throttle": 1,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {}
 # Issue 7: last quarter's evaluation report for each house, early on the first day of a quarter.
 CELERY_BEAT_SCHEDULE["reporting-quarterly-evaluation-report"] = {
     "task": "reporting.tasks.report_runs_quarterly_task",
     "schedule": crontab(minute=0, hour=5, day_of_month=1, month_of_year="1,4,7,10"),
+}
+# Report runs lost with a worker or the broker (reporting.services.report_runs_sweep): a running run with no
+# progress for longer than the visibility timeout, or a pending one older than the pending limit, is
+# handed out again at most REPORT_RUN_MAX_REQUEUES times, then failed with a reason the user reads.
+REPORT_RUN_RUNNING_STALE_SECONDS = env_int("REPORT_RUN_RUNNING_STALE_SECONDS", CELERY_BROKER_VISIBILITY_TIMEOUT + 60)
+REPORT_RUN_PENDING_STALE_SECONDS = env_int("REPORT_RUN_PENDING_STALE_SECONDS", 30 * 60)
+REPORT_RUN_MAX_REQUEUES = env_int("REPORT_RUN_MAX_REQUEUES", 3)
+CELERY_BEAT_SCHEDULE["reporting-lost-runs-sweep"] = {
+    "task": "reporting.tasks.report_runs_sweep_task",
+    "schedule": env_int("REPORT_RUN_SWEEP_SECONDS", 60),
 }
 # The dashboard's trend aggregates, recomputed into the shared cache (reporting/dashboard_tasks.py).
 CELERY_IMPORTS = ("reporting.dashboard_tasks",)

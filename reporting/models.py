@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from psykiatrihus.models import House
@@ -48,6 +49,11 @@ class ReportRun(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+", verbose_name=_("bestilt af"))
     scheduled = models.BooleanField(_("automatisk (kvartal)"), default=False)
+    # Last sign of life (requested, handed to the queue, started, progressed). A pending or running run not
+    # touched for longer than its limit was lost with a worker or the broker; the sweeper hands it out again
+    # (`requeues` times at most) and then fails it with a reason the user reads.
+    touched_at = models.DateTimeField(_("sidst aktiv"), default=timezone.now)
+    requeues = models.PositiveSmallIntegerField(_("sendt i kø igen"), default=0)
 
     class Meta:
         verbose_name = _("rapportkørsel")
@@ -57,7 +63,12 @@ class ReportRun(models.Model):
             models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="reportrun_period_order"),
             models.CheckConstraint(condition=Q(progress__lte=100), name="reportrun_progress_0_100"),
         ]
-        indexes = [models.Index(fields=["house", "-created_at"])]
+        indexes = [
+            models.Index(fields=["house", "-created_at"]),
+            # the sweeper's question: unfinished runs, oldest sign of life first
+            models.Index(fields=["touched_at"], name="reportrun_unfinished_touched",
+                         condition=Q(status__in=["pending", "running"])),
+        ]
 
     def __str__(self) -> str:
         return f"{self.house} {self.period_label} ({self.get_status_display()})"

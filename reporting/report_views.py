@@ -17,9 +17,9 @@ from django.views.decorators.http import require_http_methods
 
 from psykiatrihus.scoping import ALL_SECTORS, Access
 from psykiatrihus.services import audit_log
-from reporting.models import ReportRun
+from reporting.models import ReportRun, ReportStatus
 from reporting.report_forms import ReportRequestForm
-from reporting.services import report_run_request
+from reporting.services import report_run_repeat, report_run_request
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -69,6 +69,18 @@ def report_status(request, pk: int):
     """The HTMX fragment of one run: progress bar while it builds, download links when it is done."""
     run = _run_or_404(request, pk)
     return render(request, "reporting/report_run_row.html", {"run": run})
+
+
+@require_http_methods(["POST"])
+def report_reorder(request, pk: int):
+    """"Bestil igen" on a failed run: the same report once more, as a new run."""
+    run = _run_or_404(request, pk)
+    if run.status != ReportStatus.FAILED:
+        messages.info(request, _("Rapporten for %(period)s er ikke fejlet.") % {"period": run.period_label})
+        return redirect("reporting:report_list")
+    again = report_run_repeat(run=run, user=request.user)
+    messages.success(request, _("Rapporten for %(period)s er bestilt igen.") % {"period": again.period_label})
+    return redirect("reporting:report_list")
 
 
 def report_download(request, pk: int, fmt: str):

@@ -9,11 +9,14 @@ from __future__ import annotations
 import datetime
 import logging
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from psykiatrihus.models import House
 from psykiatrihus.services import audit_log
@@ -24,6 +27,10 @@ from reporting.selectors import REPORT_LANGUAGE, Period, previous_quarter, repor
 logger = logging.getLogger(__name__)
 
 FORMATS = tuple(f.value for f in ReportFormat)
+UNFINISHED = (ReportStatus.PENDING, ReportStatus.RUNNING)
+# What the person who ordered the report reads when the sweeper gives up on it.
+LOST_REASON = gettext_lazy("Rapporten blev ikke færdig: arbejdsprocessen, der lavede den, stoppede undervejs flere "
+                           "gange. Bestil den igen; sker det igen, så kontakt driften.")
 
 
 def report_render(*, house: House, period: Period, formats: list[str] | tuple[str, ...],
@@ -83,6 +90,13 @@ def report_run_request(*, house: House, period: Period, formats: list[str], user
     return run
 
 
+def report_run_repeat(*, run: ReportRun, user=None) -> ReportRun:
+    """"Bestil igen": a new run with the failed run's house, period, formats and suppression."""
+    period = Period(start=run.period_start, end=run.period_end, label=run.period_label)
+    return report_run_request(house=run.house, period=period, formats=list(run.formats), user=user,
+                              suppress_below=run.suppress_below, scheduled=run.scheduled)
+
+
 def _enqueue(run_id: int, task) -> None:
     """Hand the run to Celery; if the queue cannot be reached the run says so (never silently lost)."""
     try:
@@ -91,45 +105,95 @@ def _enqueue(run_id: int, task) -> None:
         report_run_fail(run_id=run_id, error=_("Køen kunne ikke nås (%(e)s). Bestil rapporten igen.")
                         % {"e": type(exc).__name__}, final=True)
         return
-    ReportRun.objects.filter(pk=run_id).update(task_id=result.id or "")
+    ReportRun.objects.filter(pk=run_id).update(task_id=result.id or "", touched_at=timezone.now())
 
 
 def report_run_progress(*, run_id: int, percent: int) -> None:
-    ReportRun.objects.filter(pk=run_id).update(progress=max(0, min(100, percent)))
+    ReportRun.objects.filter(pk=run_id).update(progress=max(0, min(100, percent)), touched_at=timezone.now())
+
+
+def _run_directory(run: ReportRun) -> str:
+    return f"reports/{run.house.slug}/{run.pk}"
 
 
 def report_run_build(*, run_id: int) -> ReportRun:
-    """Build the run's files and store them. Raises on failure (the task retries, then fails the run)."""
+    """Build the run's files and store them. Raises on failure (the task retries, then fails the run).
+
+    Safe to run again: a message delivered twice (a worker died after the build, the sweeper re-enqueued it)
+    leaves a finished run alone, and a rebuild replaces whatever an interrupted build left in the run's
+    directory, so the run never points at half-written or stray files."""
     run = ReportRun.objects.select_related("house").get(pk=run_id)
-    if run.status == ReportStatus.DONE:
+    if run.is_finished:
         return run
-    ReportRun.objects.filter(pk=run_id).update(status=ReportStatus.RUNNING, progress=1,
+    ReportRun.objects.filter(pk=run_id).update(status=ReportStatus.RUNNING, progress=1, touched_at=timezone.now(),
                                                attempts=run.attempts + 1, error="")
     period = Period(start=run.period_start, end=run.period_end, label=run.period_label)
     files = report_render(house=run.house, period=period, formats=run.formats, suppress_below=run.suppress_below,
                           progress=lambda p: report_run_progress(run_id=run_id, percent=p))
+    directory = _run_directory(run)
+    try:
+        leftovers = default_storage.listdir(directory)[1]
+    except FileNotFoundError:
+        leftovers = []
+    for name in leftovers:
+        default_storage.delete(f"{directory}/{name}")
     stored = {}
     stem = f"evalueringsrapport-{run.house.slug}-{run.period_start:%Y%m%d}-{run.period_end:%Y%m%d}"
     for fmt, content in files.items():
-        path = f"reports/{run.house.slug}/{run.pk}/{stem}.{fmt}"
-        if default_storage.exists(path):
-            default_storage.delete(path)
-        stored[fmt] = default_storage.save(path, ContentFile(content))
+        stored[fmt] = default_storage.save(f"{directory}/{stem}.{fmt}", ContentFile(content))
     ReportRun.objects.filter(pk=run_id).update(status=ReportStatus.DONE, progress=100, files=stored,
-                                               finished_at=timezone.now(), error="")
+                                               finished_at=timezone.now(), touched_at=timezone.now(), error="")
     run.refresh_from_db()
     return run
 
 
 def report_run_fail(*, run_id: int, error: str, final: bool) -> None:
-    """Show the error on the run; a final failure ends it (never silently lost)."""
-    updates = {"error": error[:2000]}
+    """Show the error on the run; a final failure ends it (never silently lost). A run that has finished
+    meanwhile (a duplicate delivery) keeps its result."""
+    updates = {"error": error[:2000], "touched_at": timezone.now()}
     if final:
         updates.update(status=ReportStatus.FAILED, finished_at=timezone.now())
     else:
         updates.update(status=ReportStatus.PENDING)
-    ReportRun.objects.filter(pk=run_id).update(**updates)
+    ReportRun.objects.filter(pk=run_id, status__in=UNFINISHED).update(**updates)
     logger.warning("report run %s failed (final=%s): %s", run_id, final, error[:200])
+
+
+def report_runs_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Celery beat: find runs lost with a worker or the broker and hand them out again, a bounded number of
+    times; after that the run fails with a reason its reader understands.
+
+    A running run is lost when it has shown no progress for longer than the broker gives an unacknowledged
+    message (the visibility timeout, itself longer than the hard time limit); a pending one when it has waited
+    longer than `REPORT_RUN_PENDING_STALE_SECONDS` (a busy queue is not a lost message). A re-enqueued run
+    that turns out to be alive after all is harmless: builds are idempotent and a finished run is left alone."""
+    from reporting.tasks import report_run_build_task
+
+    now = now or timezone.now()
+    running_before = now - datetime.timedelta(seconds=settings.REPORT_RUN_RUNNING_STALE_SECONDS)
+    pending_before = now - datetime.timedelta(seconds=settings.REPORT_RUN_PENDING_STALE_SECONDS)
+    counts = {"requeued": 0, "failed": 0}
+    with translation.override(settings.LANGUAGE_CODE):  # stored text, read later in the house's language
+        lost_reason = str(LOST_REASON)
+    with transaction.atomic():
+        stuck = list(ReportRun.objects.select_for_update(skip_locked=True).filter(
+            Q(status=ReportStatus.RUNNING, touched_at__lt=running_before)
+            | Q(status=ReportStatus.PENDING, touched_at__lt=pending_before)
+        ).order_by("touched_at", "pk")[:100])
+        for run in stuck:
+            if run.requeues >= settings.REPORT_RUN_MAX_REQUEUES:
+                ReportRun.objects.filter(pk=run.pk).update(
+                    status=ReportStatus.FAILED, finished_at=now, touched_at=now, error=lost_reason)
+                logger.warning("report run %s lost %s times; failed", run.pk, run.requeues + 1)
+                counts["failed"] += 1
+            else:
+                ReportRun.objects.filter(pk=run.pk).update(status=ReportStatus.PENDING, progress=0, touched_at=now,
+                                                           requeues=run.requeues + 1)
+                transaction.on_commit(lambda pk=run.pk: _enqueue(pk, report_run_build_task))
+                logger.warning("report run %s was %s without progress; re-enqueued (%s)", run.pk, run.status,
+                               run.requeues + 1)
+                counts["requeued"] += 1
+    return counts
 
 
 def report_runs_schedule_quarter(*, today: datetime.date | None = None) -> list[ReportRun]:

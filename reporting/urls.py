@@ -6,6 +6,7 @@ urlpatterns: list = [
     # evaluation reports (issue 7)
     path("", report_views.report_list, name="report_list"),
     path("koersler/<int:pk>/status/", report_views.report_status, name="report_status"),
+    path("koersler/<int:pk>/bestil-igen/", report_views.report_reorder, name="report_reorder"),
     path("koersler/<int:pk>/<str:fmt>/", report_views.report_download, name="report_download"),
     # leader dashboard (issue 8)
     path("overblik/", dashboard.dashboard, name="dashboard"),
