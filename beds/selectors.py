@@ -148,7 +148,7 @@ def window_range(*, house: House, start: datetime.date, days: int) -> DateTimeTZ
 def bed_board(*, house: House, access: Access, start: datetime.date, days: int = 14,
               sector: str | None = None, now: datetime.datetime | None = None) -> Board:
     """Beds as rows, `days` nights as columns, each night's state decided by `beds.night_selectors.bed_nights`
-    (three queries whatever the history size). Names only for stays in the user's citizen sectors; other
+    (three queries whatever the history size). Names only for stays the user may see (`Access.sees_board_names`); other
     sectors see free/occupied/blocked (booked shown as occupied)."""
     from beds.night_selectors import bed_nights, free_tonight_from
 
@@ -156,7 +156,7 @@ def bed_board(*, house: House, access: Access, start: datetime.date, days: int =
     today = data.today
     rows = []
     for bed in data.beds:
-        row = BoardRow(bed=bed, can_book=bed.sector in access.booking_sectors)
+        row = BoardRow(bed=bed, can_book=access.may_book(bed))
         for night in data.by_bed[bed.pk]:
             cell = Cell(night=night.night, state=night.state, stay=night.stay, block=night.block,
                         starts_here=night.starts_here, overdue=night.overdue)
@@ -164,10 +164,11 @@ def bed_board(*, house: House, access: Access, start: datetime.date, days: int =
             if stay is None:
                 cell.can_book = row.can_book and cell.state == FREE and cell.night >= today - datetime.timedelta(days=1)
             else:
-                own = stay.sector in access.booking_sectors
-                if stay.status == StayStatus.BOOKED and not (stay.sector in access.citizen_sectors or own):
+                own = access.may_book(stay)
+                named = access.sees_board_names(stay)  # the record rule: own sector, or consent
+                if stay.status == StayStatus.BOOKED and not (named or own):
                     cell.state = OCCUPIED
-                cell.show_name = stay.sector in access.citizen_sectors
+                cell.show_name = named
                 cell.can_act = own and stay.status in (StayStatus.BOOKED, StayStatus.CHECKED_IN)
             row.cells.append(cell)
         rows.append(row)
@@ -220,9 +221,10 @@ def waiting_list(*, access: Access, sector: str | None = None,
     """Citizens waiting for a bed, first in line first (request time, then id), with how long they have
     waited. Only the sectors whose citizens the user may see."""
     now = now or timezone.now()
-    sectors = [s for s in access.citizen_sectors if sector is None or s == sector]
-    entries = (WaitingListEntry.objects.filter(house=access.house, sector__in=sectors, status=WaitingStatus.WAITING)
-               .select_related("citizen", "visitation").order_by("requested_at", "id"))
+    entries = access.filter_sector(WaitingListEntry.objects.filter(status=WaitingStatus.WAITING))
+    if sector is not None:
+        entries = entries.filter(sector=sector)
+    entries = (entries.select_related("citizen", "visitation").order_by("requested_at", "id"))
     items: list[WaitingItem] = []
     positions: dict[str, int] = {}
     for entry in entries:
@@ -253,8 +255,8 @@ def waiting_time(*, house: House, sector: str | None, start: datetime.date, end:
 
 def aftercare_due(*, access: Access, on_or_before: datetime.date):
     """Planned safety visits/calls due by a date, in the user's sectors (a work list)."""
-    return (StayAftercare.objects.filter(stay__house=access.house, stay__sector__in=access.citizen_sectors,
-                                         status=AftercareStatus.PLANNED, planned_on__lte=on_or_before)
+    due = StayAftercare.objects.filter(status=AftercareStatus.PLANNED, planned_on__lte=on_or_before)
+    return (access.filter_sector(due, sector_field="stay__sector", house_field="stay__house")
             .select_related("stay", "stay__citizen", "stay__bed").order_by("planned_on", "id"))
 
 

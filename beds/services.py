@@ -110,7 +110,7 @@ def bed_block(*, bed: Bed, start: datetime.datetime, end: datetime.datetime, rea
     """Take a bed out of use (cleaning, maintenance). Overlapping blocks are refused by the database."""
     if end <= start:
         raise ValidationError({"end": _("Slut skal ligge efter start.")})
-    if user is not None and bed.sector not in access_for(user, bed.house).booking_sectors:
+    if user is not None and not access_for(user, bed.house).may_book(bed):
         raise PermissionDenied(_("Du kan kun spærre senge i din egen sektor."))
     try:
         with transaction.atomic():
@@ -210,7 +210,7 @@ def stay_book(*, house: House, bed: Bed, citizen, arrival: datetime.datetime, pl
     access = access_for(user, house)
     if bed.house_id != house.pk:
         raise ValidationError({"bed": _("Sengen findes ikke i huset.")})
-    if bed.sector not in access.booking_sectors:
+    if not access.may_book(bed):
         raise PermissionDenied(_("Du kan kun booke senge i din egen sektor."))
     arrival, planned_departure = _aware(arrival), _aware(planned_departure)
     errors: dict[str, list[str]] = {}
@@ -218,8 +218,9 @@ def stay_book(*, house: House, bed: Bed, citizen, arrival: datetime.datetime, pl
     def err(key: str, message: str) -> None:
         errors.setdefault(key, []).append(message)
 
-    if getattr(citizen, "house_id", house.pk) != house.pk:
-        err("citizen", _("Borgeren findes ikke i huset."))
+    if getattr(citizen, "house_id", None) != house.pk or not access.may_see_citizen(citizen):
+        # Unseen answers like non-existent, and alone (no rule's message may tell that the citizen exists).
+        raise ValidationError({"citizen": _("Borgeren findes ikke i huset.")})
     if not bed.active:
         err("bed", _("Sengen er ikke i brug."))
     if planned_departure <= arrival:
@@ -327,7 +328,7 @@ def stay_book(*, house: House, bed: Bed, citizen, arrival: datetime.datetime, pl
 
 
 def _require_booking_access(*, stay: Stay, user) -> None:
-    if stay.sector not in access_for(user, stay.house).booking_sectors:
+    if not access_for(user, stay.house).may_book(stay):
         raise PermissionDenied(_("Du kan kun ændre ophold i din egen sektor."))
 
 
@@ -425,9 +426,12 @@ def stay_request_record(*, house: House, sector: str, channel: str, user, citize
                         requested_at: datetime.datetime | None = None, requested_nights: int = 1,
                         note: str = "") -> StayRequest:
     """Record a henvendelse. Every request is recorded, whatever becomes of it."""
-    if sector not in access_for(user, house).booking_sectors:
+    access = access_for(user, house)
+    if not access.may_book(sector):
         raise PermissionDenied(_("Du kan kun registrere henvendelser i din egen sektor."))
     errors = {}
+    if citizen is not None and (citizen.house_id != house.pk or not access.may_see_citizen(citizen)):
+        errors["citizen"] = _("Borgeren findes ikke i huset.")  # unseen answers like non-existent
     if channel not in RequestChannel.values:
         errors["channel"] = _("Vælg en kanal.")
     if sector not in Sector.values:
@@ -447,7 +451,7 @@ def stay_request_record(*, house: House, sector: str, channel: str, user, citize
 
 def stay_request_turn_away(*, stay_request: StayRequest, reason: str, user, note: str = "") -> StayRequest:
     """The request ends without a stay (no bed, not eligible, no valid contract, other with text)."""
-    if stay_request.sector not in access_for(user, stay_request.house).booking_sectors:
+    if not access_for(user, stay_request.house).may_book(stay_request):
         raise PermissionDenied(_("Du kan kun behandle henvendelser i din egen sektor."))
     if stay_request.outcome != RequestOutcome.PENDING:
         raise ValidationError({"outcome": _("Henvendelsen er allerede afsluttet.")})
@@ -465,7 +469,7 @@ def stay_request_turn_away(*, stay_request: StayRequest, reason: str, user, note
 
 
 def stay_request_withdraw(*, stay_request: StayRequest, user) -> StayRequest:
-    if stay_request.sector not in access_for(user, stay_request.house).booking_sectors:
+    if not access_for(user, stay_request.house).may_book(stay_request):
         raise PermissionDenied(_("Du kan kun behandle henvendelser i din egen sektor."))
     if stay_request.outcome != RequestOutcome.PENDING:
         raise ValidationError({"outcome": _("Henvendelsen er allerede afsluttet.")})
@@ -594,7 +598,7 @@ def waiting_list_add(*, visitation, user, requested_at: datetime.datetime | None
                      requested_nights: int | None = None, note: str = "") -> WaitingListEntry:
     """Put a visited citizen on the house's waiting list (no bed free now). One open entry per citizen."""
     house = visitation.house
-    if visitation.sector not in access_for(user, house).booking_sectors:
+    if not access_for(user, house).may_book(visitation):
         raise PermissionDenied(_("Du kan kun skrive borgere op i din egen sektor."))
     requested_at = _aware(requested_at) if requested_at else timezone.now()
     if requested_nights is None:
@@ -620,7 +624,7 @@ def waiting_list_add(*, visitation, user, requested_at: datetime.datetime | None
 
 
 def waiting_list_withdraw(*, entry: WaitingListEntry, user, note: str = "") -> WaitingListEntry:
-    if entry.sector not in access_for(user, entry.house).booking_sectors:
+    if not access_for(user, entry.house).may_book(entry):
         raise PermissionDenied(_("Du kan kun ændre ventelisten i din egen sektor."))
     updated = WaitingListEntry.objects.filter(pk=entry.pk, status=WaitingStatus.WAITING).update(
         status=WaitingStatus.WITHDRAWN, withdrawn_at=timezone.now(), note=(note or entry.note)[:500])
@@ -638,7 +642,7 @@ def waiting_list_place_next(*, bed: Bed, user, arrival: datetime.datetime | None
     the entry is locked (others skip it), the stay is booked under the house's rules and the entry marked
     placed. Returns None when nobody waits; a refused booking leaves the list unchanged."""
     house = bed.house
-    if bed.sector not in access_for(user, house).booking_sectors:
+    if not access_for(user, house).may_book(bed):
         raise PermissionDenied(_("Du kan kun booke senge i din egen sektor."))
     entry = (WaitingListEntry.objects.select_for_update(skip_locked=True)
              .filter(house=house, sector=bed.sector, status=WaitingStatus.WAITING)

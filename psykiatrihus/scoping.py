@@ -245,6 +245,13 @@ class Access:
             return False
         return self.visible_citizen_ids().filter(id=pk).exists()
 
+    def visible_among(self, citizen_ids) -> frozenset[int]:
+        """Those of `citizen_ids` the user may see (one query): for lists that show a citizen beside a record."""
+        ids = {int(i) for i in citizen_ids if i is not None}
+        if not ids or self.house is None or not self.citizen_sectors:
+            return frozenset()
+        return frozenset(self.visible_citizen_ids().filter(id__in=sorted(ids)))
+
     # --- queryset filters ---------------------------------------------------------------------------------
 
     def filter_sector(self, qs: QuerySet, *, sector_field: str = "sector", house_field: str = "house",

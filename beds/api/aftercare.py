@@ -95,7 +95,7 @@ class AftercareRecordView(APIView):
             raise exceptions.NotFound("Ikke fundet.")
         data = AftercareRecordSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        if aftercare.stay.sector not in access_for(request.user, aftercare.stay.house).booking_sectors:
+        if not access_for(request.user, aftercare.stay.house).may_book(aftercare.stay):
             raise exceptions.PermissionDenied("Du kan kun ændre ophold i din egen sektor.")
         if aftercare.status != AftercareStatus.PLANNED:
             raise Conflict("Opfølgningen er allerede registreret.", "already_recorded")

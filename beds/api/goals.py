@@ -57,7 +57,7 @@ class StayGoalsView(APIView):
         stay = _stay_for(request, pk)
         data = GoalsSetSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        if stay.sector not in access_for(request.user, stay.house).booking_sectors:
+        if not access_for(request.user, stay.house).may_book(stay):
             raise exceptions.PermissionDenied("Du kan kun ændre ophold i din egen sektor.")
         if stay.status not in (StayStatus.BOOKED, StayStatus.CHECKED_IN):
             raise Conflict("Målene kan ikke ændres, når opholdet er afsluttet.", "stay_closed")

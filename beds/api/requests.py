@@ -74,7 +74,7 @@ class StayRequestListCreateView(APIView):
         try:
             req = services.stay_request_record(
                 house=house, sector=v["sector"], channel=v["channel"], user=request.user,
-                citizen=_citizen(house, v["citizen"]), requested_at=v["requested_at"],
+                citizen=_citizen(access, v["citizen"]), requested_at=v["requested_at"],
                 requested_nights=v["requested_nights"], note=v["note"])
         except DjangoValidationError as exc:
             raise _as_drf(exc) from exc

@@ -112,9 +112,9 @@ class StayListCreateView(APIView):
         bed = Bed.objects.filter(house=house, label__iexact=v["bed"]).first()
         if bed is None:
             raise exceptions.ValidationError({"bed": ["Sengen findes ikke i huset."]})
-        if bed.sector not in access.booking_sectors:
+        if not access.may_book(bed):
             raise exceptions.PermissionDenied("Du kan kun booke senge i din egen sektor.")
-        citizen = _citizen(house, v["citizen"])
+        citizen = _citizen(access, v["citizen"])
         stay_request = None
         if v["request"] is not None:
             stay_request = selectors.stay_requests_visible(access=access).filter(pk=v["request"]).first()

@@ -153,7 +153,7 @@ class WaitingWithdrawView(APIView):
         data = WaitingWithdrawSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         if entry.status != WaitingStatus.WAITING:
-            if entry.sector not in access_for(request.user, entry.house).booking_sectors:
+            if not access_for(request.user, entry.house).may_book(entry):
                 raise exceptions.PermissionDenied("Du kan kun ændre ventelisten i din egen sektor.")
             raise Conflict("Borgeren står ikke længere på ventelisten.", "not_waiting")
         try:
@@ -177,7 +177,7 @@ class PlaceNextView(APIView):
         bed = Bed.objects.filter(house=house, active=True, label__iexact=v["bed"]).first()
         if bed is None:
             raise exceptions.ValidationError({"bed": ["Sengen findes ikke i huset."]})
-        if bed.sector not in access.booking_sectors:
+        if not access.may_book(bed):
             raise exceptions.PermissionDenied("Du kan kun booke senge i din egen sektor.")
         try:
             stay = services.waiting_list_place_next(bed=bed, user=request.user, arrival=v["arrival"])

@@ -40,6 +40,14 @@ def _form_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def _board_member(request):
+    """The bed board and what opens from it: who the menu shows it to (`Access.sees_board`); others 403."""
+    house, access = _member(request)
+    if not access.sees_board:
+        raise PermissionDenied
+    return house, access
+
+
 def _citizen_member(request):
     """Pages with citizen names: staff and leaders of a sector; others 403."""
     house, access = _member(request)

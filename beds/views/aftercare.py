@@ -30,7 +30,7 @@ def _aftercare_context(request, house, access, *, record_forms=None) -> dict:
     for item in items:
         item.form = record_forms.get(item.pk) or AftercareRecordForm(initial={"done_on": today},
                                                                      auto_id=f"a{item.pk}_%s")
-        item.may_record = item.stay.sector in access.booking_sectors
+        item.may_record = access.may_book(item.stay)
         item.overdue = item.planned_on < today
     return {"items": items, "today": today, "within": AFTERCARE_DAYS}
 
@@ -51,7 +51,7 @@ def aftercare_record(request, pk: int):
     aftercare = selectors.aftercare_get(access=access, pk=pk)
     if aftercare is None:
         raise Http404
-    if aftercare.stay.sector not in access.booking_sectors:
+    if not access.may_book(aftercare.stay):
         raise PermissionDenied
     form = AftercareRecordForm(request.POST, auto_id=f"a{pk}_%s")
     if form.is_valid():

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from beds import selectors
 from beds.models import Sector, StayStatus
 from beds.night_selectors import free_tonight
-from beds.views._common import BOARD_DAYS, POLL_SECONDS, SAME_READ_WINDOW, _member
+from beds.views._common import BOARD_DAYS, POLL_SECONDS, SAME_READ_WINDOW, _board_member
 from beds.views.requests import _requests_context
 from psykiatrihus.services import audit_log_many
 
@@ -106,7 +106,7 @@ def _board_context(request, house, access) -> dict:
 
 def board(request):
     """The bed board: 16 beds × 14 nights, live refresh by polling and after every change."""
-    house, access = _member(request)
+    house, access = _board_member(request)
     context = _board_context(request, house, access)
     rules = selectors.house_rules_today(house=house, on_date=context["today"])
     waiting = selectors.waiting_count(access=access) if access.sees_citizens else 0
@@ -133,7 +133,7 @@ def _remember_rules_for_navigation(request, house, rules) -> None:
 
 
 def board_grid(request):
-    house, access = _member(request)
+    house, access = _board_member(request)
     return render(request, "beds/_grid.html", _board_context(request, house, access))
 
 

@@ -16,7 +16,7 @@ from beds.forms import (
     BookForm,
 )
 from beds.models import Bed, RequestOutcome, StayKind, TurnAwayReason
-from beds.views._common import _done, _form_errors, _member
+from beds.views._common import _board_member, _done, _form_errors
 from beds.views.requests import _request_closed, _request_panel_context
 from psykiatrihus.services import audit_log
 
@@ -24,7 +24,7 @@ from psykiatrihus.services import audit_log
 @require_http_methods(["GET", "POST"])
 def book(request):
     """Book a free cell: the form opens in the side panel; the service decides."""
-    house, access = _member(request)
+    house, access = _board_member(request)
     stay_request, other_beds = None, []
     raw_request = str(request.GET.get("henvendelse") or request.POST.get("henvendelse") or "")
     if raw_request:
@@ -50,7 +50,7 @@ def book(request):
         else None
     if bed is None:
         raise Http404
-    if bed.sector not in access.booking_sectors:
+    if not access.may_book(bed):
         raise PermissionDenied
     if stay_request is not None and stay_request.sector != bed.sector:
         return _request_closed(request, _("Henvendelsen gælder sektoren %(sector)s. Vælg en seng i den sektor.")
@@ -68,7 +68,7 @@ def book(request):
             form.fields["cpr"].required = False
         if form.is_valid():
             data = form.cleaned_data
-            citizen = known or _citizen_by_cpr(house, data["cpr"])
+            citizen = known or _citizen_by_cpr(access, data["cpr"])
             if citizen is None:
                 form.add_error("cpr", _("Der findes ingen borger med dette CPR-nummer i huset."))
             else:
@@ -121,13 +121,13 @@ def book(request):
     return response
 
 
-def _citizen_by_cpr(house, raw: str):
+def _citizen_by_cpr(access, raw: str):
+    """The citizen with this CPR number among those the user may see (one they may not see is "no citizen")."""
     from contracts.cpr import cpr_clean
-    from contracts.selectors import citizen_by_cpr
+    from contracts.selectors import citizen_search
 
     try:
         digits = cpr_clean(raw)
     except ValidationError:
         return None
-    citizen = citizen_by_cpr(digits=digits, house=house)
-    return citizen if citizen is not None and citizen.house_id == house.pk else None
+    return citizen_search(access=access, query=digits).first()

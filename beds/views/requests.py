@@ -24,14 +24,17 @@ from psykiatrihus.services import audit_log, audit_log_many
 def _requests_context(request, house, access) -> dict:
     """Open requests of the last week per sector the user sees (one query; the names shown are audited)."""
     items = selectors.stay_requests_open(access=access)
-    named = [r for r in items if r.citizen_id]
+    shown = access.visible_among(r.citizen_id for r in items)
+    for item in items:
+        item.citizen_shown = item.citizen if item.citizen_id in shown else None
+    named = [r for r in items if r.citizen_shown is not None]
     if named:
         audit_log_many(user=request.user, action="read", objects=named, house=house, detail="åbne henvendelser",
                        citizen_attr="citizen_id", once_per=SAME_READ_WINDOW)
     for item in items:
-        item.may_act = item.sector in access.booking_sectors
+        item.may_act = access.may_book(item)
     sectors = [{"value": value, "label": label, "items": [i for i in items if i.sector == value]}
-               for value, label in Sector.choices if value in access.citizen_sectors]
+               for value, label in Sector.choices if access.may_see_sector(value)]
     return {"request_sectors": sectors, "request_count": len(items), "may_record_request": access.can_book,
             "today": timezone.localdate()}
 

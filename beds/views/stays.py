@@ -18,12 +18,12 @@ from beds.forms import (
     GoalsForm,
 )
 from beds.models import Stay, StayKind, StayStatus
-from beds.views._common import _done, _form_errors, _member
+from beds.views._common import _board_member, _done, _form_errors
 from psykiatrihus.services import audit_log
 
 
 def _own_stay(request, pk: int) -> Stay:
-    house, access = _member(request)
+    house, access = _board_member(request)
     if not 0 < pk < 2**62:  # beyond bigint PostgreSQL would refuse the query
         raise Http404
     stay = selectors.stays_visible(access=access).filter(pk=pk).first()
@@ -96,7 +96,7 @@ def _stay_panel_context(request, stay, **forms) -> dict:
         item.form = record_forms.get(item.pk) or AftercareRecordForm(initial={"done_on": timezone.localdate()},
                                                                      auto_id=f"a{item.pk}_%s")
     return {
-        "stay": stay, "can_act": stay.sector in request.access.booking_sectors,
+        "stay": stay, "can_act": request.access.may_book(stay),
         "check_in_form": forms.get("check_in_form") or CheckInForm(),
         "check_out_form": forms.get("check_out_form") or CheckOutForm(),
         "faerdigbehandling": stay.kind == StayKind.FAERDIGBEHANDLING,
@@ -113,7 +113,7 @@ def _stay_panel_context(request, stay, **forms) -> dict:
 @require_POST
 def stay_goals(request, pk: int):
     stay = _own_stay(request, pk)
-    if stay.sector not in request.access.booking_sectors:
+    if not request.access.may_book(stay):
         raise PermissionDenied
     form = GoalsForm(request.POST)
     message = ""
@@ -133,7 +133,7 @@ def stay_goals(request, pk: int):
 @require_POST
 def stay_goal_evaluate(request, pk: int, goal_pk: int):
     stay = _own_stay(request, pk)
-    if stay.sector not in request.access.booking_sectors:
+    if not request.access.may_book(stay):
         raise PermissionDenied
     goal = stay.goals.filter(pk=goal_pk).first() if 0 < goal_pk < 2**62 else None
     if goal is None:

@@ -30,18 +30,18 @@ def _waiting_context(request, house, access, *, add_form=None, withdraw_forms=No
     withdraw_forms = withdraw_forms or {}
     for item in items:
         item.withdraw_form = withdraw_forms.get(item.entry.pk) or WaitingWithdrawForm(auto_id=f"w{item.entry.pk}_%s")
-        item.may_change = item.entry.sector in access.booking_sectors
+        item.may_change = access.may_book(item.entry)
     free = selectors.beds_free_now(house=house, sectors=access.booking_sectors) if access.can_book else []
     place_forms = place_forms or {}
     sectors = []
     for value, label in Sector.choices:
-        if value not in access.citizen_sectors:
+        if not access.may_see_sector(value):
             continue
         own = [i for i in items if i.entry.sector == value]
         beds = [b for b in free if b.sector == value]
         sectors.append({
             "value": value, "label": label, "items": own, "beds": beds,
-            "may_place": value in access.booking_sectors,
+            "may_place": access.may_book(value),
             "place_form": place_forms.get(value) or PlaceNextForm(beds=beds, auto_id=f"p{value}_%s"),
         })
     return {
@@ -96,7 +96,7 @@ def waiting_list_withdraw(request, pk: int):
     entry = selectors.waiting_entry_get(access=access, pk=pk)
     if entry is None:
         raise Http404
-    if entry.sector not in access.booking_sectors:
+    if not access.may_book(entry):
         raise PermissionDenied
     form = WaitingWithdrawForm(request.POST, auto_id=f"w{pk}_%s")
     if form.is_valid():
@@ -122,7 +122,7 @@ def waiting_list_place(request):
             return render(request, "beds/_panel_message.html", {"error": _("Vælg en ledig seng.")})
         messages.error(request, _("Vælg en ledig seng."))
         return redirect("beds:waiting_list")
-    if bed.sector not in access.booking_sectors:
+    if not access.may_book(bed):
         raise PermissionDenied
     error = ""
     try:

@@ -169,9 +169,10 @@ class TestOpenRequestsList:
                                 user=users["leder"], citizen=people.erik if i % 3 else None)
         client = client_for("leder")
         client.get(LIST)  # the session now holds the menu's rules (see test_navigation)
-        # session, user, houses, access, the requests (citizen joined), one audit insert, session save (in a
-        # savepoint and its release under the test's transaction) -- whatever the number of requests
-        with django_assert_max_num_queries(9):
+        # session, user, houses, access, the requests (citizen joined), which of their citizens the user may see,
+        # one audit insert, session save (in a savepoint and its release under the test's transaction) --
+        # whatever the number of requests
+        with django_assert_max_num_queries(10):
             response = client.get(LIST)
         assert response.content.decode().count('class="request-item"') == 12
 
