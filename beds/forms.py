@@ -33,10 +33,13 @@ class BookForm(forms.Form):
 
 
 class CheckInForm(forms.Form):
+    at = forms.DateTimeField(label=_("Ankommet"), required=False, widget=DATETIME_WIDGET,
+                             help_text=_("Tomt: nu. Kom borgeren tidligere end planlagt, starter opholdet da."))
     ors_score = forms.IntegerField(label=_("ORS ved start (0–40)"), required=False, min_value=0, max_value=40)
 
 
 class CheckOutForm(forms.Form):
+    at = forms.DateTimeField(label=_("Rejst"), required=False, widget=DATETIME_WIDGET, help_text=_("Tomt: nu."))
     srs_score = forms.IntegerField(label=_("SRS ved slut (0–40)"), required=False, min_value=0, max_value=40)
     end_note = forms.CharField(label=_("Afslutningsnote"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     fb_outcome = forms.ChoiceField(label=_("Udfald (færdigbehandling)"), required=False,

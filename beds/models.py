@@ -22,6 +22,16 @@ def _id_range(field: str) -> Func:
     return Func(F(field), F(field), Value("[]"), function="int8range")
 
 
+def _presence() -> Func:
+    """[checked in, checked out) -- open-ended while the guest is still in the house."""
+    return Func(F("checked_in_at"), F("checked_out_at"), Value("[)"), function="tstzrange",
+                output_field=DateTimeRangeField())
+
+
+# Actual presence: a stay that has been checked in (and perhaps out) occupied its bed and its citizen then.
+PRESENT = Q(checked_in_at__isnull=False, status__in=("checked_in", "checked_out"))
+
+
 class Bed(models.Model):
     house = models.ForeignKey(House, on_delete=models.PROTECT, related_name="beds", verbose_name=_("hus"))
     sector = models.CharField(_("sektor"), max_length=16, choices=Sector.choices)
@@ -212,6 +222,25 @@ class Stay(models.Model):
                 violation_error_code="citizen_has_stay",
                 violation_error_message=_("Borgeren har allerede et ophold i perioden."),
             ),
+            # Reality, whatever the plan: one guest in a bed at a time, a citizen in one bed at a time.
+            ExclusionConstraint(
+                name="stay_bed_one_guest_present",
+                expressions=[(_id_range("bed_id"), RangeOperators.EQUAL), (_presence(), RangeOperators.OVERLAPS)],
+                condition=PRESENT,
+                violation_error_code="bed_still_occupied",
+                violation_error_message=_("Den forrige gæst i sengen er ikke udskrevet."),
+            ),
+            ExclusionConstraint(
+                name="stay_citizen_one_bed_present",
+                expressions=[(_id_range("citizen_id"), RangeOperators.EQUAL),
+                             (_presence(), RangeOperators.OVERLAPS)],
+                condition=PRESENT,
+                violation_error_code="citizen_checked_in_elsewhere",
+                violation_error_message=_("Borgeren er indskrevet i en anden seng."),
+            ),
+            models.CheckConstraint(condition=Q(checked_out_at__isnull=True) | Q(checked_in_at__isnull=False)
+                                   & Q(checked_out_at__gte=F("checked_in_at")),
+                                   name="stay_check_out_after_check_in"),
             models.CheckConstraint(condition=Q(planned_departure__gte=F("arrival")),
                                    name="stay_departure_after_arrival"),
             models.CheckConstraint(condition=Q(ors_score__isnull=True) | Q(ors_score__lte=40), name="stay_ors_0_40"),

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,21 +62,36 @@ class BookingConflict(Exception):
 CONSTRAINT_CODES = {
     "stay_bed_no_overlap": "bed_taken",
     "stay_citizen_no_overlap": "citizen_has_stay",
+    "stay_bed_one_guest_present": "bed_still_occupied",
+    "stay_citizen_one_bed_present": "citizen_checked_in_elsewhere",
 }
 
 
-def conflict_message(code: str) -> str:
+def conflict_message(code: str, *, bed: str = "", moving: bool = False) -> str:
+    """The Danish answer to a refused write (`moving`: a stay's period moved, e.g. by an early check-in)."""
+    if code == "citizen_checked_in_elsewhere":
+        if bed:
+            return _("Borgeren er stadig indskrevet på %(bed)s. Udskriv borgeren dér først.") % {"bed": bed}
+        return _("Borgeren er indskrevet i en anden seng på det tidspunkt.")
+    if code == "bed_still_occupied":
+        if bed:
+            return _("Den forrige gæst på %(bed)s er ikke udskrevet endnu. Udskriv den forrige gæst først.") % {
+                "bed": bed}
+        return _("Der er en anden gæst indskrevet i sengen på det tidspunkt.")
     if code == "citizen_has_stay":
         return _("Borgeren har allerede et ophold i perioden.")
+    if moving:
+        return _("Sengen er booket til en anden på det tidspunkt. Vælg et senere tidspunkt, eller registrér "
+                 "den forrige booking som udeblevet.")
     return _("Sengen er lige blevet booket af en anden i perioden. Vælg en anden seng eller periode.")
 
 
-def _conflict_from(exc: IntegrityError) -> BookingConflict | None:
+def _conflict_from(exc: IntegrityError, *, moving: bool = False) -> BookingConflict | None:
     name = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) or ""
     if not name:
         name = next((n for n in CONSTRAINT_CODES if n in str(exc)), "")
     code = CONSTRAINT_CODES.get(name)
-    return BookingConflict(code, conflict_message(code)) if code else None
+    return BookingConflict(code, conflict_message(code, moving=moving)) if code else None
 
 
 # --- beds -----------------------------------------------------------------------------------------
@@ -344,34 +360,89 @@ def _score(value, key: str, label: str) -> int | None:
     return score
 
 
+EARLY_CHECK_IN = datetime.timedelta(hours=24)
+
+
+def _moment(value: datetime.datetime | None, key: str) -> datetime.datetime:
+    """A given time (default now) between the years 1900 and 2100: night arithmetic must never overflow."""
+    moment = _aware(value) if value else timezone.now()
+    if not 1900 <= moment.year <= 2100:
+        raise ValidationError({key: _("Tidspunktet skal ligge mellem år 1900 og 2100.")})
+    return moment
+
+
+def _present_elsewhere(*, stay: Stay, at: datetime.datetime) -> None:
+    """Refuse a check-in at `at` while the citizen is in another bed or another guest is in this bed (actual
+    presence; the database's exclusion constraints are the guard, this names the bed in the answer)."""
+    present = Q(checked_in_at__isnull=False, status__in=(StayStatus.CHECKED_IN, StayStatus.CHECKED_OUT)) & (
+        Q(checked_out_at__isnull=True) | Q(checked_out_at__gt=at))
+    other = (Stay.objects.filter(present, citizen_id=stay.citizen_id).exclude(pk=stay.pk)
+             .select_related("bed").order_by("-checked_in_at").first())
+    if other is not None:
+        raise BookingConflict("citizen_checked_in_elsewhere", conflict_message(
+            "citizen_checked_in_elsewhere", bed=other.bed.label))
+    if Stay.objects.filter(present, bed_id=stay.bed_id).exclude(pk=stay.pk).exists():
+        raise BookingConflict("bed_still_occupied", conflict_message("bed_still_occupied", bed=stay.bed.label))
+
+
 def stay_check_in(*, stay: Stay, user, at: datetime.datetime | None = None, ors_score: int | None = None) -> Stay:
-    """The citizen has arrived. ORS (0–40) may be recorded at start."""
+    """The citizen has arrived (at `at`, default now). ORS (0–40) may be recorded at start.
+
+    An early arrival (up to a day before the planned arrival) starts the stay when the citizen came: the
+    period, arrival date and nights move, and the exclusion constraints judge the moved period. Refused
+    (BookingConflict) while the citizen is still checked in on another bed (`citizen_checked_in_elsewhere`,
+    naming it) or the bed's previous guest has not been checked out (`bed_still_occupied`)."""
     _require_booking_access(stay=stay, user=user)
     if stay.status != StayStatus.BOOKED:
         raise ValidationError({"status": _("Kun et booket ophold kan indskrives.")})
     if _policy_of(stay).stays_have_goals and not stay.goals.exists():
         raise ValidationError({"goals": _("Aftal opholdets mål med borgeren før indskrivningen.")})
     score = _score(ors_score, "ors_score", "ORS")
-    stay.status = StayStatus.CHECKED_IN
-    stay.checked_in_at = _aware(at) if at else timezone.now()
-    stay.ors_score = score
-    stay.save(update_fields=["status", "checked_in_at", "ors_score"])
+    at = _moment(at, "at")
+    if at >= stay.planned_departure:
+        raise ValidationError({"at": _("Indskrivningen skal ligge før den planlagte afrejse.")})
+    if at < stay.arrival - EARLY_CHECK_IN:
+        raise ValidationError({"at": _("Indskrivningen kan højst ligge et døgn før den planlagte ankomst. Book et "
+                                       "nyt ophold fra det tidspunkt.")})
+    fields = ["status", "checked_in_at", "ors_score"]
+    try:
+        with transaction.atomic():
+            stay_write_lock(bed_id=stay.bed_id, citizen_id=stay.citizen_id)
+            _present_elsewhere(stay=stay, at=at)
+            if at < stay.arrival:
+                stay.arrival, stay.arrival_date = at, local_date(at, stay.house)
+                stay.nights = (local_date(stay.planned_departure, stay.house) - stay.arrival_date).days
+                stay.period = DateTimeTZRange(at, stay.planned_departure, "[)")
+                fields += ["arrival", "arrival_date", "nights", "period"]
+            stay.status, stay.checked_in_at, stay.ors_score = StayStatus.CHECKED_IN, at, score
+            stay.save(update_fields=fields)
+    except (IntegrityError, BookingConflict) as exc:
+        stay.refresh_from_db()
+        if isinstance(exc, BookingConflict):
+            raise
+        conflict = _conflict_from(exc, moving=True)
+        if conflict is not None:
+            raise conflict from exc
+        raise
     audit_log(user=user, action="update", obj=stay, house=stay.house, citizen_id=stay.citizen_id,
-              detail="check-in")
+              detail="check-in" if len(fields) == 3 else "check-in (early: the stay starts at the arrival)")
     return stay
 
 
 def stay_check_out(*, stay: Stay, user, at: datetime.datetime | None = None, srs_score: int | None = None,
                    end_note: str = "", fb_outcome: str = "", fb_stays_attached: bool | None = None) -> Stay:
-    """The citizen has left. The stay's period now ends at the actual check-out time (nights recomputed).
+    """The citizen has left (at `at`, default now): any time after the check-in. The period then ends at the
+    check-out (nights recomputed) -- or where the next stay of the bed or the citizen begins, for a late
+    check-out into a booking that already holds the bed (presence keeps the actual time).
     A færdigbehandling stay needs its outcome and whether the citizen stays attached to the house."""
     _require_booking_access(stay=stay, user=user)
     if stay.status != StayStatus.CHECKED_IN:
         raise ValidationError({"status": _("Kun et indskrevet ophold kan udskrives.")})
-    at = _aware(at) if at else timezone.now()
+    at = _moment(at, "at")
     errors: dict[str, str] = {}
-    if at <= stay.arrival:
-        errors["at"] = _("Udskrivning skal ligge efter ankomst.")
+    if stay.checked_in_at is not None and at <= stay.checked_in_at:
+        errors["at"] = _("Udskrivningen skal ligge efter indskrivningen (%(time)s).") % {
+            "time": timezone.localtime(stay.checked_in_at).strftime("%d.%m.%Y %H:%M")}
     if stay.kind == StayKind.FAERDIGBEHANDLING:
         if fb_outcome not in FaerdigbehandlingOutcome.values:
             errors["fb_outcome"] = _("Angiv udfaldet af færdigbehandlingsforløbet.")
@@ -386,13 +457,17 @@ def stay_check_out(*, stay: Stay, user, at: datetime.datetime | None = None, srs
     stay.checked_out_at = at
     stay.srs_score = score
     stay.end_note = end_note
-    stay.period = DateTimeTZRange(stay.arrival, at, "[)")
-    stay.nights = max(0, (local_date(at, stay.house) - stay.arrival_date).days)
     if stay.kind == StayKind.FAERDIGBEHANDLING:
         stay.fb_outcome, stay.fb_stays_attached = fb_outcome, fb_stays_attached
     try:
         with transaction.atomic():
             stay_write_lock(bed_id=stay.bed_id, citizen_id=stay.citizen_id)
+            following = (Stay.objects.filter(Q(bed_id=stay.bed_id) | Q(citizen_id=stay.citizen_id),
+                                             status__in=HOLDING_STATUSES, arrival__gt=stay.arrival, arrival__lt=at)
+                         .exclude(pk=stay.pk).order_by("arrival").values_list("arrival", flat=True).first())
+            end = min(at, following) if following is not None else at
+            stay.period = DateTimeTZRange(stay.arrival, end, "[)")
+            stay.nights = max(0, (local_date(end, stay.house) - stay.arrival_date).days)
             stay.save(update_fields=["status", "checked_out_at", "srs_score", "end_note", "period", "nights",
                                      "fb_outcome", "fb_stays_attached"])
     except IntegrityError as exc:

@@ -1,7 +1,8 @@
 """Shared parts of the beds API: error responses, parameters, input helpers.
 
 Errors: 400 with field errors (broken rule), 403 (another sector's bed), 404 (outside the user's scope),
-409 `{"code": "bed_taken" | "citizen_has_stay", "detail": ...}` when the database refused an overlap.
+409 `{"code": "bed_taken" | "citizen_has_stay" | "citizen_checked_in_elsewhere" | "bed_still_occupied",
+"detail": ...}` when the database refused an overlap (planned or actual presence).
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from psykiatrihus.api import ErrorSerializer, house_access
 E400 = OpenApiResponse(OpenApiTypes.OBJECT, description="Fejl pr. felt (en regel er brudt eller input er forkert).")
 E403 = OpenApiResponse(ErrorSerializer, description="Ikke adgang (fx en seng i den anden sektor).")
 E404 = OpenApiResponse(ErrorSerializer, description="Findes ikke, eller ligger uden for brugerens adgang.")
-E409 = OpenApiResponse(ErrorSerializer, description="Databasen afviste et overlap: code=bed_taken eller "
-                                                    "code=citizen_has_stay.")
+E409 = OpenApiResponse(ErrorSerializer, description="Databasen afviste et overlap: code=bed_taken, "
+                                                    "citizen_has_stay, citizen_checked_in_elsewhere (borgeren er "
+                                                    "indskrevet i en anden seng, som nævnes) eller bed_still_occupied "
+                                                    "(sengens forrige gæst er ikke udskrevet).")
 ID = OpenApiParameter("id", {"type": "integer", "minimum": 1, "maximum": 2**62}, OpenApiParameter.PATH)
 HOUSE = OpenApiParameter("house", {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$", "minLength": 1}, required=True,
                          description="Husets kortnavn, fx aarhus")

@@ -48,14 +48,16 @@ def stay_action(request, pk: int, action: str):
         if action == "check-in":
             form = CheckInForm(request.POST)
             if form.is_valid():
-                services.stay_check_in(stay=stay, user=user, ors_score=form.cleaned_data["ors_score"])
+                services.stay_check_in(stay=stay, user=user, at=form.cleaned_data["at"],
+                                       ors_score=form.cleaned_data["ors_score"])
                 return _done(request, _("%(name)s er indskrevet på %(bed)s.") % {"name": stay.citizen.name,
                                                                                 "bed": stay.bed.label})
         elif action == "check-out":
             form = CheckOutForm(request.POST)
             if form.is_valid():
                 data = form.cleaned_data
-                services.stay_check_out(stay=stay, user=user, srs_score=data["srs_score"], end_note=data["end_note"],
+                services.stay_check_out(stay=stay, user=user, at=data["at"], srs_score=data["srs_score"],
+                                        end_note=data["end_note"],
                                         fb_outcome=data["fb_outcome"], fb_stays_attached=data["fb_stays_attached"])
                 return _done(request, _("%(name)s er udskrevet fra %(bed)s.") % {"name": stay.citizen.name,
                                                                                 "bed": stay.bed.label})
@@ -70,7 +72,13 @@ def stay_action(request, pk: int, action: str):
             return render(request, "beds/_panel_message.html", {"error": " ".join(exc.messages)})
         _form_errors(form, exc)
     except services.BookingConflict as exc:
-        return render(request, "beds/_panel_message.html", {"error": exc.message})
+        # The stay stays open in the panel with the reason (e.g. which bed the citizen is still checked in on).
+        stay.refresh_from_db()
+        response = render(request, "beds/_stay.html", _stay_panel_context(
+            request, stay, panel_error=exc.message, check_in_form=form if action == "check-in" else None,
+            check_out_form=form if action == "check-out" else None), status=200 if request.htmx else 409)
+        response["HX-Trigger"] = "boardChanged"
+        return response
     stay.refresh_from_db()
     return render(request, "beds/_stay.html", _stay_panel_context(
         request, stay, check_in_form=form if action == "check-in" else None,

@@ -66,7 +66,8 @@ class TestStaysApi:
     def test_life_cycle_and_scoped_list(self, users, people):
         client = api(users["region"])
         stay_id = client.post(URL, payload(people.bo, label="R2"), format="json").json()["id"]
-        r = client.post(f"{URL}{stay_id}/check-in/", {"ors_score": 18}, format="json")
+        r = client.post(f"{URL}{stay_id}/check-in/", {"ors_score": 18, "at": "2024-02-01T14:00:00+01:00"},
+                        format="json")
         assert r.status_code == 200 and r.json()["status"] == "checked_in"
         r = client.post(f"{URL}{stay_id}/check-out/", {"srs_score": 50}, format="json")
         assert r.status_code == 400 and "srs_score" in r.json()

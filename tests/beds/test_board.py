@@ -84,7 +84,8 @@ def test_check_in_and_out_from_panel(client_for, stays):
     client = client_for("region")
     panel = client.get(reverse("beds:stay", args=[region.pk]))
     assert "Indskriv" in panel.content.decode()
-    assert client.post(reverse("beds:stay_action", args=[region.pk, "check-in"]), {"ors_score": "20"},
+    assert client.post(reverse("beds:stay_action", args=[region.pk, "check-in"]),
+                       {"ors_score": "20", "at": "2024-02-01T14:00"},
                        HTTP_HX_REQUEST="true")["HX-Trigger"] == "boardChanged"
     region.refresh_from_db()
     assert (region.status, region.ors_score) == ("checked_in", 20)
