@@ -1,159 +1,594 @@
-"""Small-number suppression: what of the report's raw figures may leave the house.
+"""Small-number suppression across the whole report, and the audit that proves it.
 
-Pure functions over the tables' JSON (no database): counts 1..below-1 become "<below", and figures from which
-such a count could be recovered become None ("–" in the PDF/XLSX).
+Pure functions over the tables' JSON and the table registry (`reporting.tables`): no database.
+
+What a reader knows, and so what the audit assumes an attacker knows:
+- a printed figure is exact; "<N" is a count from 1 to N-1; "–" is a hidden count that is not 0 (zeros are
+  always printed, and a count from 1 to N-1 is "<N" unless it had to become "–" as well);
+- every linear relation the registry declares between the figures (a total is the sum of its parts, the
+  same citizens counted in two tables), within and across tables and sectors, zeros included;
+- everything published before for the house in the same calendar years (`Publication`s): a year is the sum
+  of its quarters and half-years for the figures that count events (`Table.flow`).
+
+`disclose()` hides every count from 1 to N-1 ("primary"), then, while some primary cell could be narrowed to
+fewer than three values (both values where N is 3) by a linear program over all of that, hides one more
+figure next to it ("complementary"): the cheapest that protects it — a cell already "<N" made "–" before a
+printed one, a small printed cell before a large one, and parts before totals. `audit()` is the proof: for
+every primary cell, the smallest and largest value consistent with everything published
+(HiGHS, the solver of `scipy.optimize.linprog(method="highs")`).
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
-def _small(value, n: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < n
+from reporting.tables.registry import TABLES, Path, Relation, leaves
+
+PRIMARY = "primary"  # shown as "<N"
+COMPLEMENTARY = "complementary"  # shown as "–" (None in the JSON)
+EPS = 1e-6
 
 
-def _mark(n: int) -> str:
-    return f"<{n}"
+class DisclosureError(Exception):
+    """A report would let a reader work out a small number: it is not published."""
+
+    def __init__(self, unprotected: list[Interval]):
+        self.unprotected = unprotected
+        cells = ", ".join(f"{'/'.join(i.path)} [{i.low}–{i.high}]" for i in unprotected[:5])
+        super().__init__(f"{len(unprotected)} hidden cell(s) not protected: {cells}")
 
 
-def _leaves(cells: dict, path=()):
-    for k, v in cells.items():
-        if isinstance(v, dict):
-            yield from _leaves(v, (*path, k))
+@dataclass(frozen=True)
+class Interval:
+    """What a reader can work out about a hidden cell: every integer from `low` to `high` is possible."""
+
+    path: Path
+    period: tuple[str, str]
+    value: int
+    low: int
+    high: int
+    protected: bool
+
+    @property
+    def possible(self) -> int:
+        return max(0, self.high - self.low + 1)
+
+
+@dataclass
+class Publication:
+    """One period's figures as published (or about to be): the raw counts, which of them are hidden and how,
+    the relations between them, and which of them count events (add up over periods). JSON-storable."""
+
+    start: str  # ISO dates
+    end: str
+    values: dict[Path, int]
+    hidden: dict[Path, str] = field(default_factory=dict)
+    relations: list[Relation] = field(default_factory=list)
+    flows: frozenset[Path] = frozenset()
+
+    @property
+    def period(self) -> tuple[str, str]:
+        return (self.start, self.end)
+
+    def to_json(self) -> dict:
+        return {
+            "start": self.start, "end": self.end,
+            "values": {"/".join(p): v for p, v in self.values.items()},
+            "hidden": {"/".join(p): kind for p, kind in self.hidden.items()},
+            "relations": [["/".join(r.total), ["/".join(p) for p in r.parts], ["/".join(p) for p in r.minus]]
+                          for r in self.relations],
+            "flows": sorted("/".join(p) for p in self.flows),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> Publication:
+        def path(text: str) -> Path:
+            return tuple(text.split("/"))
+
+        return cls(
+            start=data["start"], end=data["end"],
+            values={path(k): int(v) for k, v in data["values"].items()},
+            hidden={path(k): kind for k, kind in data["hidden"].items()},
+            relations=[Relation(total=path(t), parts=tuple(path(p) for p in parts),
+                                minus=tuple(path(p) for p in minus)) for t, parts, minus in data["relations"]],
+            flows=frozenset(path(p) for p in data["flows"]),
+        )
+
+
+# --- the table model: cells, relations, derived figures ------------------------------------------------
+
+
+def _is_count(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _holds(relation: Relation, values: Mapping[Path, int]) -> bool:
+    if any(p not in values for p in relation.paths):
+        return False
+    return values[relation.total] == sum(values[p] for p in relation.parts) - sum(values[p] for p in relation.minus)
+
+
+def report_model(tables: Mapping, *, start: str, end: str) -> tuple[Publication, dict[Path, tuple[Path, ...]]]:
+    """The report's cells (every count of people or their stays), the relations that hold between them, and
+    the derived figures with their inputs. Relations naming a figure the report does not have, or that the
+    raw figures do not obey, are left out: they tell a reader nothing exact."""
+    derived: dict[Path, tuple[Path, ...]] = {}
+    relations: list[Relation] = []
+    for key, data in tables.items():
+        spec = TABLES.get(key)
+        if spec is None or not isinstance(data, dict):
+            continue
+        for d in spec.derived(key, data):
+            derived[d.path] = d.inputs
+        relations.extend(spec.relations(key, data))
+    values: dict[Path, int] = {}
+    flows: set[Path] = set()
+    for key, data in tables.items():
+        spec = TABLES.get(key)
+        if not isinstance(data, dict):
+            continue
+        for sub, value in leaves(data):
+            path = (key, *sub)
+            if not _is_count(value) or path in derived or (spec and sub and sub[-1] in spec.not_counts):
+                continue
+            values[path] = value
+            if spec is not None and spec.flow(path):
+                flows.add(path)
+    kept, seen = [], set()
+    for relation in relations:
+        signature = (relation.total, tuple(sorted(relation.parts)), tuple(sorted(relation.minus)))
+        if signature in seen or not _holds(relation, values):
+            continue
+        seen.add(signature)
+        kept.append(relation)
+    return Publication(start=start, end=end, values=values, relations=kept, flows=frozenset(flows)), derived
+
+
+# --- the audit (a linear program per hidden cell) ------------------------------------------------------
+
+
+def required_values(below: int) -> int:
+    """How many values must stay possible for a hidden small count: three, or all of them when fewer exist
+    (both of 1 and 2 when N is 3)."""
+    return max(1, min(3, below - 1))
+
+
+@dataclass
+class _Var:
+    key: tuple
+    low: float
+    high: float | None
+
+
+@dataclass
+class _Row:
+    """sum(coef * var) = rhs; `printed` are the printed cells folded into rhs (pub index, path)."""
+
+    coefs: dict[tuple, float]
+    rhs: float
+    printed: list[tuple[int, Path]]
+
+
+class _Program:
+    """All publications as one system of linear equalities over the hidden cells (variables) and the printed
+    ones (constants). Cells of the same period and path with the same raw value are the same unknown."""
+
+    def __init__(self, publications: list[Publication], below: int):
+        self.below = below
+        self.publications = publications
+        self.vars: dict[tuple, _Var] = {}
+        self.rows: list[_Row] = []
+        names = [self._publication_vars(pub) for pub in publications]
+        for pub, pub_names in zip(publications, names, strict=True):  # a hidden cell printed elsewhere is known
+            for path, key in pub_names.items():
+                if key is None and (pub.start, pub.end, path, pub.values[path]) in self.vars:
+                    var = self.vars[(pub.start, pub.end, path, pub.values[path])]
+                    var.low = var.high = float(pub.values[path])
+        for i, pub in enumerate(publications):
+            for relation in pub.relations:
+                self._add_row([(1.0, i, relation.total), *[(-1.0, i, p) for p in relation.parts],
+                               *[(1.0, i, p) for p in relation.minus]], names)
+        self._add_period_sums(names)
+        self._by_var: dict[tuple, list[int]] = {}
+        for r, row in enumerate(self.rows):
+            for k in row.coefs:
+                self._by_var.setdefault(k, []).append(r)
+
+    def _publication_vars(self, pub: Publication) -> dict[Path, tuple | None]:
+        names: dict[Path, tuple | None] = {}
+        for path, value in pub.values.items():
+            kind = pub.hidden.get(path)
+            if kind is None:
+                names[path] = None
+                continue
+            key = (pub.start, pub.end, path, value)
+            low, high = (1.0, float(self.below - 1)) if kind == PRIMARY else (1.0, None)
+            var = self.vars.get(key)
+            if var is None:
+                self.vars[key] = _Var(key=key, low=low, high=high)
+            elif high is not None:  # the same cell hidden in two publications: the tighter bound is known
+                var.high = high if var.high is None else min(var.high, high)
+            names[path] = key
+        return names
+
+    def _add_row(self, terms, names: list[dict[Path, tuple | None]]) -> None:
+        coefs: dict[tuple, float] = {}
+        rhs = 0.0
+        printed = []
+        for coef, i, path in terms:
+            key = names[i].get(path) if isinstance(path, tuple) and path and path[0] != "latent" else path
+            if key is None:
+                rhs -= coef * self.publications[i].values[path]
+                printed.append((i, path))
+            else:
+                coefs[key] = coefs.get(key, 0.0) + coef
+        coefs = {k: c for k, c in coefs.items() if c}
+        if coefs:
+            self.rows.append(_Row(coefs=coefs, rhs=rhs, printed=printed))
+
+    def _add_period_sums(self, names: list[dict[Path, tuple | None]]) -> None:
+        """A half-year or a year is the sum of its quarters, for the flow figures; a quarter nobody published
+        is an unknown of its own (>= 0). Left out where the raw figures disagree (late registrations)."""
+        latest = {pub.period: i for i, pub in enumerate(self.publications)}
+        for period, i in latest.items():
+            pub = self.publications[i]
+            quarters = _quarters_of(*period)
+            if len(quarters) < 2:
+                continue
+            for path in sorted(pub.flows):
+                if path not in pub.values:
+                    continue
+                terms: list = [(1.0, i, path)]
+                known, complete = 0, True
+                for q in quarters:
+                    j = latest.get(q)
+                    if j is not None and path in self.publications[j].values:
+                        terms.append((-1.0, j, path))
+                        known += self.publications[j].values[path]
+                    else:
+                        latent = ("latent", q, path)
+                        self.vars.setdefault(latent, _Var(key=latent, low=0.0, high=None))
+                        terms.append((-1.0, i, latent))
+                        complete = False
+                total = pub.values[path]
+                if (complete and known != total) or known > total:
+                    continue
+                self._add_row(terms, names)
+
+    def interval(self, key: tuple) -> tuple[float, float]:
+        """The smallest and largest value of one variable over its connected part of the system."""
+        var = self.vars[key]
+        rows = [self.rows[r] for r in self.component(key)]
+        if not rows:
+            return var.low, math.inf if var.high is None else var.high
+        variables = sorted({k for row in rows for k in row.coefs} | {key}, key=repr)
+        return _solve(rows, variables, [(self.vars[k].low, self.vars[k].high) for k in variables],
+                      variables.index(key))
+
+    def component(self, key: tuple) -> list[int]:
+        """The rows connected to a variable through shared hidden cells."""
+        seen_rows: set[int] = set()
+        todo, seen_vars = [key], {key}
+        while todo:
+            k = todo.pop()
+            for r in self._by_var.get(k, ()):
+                if r in seen_rows:
+                    continue
+                seen_rows.add(r)
+                for other in self.rows[r].coefs:
+                    if other not in seen_vars:
+                        seen_vars.add(other)
+                        todo.append(other)
+        return sorted(seen_rows)
+
+
+def _solve(rows: list[_Row], variables: list[tuple], bounds: list[tuple[float, float | None]],
+           target: int) -> tuple[float, float]:
+    """min and max of variable `target` subject to the rows' equalities and the bounds (HiGHS, the solver
+    behind `scipy.optimize.linprog(method="highs")`, called directly: one model, two objectives)."""
+    import highspy
+    import numpy as np
+
+    inf = highspy.kHighsInf
+    index = {k: i for i, k in enumerate(variables)}
+    columns: list[list[tuple[int, float]]] = [[] for _ in variables]
+    for r, row in enumerate(rows):
+        for k, c in row.coefs.items():
+            columns[index[k]].append((r, c))
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = len(variables), len(rows)
+    cost = np.zeros(len(variables))
+    cost[target] = 1.0
+    lp.col_cost_ = cost
+    lp.col_lower_ = np.array([low for low, _high in bounds], dtype=float)
+    lp.col_upper_ = np.array([inf if high is None else high for _low, high in bounds], dtype=float)
+    rhs = np.array([row.rhs for row in rows], dtype=float)
+    lp.row_lower_, lp.row_upper_ = rhs, rhs
+    matrix = lp.a_matrix_
+    matrix.format_ = highspy.MatrixFormat.kColwise
+    matrix.num_col_, matrix.num_row_ = len(variables), len(rows)
+    matrix.start_ = np.cumsum([0] + [len(col) for col in columns]).astype(np.int32)
+    matrix.index_ = np.array([r for col in columns for r, _c in col], dtype=np.int32)
+    matrix.value_ = np.array([c for col in columns for _r, c in col], dtype=float)
+    solver = highspy.Highs()
+    solver.setOptionValue("output_flag", False)
+    solver.passModel(lp)
+    result = []
+    for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+        solver.changeObjectiveSense(sense)
+        solver.run()
+        status = solver.getModelStatus()
+        if status == highspy.HighsModelStatus.kOptimal:
+            result.append(solver.getInfo().objective_function_value)
+        elif status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible) \
+                and sense == highspy.ObjSense.kMaximize:
+            result.append(math.inf)
         else:
-            yield (*path, k), v
+            raise RuntimeError(f"disclosure audit: the linear program has no solution ({status})")
+    return result[0], result[1]
 
 
-def _set(cells: dict, path: tuple, value) -> None:
-    for k in path[:-1]:
-        cells = cells[k]
-    cells[path[-1]] = value
+def _quarters_of(start: str, end: str) -> list[tuple[str, str]]:
+    """The calendar quarters that make up a grid period (a half-year or a year), else []."""
+    import datetime
+
+    s, e = datetime.date.fromisoformat(start), datetime.date.fromisoformat(end)
+    if s.day != 1 or s.month not in (1, 4, 7, 10) or s.year != e.year:
+        return []
+    quarters = []
+    month = s.month
+    while month <= 12:
+        q_start = datetime.date(s.year, month, 1)
+        q_end = (datetime.date(s.year + 1, 1, 1) if month == 10 else datetime.date(s.year, month + 3, 1)) \
+            - datetime.timedelta(days=1)
+        quarters.append((q_start.isoformat(), q_end.isoformat()))
+        if q_end == e:
+            return quarters
+        if q_end > e:
+            return []
+        month += 3
+    return []
 
 
-def _suppress_partition(part: dict, n: int) -> dict:
-    """Primary: every cell 1..n-1 becomes "<n". Secondary: with exactly one small cell, the next smallest
-    positive cell is hidden too (None), so a total known elsewhere cannot give it away; and the partition's
-    total is hidden whenever a cell is."""
-    cells = _copy(part["counts"])
-    leaves = list(_leaves(cells))
-    small = [path for path, v in leaves if _small(v, n)]
-    for path in small:
-        _set(cells, path, _mark(n))
-    if len(small) == 1:
-        others = sorted((v, path) for path, v in leaves if path not in small and isinstance(v, int) and v > 0)
-        if others:
-            _set(cells, others[0][1], None)
-    total = part["total"]
-    if small:
-        total = None
-    elif _small(total, n):
-        total = _mark(n)
-    return {**part, "counts": cells, "total": total}
+def _width(low: float, high: float) -> int:
+    hi = math.floor(high + EPS) if math.isfinite(high) else 10**9
+    return hi - math.ceil(low - EPS) + 1
 
 
-def _copy(value):
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    return value
+def _interval_of(program: _Program, i: int, path: Path) -> Interval:
+    pub = program.publications[i]
+    low, high = program.interval((pub.start, pub.end, path, pub.values[path]))
+    lo = math.ceil(low - EPS)
+    hi = math.floor(high + EPS) if math.isfinite(high) else 10**9
+    return Interval(path=path, period=pub.period, value=pub.values[path], low=lo, high=hi,
+                    protected=_width(low, high) >= required_values(program.below))
 
 
-# Figures that are not counts of people or their stays (never suppressed): dates, calendar counts, money.
-NOT_PERSON_COUNTS = frozenset({"year", "months_reported", "days_reported", "courses", "courses_without_attendance",
-                               "amount", "weekly_hours", "fte", "bed_nights_available", "hours_available"})
-# Figures derived from their sibling counts (hidden when a sibling is suppressed).
-DERIVED = frozenset({"total", "per_day", "contacts_per_citizen", "stays_per_citizen", "nights_per_stay",
-                     "percent", "hours_percent"})
+def _small_hidden(pub: Publication, below: int) -> list[Path]:
+    """The hidden cells that are themselves small (a large complementary cell is not sensitive)."""
+    return [path for path in pub.hidden if 0 < pub.values[path] < below]
 
 
-def _suppress_generic(value, n: int):
-    """Walk a table: partitions get `_suppress_partition`; other dicts get the primary rule on their counts,
-    and their derived figures (a total beside its parts, a ratio) are hidden if a sibling was suppressed."""
-    if not isinstance(value, dict):
-        return _mark(n) if _small(value, n) else value
-    if "counts" in value and "total" in value:
-        return _suppress_partition(value, n)
-    out, suppressed = {}, False
-    for key, item in value.items():
-        if key in NOT_PERSON_COUNTS or key in DERIVED:
-            out[key] = item
-        elif isinstance(item, dict):
-            out[key] = _suppress_generic(item, n)
-        elif _small(item, n):
-            out[key], suppressed = _mark(n), True
-        else:
-            out[key] = item
-    for key in DERIVED & out.keys():
-        if suppressed:
-            out[key] = None
-        elif key == "total" and _small(out[key], n):
-            out[key] = _mark(n)
-    return out
+def audit(publications: list[Publication], *, below: int, targets: Iterable[int] | None = None) -> list[Interval]:
+    """For each small hidden cell of the `targets` publications (default: all), the interval of values
+    consistent with everything in `publications` together."""
+    program = _Program(publications, below)
+    chosen = range(len(publications)) if targets is None else targets
+    return [_interval_of(program, i, path) for i in chosen for path in _small_hidden(publications[i], below)]
 
 
-def suppress_stay_table(table: dict, n: int) -> dict:
-    """The stay table's own rule (its keys are fixed by the JSON contract):
-    a small bucket in `stays_by_nights` hides `stays`; in `citizens_by_stays` hides `unique_citizens`;
-    averages are hidden when either of their parts is not shown."""
-    if n <= 0:
-        return _copy(table)
-    by_nights = _suppress_partition({"counts": table["stays_by_nights"], "total": table["stays"]}, n)
-    by_stays = _suppress_partition({"counts": table["citizens_by_stays"], "total": table["unique_citizens"]}, n)
-    out = {
-        "stays": by_nights["total"],
-        "unique_citizens": by_stays["total"],
-        "nights": _mark(n) if _small(table["nights"], n) else table["nights"],
-        "stays_per_citizen": table["stays_per_citizen"],
-        "nights_per_stay": table["nights_per_stay"],
-        "max_stays_one_citizen": _mark(n) if _small(table["max_stays_one_citizen"], n)
-        else table["max_stays_one_citizen"],
-        "max_nights_one_citizen": _mark(n) if _small(table["max_nights_one_citizen"], n)
-        else table["max_nights_one_citizen"],
-        "citizens_by_stays": by_stays["counts"],
-        "stays_by_nights": by_nights["counts"],
-    }
-    if not isinstance(out["stays"], int) or not isinstance(out["unique_citizens"], int):
-        out["stays_per_citizen"] = None
-    if not isinstance(out["stays"], int) or not isinstance(out["nights"], int):
-        out["nights_per_stay"] = None
-    return out
+# --- choosing what to hide ------------------------------------------------------------------------------
 
 
-def _suppress_occupancy(section: dict, n: int) -> dict:
-    out = dict(section)
-    occupied = section.get("bed_nights_occupied")
-    if _small(occupied, n):
-        out["bed_nights_occupied"] = _mark(n)
-        out["percent"] = None
-        for key in list(out):
-            if key.startswith("hours"):
-                out[key] = None
-    return out
+def _cost(pub: Publication, path: Path, totals: set[Path]) -> tuple:
+    """Cheapest first: making a "<N" cell "–" hides nothing new; then small cells before large, parts
+    before totals."""
+    if pub.hidden.get(path) == PRIMARY:
+        return (0, 0, pub.values[path], path)
+    return (1, 1 if path in totals else 0, pub.values[path], path)
 
 
-def _suppress_waiting(section: dict, n: int) -> dict:
-    """A small number of placements is shown as "<n" and its mean and median wait are hidden (with one or two
-    citizens they are their own waits); a small number still waiting becomes "<n"."""
-    out = dict(section)
-    if _small(section["placed"], n):
-        out.update(placed=_mark(n), mean_days=None, median_days=None)
-    if _small(section["waiting_at_end"], n):
-        out["waiting_at_end"] = _mark(n)
-    return out
+def _candidates(program: _Program, key: tuple, new: int) -> list[Path]:
+    """Cells of the new publication in the rows that bound `key`: printed ones (never zeros) that could be
+    hidden, and its "<N" cells that could become "–"."""
+    pub = program.publications[new]
+    result: set[Path] = set()
+    rows = program.component(key)
+    for r in rows:
+        row = program.rows[r]
+        result.update(path for i, path in row.printed if i == new and pub.values[path] > 0)
+        result.update(k[2] for k in row.coefs if k[0] != "latent" and (k[0], k[1]) == pub.period
+                      and pub.hidden.get(k[2]) == PRIMARY and pub.values.get(k[2]) == k[3])
+    if (key[0], key[1]) == pub.period and pub.hidden.get(key[2]) == PRIMARY:
+        result.add(key[2])
+    return sorted(result)
+
+
+def disclose(tables: Mapping, *, below: int, start: str, end: str,
+             published: list[Publication] | None = None) -> tuple[dict, Publication, list[Interval]]:
+    """The tables as they may leave the house, the publication to store, and the audit of its small cells
+    together with everything `published` before. Raises DisclosureError if a cell cannot be protected."""
+    pub, derived = report_model(tables, start=start, end=end)
+    intervals = suppress_publication(pub, below=below, published=published)
+    return _apply(tables, pub, derived, below), pub, intervals
+
+
+def suppress_publication(pub: Publication, *, below: int, published: list[Publication] | None = None) -> list[Interval]:
+    """Choose `pub.hidden` (primary, then complementary cells) and audit the result together with everything
+    `published`; returns the intervals of the small hidden cells. Raises DisclosureError."""
+    published = list(published or [])
+    if below <= 1:
+        return []
+    for path, value in pub.values.items():
+        if 0 < value < below:
+            pub.hidden[path] = PRIMARY
+    for earlier in published:  # what was hidden before for the same period stays hidden
+        if earlier.period == pub.period:
+            for path, kind in earlier.hidden.items():
+                if kind == COMPLEMENTARY and path in pub.values and pub.values[path] == earlier.values[path] \
+                        and path not in pub.hidden:
+                    pub.hidden[path] = COMPLEMENTARY
+    _protect(pub, published, below)
+    intervals = audit([*published, pub], below=below)
+    before = {(i.period, i.path): i.possible for i in audit(published, below=below)} if published else {}
+    # an earlier cell the new publication does not narrow is not this publication's to refuse
+    unprotected = [i for i in intervals if not i.protected
+                   and ((i.period, i.path) not in before or i.possible < before[(i.period, i.path)])]
+    if unprotected:
+        raise DisclosureError(unprotected)
+    return intervals
+
+
+def _protect(pub: Publication, published: list[Publication], below: int) -> None:
+    """Hide one more cell at a time until every small hidden cell (of this and the earlier publications)
+    keeps enough possible values; cells that nothing can protect are left to the audit."""
+    totals = {r.total for r in pub.relations}
+    need = required_values(below)
+    publications = [*published, pub]
+    new = len(publications) - 1
+    given_up: set[tuple] = set()
+    protected: set[tuple] = set()  # hiding more only widens intervals, so a protected cell stays protected
+    while True:
+        program = _Program(publications, below)
+        open_cell = None
+        for other in publications:
+            for path in _small_hidden(other, below):
+                key = (other.start, other.end, path, other.values[path])
+                if key in given_up or key in protected:
+                    continue
+                if _width(*program.interval(key)) >= need:
+                    protected.add(key)
+                else:
+                    open_cell = key
+                    break
+            if open_cell:
+                break
+        if open_cell is None:
+            return
+        step = _next_step(publications, new, program, open_cell, below, totals)
+        if step is None:
+            given_up.add(open_cell)  # nothing left to hide: the audit refuses the report
+            continue
+        for path in step:
+            pub.hidden[path] = COMPLEMENTARY
+
+
+def _width_with(publications: list[Publication], new: int, hide: list[Path], cell: tuple, below: int) -> int:
+    pub = publications[new]
+    saved = {path: pub.hidden.get(path) for path in hide}
+    for path in hide:
+        pub.hidden[path] = COMPLEMENTARY
+    try:
+        return _width(*_Program(publications, below).interval(cell))
+    finally:
+        for path, kind in saved.items():
+            if kind is None:
+                del pub.hidden[path]
+            else:
+                pub.hidden[path] = kind
+
+
+def _equal_classes(pub: Publication) -> dict[Path, list[Path]]:
+    """Cells that are the same figure printed in several places (`same` relations): hiding one of them
+    helps only when all of them are hidden, so they are hidden together."""
+    parent: dict[Path, Path] = {}
+
+    def find(p: Path) -> Path:
+        while parent.get(p, p) != p:
+            p = parent[p]
+        return p
+
+    for relation in pub.relations:
+        if len(relation.parts) == 1 and not relation.minus:
+            a, b = find(relation.total), find(relation.parts[0])
+            if a != b:
+                parent[a] = b
+    classes: dict[Path, list[Path]] = {}
+    for p in {p for r in pub.relations for p in r.paths}:
+        classes.setdefault(find(p), []).append(p)
+    return {p: sorted(members) for members in classes.values() for p in members}
+
+
+def _next_step(publications: list[Publication], new: int, program: _Program, cell: tuple, below: int,
+               totals: set[Path], budget: int = 40) -> list[Path] | None:
+    """The cheapest cell (or, where no single one is enough, pair of cells) whose hiding protects `cell`;
+    failing that every cell around it (a small group whose total is small too); None if nothing is left to
+    hide. A cell printed in several places is hidden in all of them at once."""
+    pub = publications[new]
+    need = required_values(below)
+    classes = _equal_classes(pub)
+
+    def group(path: Path) -> list[Path]:
+        return [p for p in classes.get(path, [path])
+                if p in pub.values and pub.values[p] > 0 and pub.hidden.get(p) != COMPLEMENTARY]
+
+    def cost(path: Path) -> tuple:
+        members = group(path) or [path]
+        return (max(_cost(pub, p, totals)[:3] for p in members), len(members), path)
+
+    def options(program_now: _Program) -> list[list[Path]]:
+        seen, out = set(), []
+        for path in sorted(_candidates(program_now, cell, new), key=cost):
+            members = tuple(group(path))
+            if members and members not in seen:
+                seen.add(members)
+                out.append(list(members))
+        return out
+
+    current = _width(*program.interval(cell))
+    singles = options(program)
+    best, best_width = None, current
+    for step in singles:
+        width = _width_with(publications, new, step, cell, below)
+        budget -= 1
+        if width >= need:
+            return step
+        if width > best_width:
+            best, best_width = step, width
+    for first in singles:
+        saved = {p: pub.hidden.get(p) for p in first}
+        for p in first:
+            pub.hidden[p] = COMPLEMENTARY
+        try:
+            seconds = [step for step in options(_Program(publications, below)) if not set(step) & set(first)]
+        finally:
+            for p, kind in saved.items():
+                if kind is None:
+                    del pub.hidden[p]
+                else:
+                    pub.hidden[p] = kind
+        for second in seconds:
+            if budget <= 0:
+                break
+            budget -= 1
+            if _width_with(publications, new, first + second, cell, below) >= need:
+                return first + second
+    everything = sorted({p for step in singles for p in step})
+    return everything or best
+
+
+def _apply(tables: Mapping, pub: Publication, derived: dict[Path, tuple[Path, ...]], below: int) -> dict:
+    """Write the markers into a copy of the tables: "<N" for small cells, None ("–") for hidden ones and for
+    derived figures whose inputs are not all printed."""
+    hidden_paths = set(pub.hidden)
+
+    def walk(value, path: Path):
+        if isinstance(value, dict):
+            return {k: walk(v, (*path, str(k))) for k, v in value.items()}
+        if path in pub.hidden:
+            return f"<{below}" if pub.hidden[path] == PRIMARY else None
+        if path in derived and any(p in hidden_paths for p in derived[path]):
+            return None
+        return value
+
+    return {key: walk(table, (key,)) for key, table in tables.items()}
 
 
 def report_suppress(tables: dict, *, below: int) -> dict:
-    """The tables as they may leave the house: counts 1..below-1 become "<below", and every figure from
-    which such a count could be recovered (totals, shares, averages) becomes None. `below=0`: raw."""
+    """The tables as they may leave the house, on their own (no earlier publications). `below` <= 1: raw."""
     if below <= 1:
-        return _copy(tables)
-    result = {}
-    for key, table in tables.items():
-        if key == "stays":
-            result[key] = {s: suppress_stay_table(t, below) for s, t in table.items()}
-        elif key == "occupancy":
-            result[key] = {s: _suppress_occupancy(t, below) for s, t in table.items()}
-        elif key == "waiting_list":
-            result[key] = {s: _suppress_waiting(t, below) for s, t in table.items()}
-        else:
-            result[key] = _suppress_generic(table, below)
-    return result
-
+        return _apply(tables, Publication(start="", end="", values={}), {}, below)
+    shown, _pub, _intervals = disclose(tables, below=below, start="0001-01-01", end="0001-01-01")
+    return shown

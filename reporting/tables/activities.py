@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from psykiatrihus.models import House
 from reporting.tables.periods import Period
 from reporting.tables.querysets import optional_selector
-from reporting.tables.registry import Table, register
+from reporting.tables.registry import Derived, Relation, Table, register
 
 logger = logging.getLogger(__name__)
 
@@ -57,8 +57,72 @@ def table_activities(*, house: House, period: Period) -> dict:
 
 
 # Figures of the activity tables that are not counts of people (calendar counts, money, hours): never hidden.
+COHORT_FIELDS = ("participants", "completed", "employed", "other_education", "unknown", "in_practice")
 ACTIVITY_NOT_COUNTS = frozenset({"year", "months_reported", "days_reported", "courses", "courses_without_attendance",
                                  "amount", "weekly_hours", "fte"})
+
+
+# --- relations -------------------------------------------------------------------------------------------
+
+
+def _sum_over(key: str, data: dict, group: str, fields: tuple[str, ...], top: tuple[str, ...] = ()):
+    """`data[top][field]` (or `data[field]`) = the sum of `data[group][*][field]`."""
+    for name in fields:
+        parts = tuple((key, group, sub, name) for sub, item in (data.get(group) or {}).items()
+                      if isinstance(item, dict) and name in item)
+        if parts:
+            yield Relation(total=(key, *top, name), parts=parts)
+
+
+def _open_dialogue_relations(key: str, data: dict):
+    yield from _sum_over(key, data, "by_year", ("meetings", "cross_sector"))
+
+
+def _home_treatment_relations(key: str, data: dict):
+    yield from _sum_over(key, data, "by_year", ("contacts",))
+
+
+def _home_treatment_derived(key: str, data: dict):
+    for year in data.get("by_year") or {}:
+        yield Derived((key, "by_year", year, "contacts_per_citizen"),
+                      ((key, "by_year", year, "contacts"), (key, "by_year", year, "unique_citizens")))
+
+
+def _recovery_relations(key: str, data: dict):
+    yield from _sum_over(key, data, "by_semester", ("enrolled", "attended"))
+
+
+def _peer_education_relations(key: str, data: dict):
+    yield from _sum_over(key, data, "by_cohort", COHORT_FIELDS, top=("totals",))
+
+
+def _socialvagten_relations(key: str, data: dict):
+    yield Relation(total=(key, "total"), parts=((key, "in_person"), (key, "phone")))
+    for year in data.get("by_year") or {}:
+        yield Relation(total=(key, "by_year", year, "total"),
+                       parts=((key, "by_year", year, "in_person"), (key, "by_year", year, "phone")))
+    yield from _sum_over(key, data, "by_year", ("total", "in_person", "phone"))
+
+
+def _socialvagten_derived(key: str, data: dict):
+    yield Derived((key, "per_day"), ((key, "total"),))
+    for year in data.get("by_year") or {}:
+        yield Derived((key, "by_year", year, "per_day"), ((key, "by_year", year, "total"),))
+
+
+def _staff_relations(key: str, data: dict):
+    for day, row in (data.get("by_date") or {}).items():
+        parts = tuple((key, "by_date", day, s, "employees") for s in ("kommune", "region") if row.get(s))
+        yield Relation(total=(key, "by_date", day, "total", "employees"), parts=parts)
+
+
+def _peer_hours_relations(key: str, data: dict):
+    yield Relation(total=(key, "conversations"),
+                   parts=tuple((key, "by_month", m, "conversations") for m in data.get("by_month") or {}))
+
+
+def _always(_path) -> bool:
+    return True
 
 
 # --- the registry ----------------------------------------------------------------------------------------
@@ -72,6 +136,8 @@ register(Table(
     footnote=_("Som indberettet pr. måned."),
     sheet=_("Åben Dialog"),
     build=_activity_builder("open_dialogue_meetings"),
+    relations=_open_dialogue_relations,
+    flow=_always,
     not_counts=ACTIVITY_NOT_COUNTS,
 ))
 
@@ -94,6 +160,8 @@ register(Table(
     footnote=_("Unikke borgere lægges ikke sammen på tværs af år."),
     sheet=_("Hjemmebehandling"),
     build=_activity_builder("home_treatment_counts"),
+    relations=_home_treatment_relations,
+    derived=_home_treatment_derived,
     not_counts=ACTIVITY_NOT_COUNTS,
 ))
 
@@ -105,6 +173,7 @@ register(Table(
     footnote=_("Fremmødte er tomt for et semester, hvor intet kursus har indberettet fremmøde."),
     sheet=_("Recoveryskolen"),
     build=_activity_builder("recovery_school_courses"),
+    relations=_recovery_relations,
     not_counts=ACTIVITY_NOT_COUNTS,
 ))
 
@@ -116,6 +185,7 @@ register(Table(
     footnote=_("Hold, hvis semester overlapper perioden."),
     sheet=_("Peer-uddannelse"),
     build=_activity_builder("peer_education_cohorts"),
+    relations=_peer_education_relations,
     not_counts=ACTIVITY_NOT_COUNTS,
 ))
 
@@ -127,6 +197,9 @@ register(Table(
     footnote=_("Pr. dag = henvendelser / dage med indberetning."),
     sheet=_("Socialvagten"),
     build=_activity_builder("socialvagten_contacts"),
+    relations=_socialvagten_relations,
+    derived=_socialvagten_derived,
+    flow=_always,
     not_counts=ACTIVITY_NOT_COUNTS,
 ))
 
@@ -138,6 +211,7 @@ register(Table(
     footnote=_("Uden vikarer, elever og studerende."),
     sheet=_("Medarbejdere"),
     build=_activity_builder("staff_counts"),
+    relations=_staff_relations,
     not_counts=ACTIVITY_NOT_COUNTS,
 ))
 
@@ -149,6 +223,7 @@ register(Table(
     footnote=_("Ferie og sygdom er ikke fratrukket."),
     sheet=_("Peer-timer"),
     build=_activity_builder("peer_hours"),
+    relations=_peer_hours_relations,
     not_counts=ACTIVITY_NOT_COUNTS,
 ))
 
@@ -160,5 +235,5 @@ register(Table(
     footnote=_("Fællesudgifter er fordelt efter samarbejdsaftalen."),
     sheet=_("Budget"),
     build=_activity_builder("budget"),
-    not_counts=ACTIVITY_NOT_COUNTS,
+    not_counts=frozenset({"kommune", "region", "total"}),  # kroner
 ))

@@ -33,7 +33,7 @@ def test_command_quarter_suppressed_by_default(dataset, tmp_path):
     data = json.loads(out.read_text())
     assert data["period"] == {"start": "2021-01-01", "end": "2021-03-31", "label": "1. kvartal 2021"}
     assert data["tables"]["stays"]["kommune"]["stays_by_nights"]["0-1"] == "<5"
-    assert data["tables"]["stays"]["kommune"]["stays"] is None
+    assert data["tables"]["stays"]["kommune"]["stays"] == "<5"  # 2 stays, both 0–1 nights: 1–4 each, equal
 
 
 def test_command_errors(dataset, tmp_path):

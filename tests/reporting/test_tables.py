@@ -6,7 +6,6 @@ import datetime
 
 import pytest
 
-from reporting import disclosure
 from reporting import selectors as s
 
 pytestmark = pytest.mark.django_db
@@ -118,28 +117,20 @@ def test_suppression_of_stay_table(dataset):
     k = data["tables"]["stays"]["kommune"]
     assert data["suppress_below"] == 5
     assert k["stays_by_nights"] == {"0-1": "<5", "2": "<5", "3": "<5", "4": 0, "5+": "<5"}
-    assert k["citizens_by_stays"]["1-2"] == "<5"
-    # totals and averages that would give the small cells away are hidden
-    assert k["stays"] is None and k["unique_citizens"] is None
+    # 5 stays in four small buckets: the 5 (printed twice: here and under stays per month) would pin them
+    assert k["stays"] is None and data["tables"]["stays_per_month"]["kommune"]["total"] is None
     assert k["stays_per_citizen"] is None and k["nights_per_stay"] is None
     assert k["nights"] == 11 and k["max_nights_one_citizen"] == 8 and k["max_stays_one_citizen"] == "<5"
     raw = s.report_data(house=dataset.house, period=Y2021, suppress_below=0)
     assert raw["tables"]["stays"]["kommune"]["stays"] == 5
 
 
-def test_suppression_rules():
-    part = {"counts": {"a": 10, "b": 2, "c": 7, "d": 0, "e": 30}, "total": 49}
-    out = disclosure._suppress_partition(part, 5)
-    # one small cell: the next smallest positive cell is hidden too, and the total
-    assert out == {"counts": {"a": 10, "b": "<5", "c": None, "d": 0, "e": 30}, "total": None}
-    two = disclosure._suppress_partition({"counts": {"a": 1, "b": 3, "c": 9}, "total": 13}, 5)
-    assert two == {"counts": {"a": "<5", "b": "<5", "c": 9}, "total": None}
-    clean = disclosure._suppress_partition({"counts": {"a": 5, "b": 0}, "total": 5}, 5)
-    assert clean == {"counts": {"a": 5, "b": 0}, "total": 5}
-    table = {"new": 3, "active_at_end": 12, "ended": {"counts": {"x": 6, "y": 6}, "total": 12}}
-    assert s.report_suppress({"contracts": {"kommune": table}}, below=5)["contracts"]["kommune"] == {
-        "new": "<5", "active_at_end": 12, "ended": {"counts": {"x": 6, "y": 6}, "total": 12}}
-    assert s.report_suppress({"contracts": {"kommune": table}}, below=0)["contracts"]["kommune"] == table
+def test_whole_report_audit_protects_every_small_cell(dataset):
+    figures = s.report_figures(house=dataset.house, period=Y2021)
+    small = [i for i in figures.intervals]
+    assert len(small) > 20
+    assert all(i.protected and i.high - i.low + 1 >= 3 for i in small)
+    assert all(figures.publication.values[p] > 0 for p in figures.publication.hidden)
 
 
 def test_other_house_sees_nothing(dataset, other_house):
@@ -160,10 +151,12 @@ def test_activity_tables_are_included_and_suppressed(dataset):
     assert raw["open_dialogue"]["meetings"] == 7
     assert raw["budget"]["by_year"]["2021"]["kommune"] == 13446412
     shown = s.report_suppress(raw, below=5)
-    # 2 in-person contacts are suppressed, so the total and the daily average would give them away
+    # 2 in-person contacts are suppressed; 32 − 30 would give them away, so the phone contacts (a part, the
+    # cheaper of the two) are hidden too, here and in the year's row; the total and its daily average stay
     assert shown["socialvagten"]["in_person"] == "<5"
-    assert shown["socialvagten"]["total"] is None and shown["socialvagten"]["per_day"] is None
-    assert shown["socialvagten"]["phone"] == 30 and shown["socialvagten"]["days_reported"] == 2
+    assert shown["socialvagten"]["phone"] is None and shown["socialvagten"]["by_year"]["2021"]["phone"] is None
+    assert shown["socialvagten"]["total"] == 32 and shown["socialvagten"]["per_day"] == 16.0
+    assert shown["socialvagten"]["days_reported"] == 2
     assert shown["open_dialogue"]["meetings"] == 7 and shown["open_dialogue"]["cross_sector"] == "<5"
     assert shown["budget"]["by_year"]["2021"]["kommune"] == 13446412
 

@@ -1,0 +1,236 @@
+"""Suppression across the whole report (reporting.disclosure), against hand-worked tables where suppressing
+each table on its own leaks a small number, and a property test over random small tables.
+
+The checker here is independent of the module's solver: `scipy.optimize.linprog` over the published figures,
+the declared relations and the readers' bounds ("<5": 1–4, "–": at least 1, printed: exact)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linprog
+
+from reporting.disclosure import (
+    COMPLEMENTARY,
+    PRIMARY,
+    DisclosureError,
+    Publication,
+    disclose,
+    suppress_publication,
+)
+from reporting.tables.registry import Relation
+
+Q3_2026 = ("2026-07-01", "2026-09-30")
+
+
+def reader_interval(pubs: list[Publication], below: int, pub_index: int, path) -> tuple[int, int]:
+    """What a reader can work out about one hidden cell from every publication (scipy's linprog)."""
+    keys, bounds, index = [], [], {}
+
+    def var(i, p):
+        pub = pubs[i]
+        key = (pub.start, pub.end, p, pub.values[p])
+        if key not in index:
+            index[key] = len(keys)
+            keys.append(key)
+            bounds.append((1, below - 1) if pub.hidden[p] == PRIMARY else (1, None))
+        return index[key]
+
+    rows = []
+    for i, pub in enumerate(pubs):
+        for r in pub.relations:
+            coefs, rhs = {}, 0.0
+            for c, p in [(1, r.total), *[(-1, q) for q in r.parts], *[(1, q) for q in r.minus]]:
+                if p in pub.hidden:
+                    k = var(i, p)
+                    coefs[k] = coefs.get(k, 0) + c
+                else:
+                    rhs -= c * pub.values[p]
+            rows.append((coefs, rhs))
+    target = var(pub_index, path)
+    a_eq = [[coefs.get(j, 0) for j in range(len(keys))] for coefs, _ in rows if coefs]
+    b_eq = [rhs for coefs, rhs in rows if coefs]
+    out = []
+    for sign in (1, -1):
+        c = [0] * len(keys)
+        c[target] = sign
+        res = linprog(c, A_eq=a_eq or None, b_eq=b_eq or None, bounds=bounds, method="highs")
+        out.append(math.inf if res.status == 3 else sign * res.fun)
+    return math.ceil(out[0] - 1e-6), (math.floor(out[1] + 1e-6) if math.isfinite(out[1]) else 10**9)
+
+
+def assert_protected(pubs: list[Publication], below: int = 5) -> None:
+    need = min(3, below - 1)
+    for i, pub in enumerate(pubs):
+        for path in pub.hidden:
+            if 0 < pub.values[path] < below:
+                low, high = reader_interval(pubs, below, i, path)
+                assert high - low + 1 >= need, (path, low, high)
+
+
+# --- the three leaks of the issue, and the 70+ nights ------------------------------------------------------
+
+
+def test_turned_away_reasons_inside_one_table():
+    """8 turned away; no_bed 6, not_eligible 0, two reasons "<5": printed zeros pin both at 1. One more cell
+    must go, and the cheapest is no_bed (the total 8 is printed twice and is a total)."""
+    tables = {"requests": {"region": {
+        "outcomes": {"counts": {"booked": 20, "turned_away": 8, "withdrawn": 6, "pending": 0}, "total": 34},
+        "turned_away_reasons": {"counts": {"no_bed": 6, "not_eligible": 0, "no_contract": 1, "other": 1},
+                                "total": 8}}}}
+    shown, pub, intervals = disclose(tables, below=5, start=Q3_2026[0], end=Q3_2026[1])
+    reasons = shown["requests"]["region"]["turned_away_reasons"]
+    assert reasons == {"counts": {"no_bed": None, "not_eligible": 0, "no_contract": "<5", "other": "<5"},
+                       "total": 8}
+    assert shown["requests"]["region"]["outcomes"]["counts"]["turned_away"] == 8
+    # 1 + 1 + no_bed = 8 with no_bed >= 1: each small cell can be 1, 2, 3 or 4
+    assert {(i.path[-1], i.low, i.high) for i in intervals} == {("no_contract", 1, 4), ("other", 1, 4)}
+    assert_protected([pub])
+
+
+def test_unique_citizens_hidden_in_one_table_printed_in_another():
+    """One citizen with 1–2 stays, 12 with 3–9: the stay table hides its total, but the holders table prints
+    the same 13 citizens as active holders, so 13 − 12 = 1. Suppression sees the relation."""
+    tables = {
+        "stays": {"kommune": {"stays": 60, "unique_citizens": 13, "nights": 120, "stays_per_citizen": 4.62,
+                              "nights_per_stay": 2.0, "max_stays_one_citizen": 9, "max_nights_one_citizen": 20,
+                              "citizens_by_stays": {"1-2": 1, "3-9": 12, "10+": 0},
+                              "stays_by_nights": {"0-1": 10, "2": 20, "3": 20, "4": 5, "5+": 5}}},
+        "holders_activity": {"kommune": {"counts": {"active": 13, "inactive": 7}, "total": 20}},
+    }
+    shown, pub, intervals = disclose(tables, below=5, start="2022-01-01", end="2022-03-31")
+    assert shown["stays"]["kommune"]["citizens_by_stays"]["1-2"] == "<5"
+    hidden = {p for p, kind in pub.hidden.items() if kind == COMPLEMENTARY}
+    # either both printings of the 13 are hidden, or the 12 beside the small cell is
+    assert ("stays", "kommune", "citizens_by_stays", "3-9") in hidden or {
+        ("stays", "kommune", "unique_citizens"), ("holders_activity", "kommune", "counts", "active")} <= hidden
+    assert shown["stays"]["kommune"]["stays_per_citizen"] is None or \
+        shown["stays"]["kommune"]["unique_citizens"] is not None
+    assert_protected([pub])
+
+
+def test_diagnosis_total_hidden_against_the_holders_printed():
+    """Table 14's total hidden while table 15 (the holders) prints 202: the two "<5" cells would add up to
+    202 − 200 = 2, so both are 1."""
+    diagnosis = {"DF2": 100, "DF3": 100, "DF4": 1, "DF5": 1, "DF6": 0, "unknown": 0}
+    tables = {
+        "diagnoses": {"region": {"diagnosis": {"counts": diagnosis, "total": 202},
+                                 "comorbidity": {"counts": {k: 0 for k in diagnosis}, "total": 0}}},
+        "holders_activity": {"region": {"counts": {"active": 150, "inactive": 52}, "total": 202}},
+    }
+    shown, pub, intervals = disclose(tables, below=5, start="2022-01-01", end="2022-03-31")
+    counts = shown["diagnoses"]["region"]["diagnosis"]["counts"]
+    assert counts["DF4"] == "<5" and counts["DF5"] == "<5"
+    assert [counts["DF2"], counts["DF3"]].count(None) == 1  # one large cell hidden, a part before the total
+    assert shown["holders_activity"]["region"]["total"] == 202
+    assert all(i.protected and i.high - i.low >= 2 for i in intervals)
+    assert_protected([pub])
+
+
+def test_nights_of_the_oldest_both_small_with_the_sector_total_printed():
+    """Nights of municipal citizens aged 70+: both sexes "<5", every other cell and the sector's nights
+    printed (also in the stay table), so each would be exactly 1."""
+    bands = ("under_20", "20-29", "30-39", "40-49", "50-59", "60-69", "70+")
+    counts = {b: {"F": 20, "M": 15} for b in bands}
+    counts["70+"] = {"F": 1, "M": 1}
+    total = 6 * 35 + 2
+    tables = {
+        "nights_age_gender": {"kommune": {"counts": counts, "total": total}},
+        "stays": {"kommune": {"stays": 80, "unique_citizens": 30, "nights": total, "stays_per_citizen": 2.67,
+                              "nights_per_stay": 2.65, "max_stays_one_citizen": 9, "max_nights_one_citizen": 30,
+                              "citizens_by_stays": {"1-2": 10, "3-9": 20, "10+": 0},
+                              "stays_by_nights": {"0-1": 20, "2": 20, "3": 20, "4": 10, "5+": 10}}},
+    }
+    shown, pub, intervals = disclose(tables, below=5, start="2022-01-01", end="2022-03-31")
+    seventy = shown["nights_age_gender"]["kommune"]["counts"]["70+"]
+    assert seventy == {"F": "<5", "M": "<5"}
+    assert sum(1 for kind in pub.hidden.values() if kind == COMPLEMENTARY) == 1  # one cell is enough
+    assert shown["stays"]["kommune"]["nights"] == total  # a part went, not the total printed twice
+    assert_protected([pub])
+
+
+def test_a_quarter_against_the_year_published_before():
+    """The year (20) and the first three quarters (5, 6, 7) are printed: the fourth quarter's 2 is pinned
+    whatever its own report hides, so its report is refused."""
+    def pub(start, end, value, other):
+        return Publication(start=start, end=end,
+                           values={("t", "a"): value, ("t", "b"): other, ("t", "n"): value + other},
+                           relations=[Relation(total=("t", "n"), parts=(("t", "a"), ("t", "b")))],
+                           flows=frozenset({("t", "a"), ("t", "b"), ("t", "n")}))
+
+    quarters = [pub("2022-01-01", "2022-03-31", 5, 10), pub("2022-04-01", "2022-06-30", 6, 10),
+                pub("2022-07-01", "2022-09-30", 7, 10)]
+    year = pub("2022-01-01", "2022-12-31", 20, 40)
+    for p in [*quarters, year]:
+        suppress_publication(p, below=5, published=[])
+    q4 = pub("2022-10-01", "2022-12-31", 2, 10)
+    with pytest.raises(DisclosureError) as refused:
+        suppress_publication(q4, below=5, published=[*quarters, year])
+    assert refused.value.unprotected[0].path == ("t", "a") and refused.value.unprotected[0].low == 2
+
+    # in the other order the year hides its 20 (and so its total or the other part) and both are safe
+    q4 = pub("2022-10-01", "2022-12-31", 2, 10)
+    suppress_publication(q4, below=5, published=quarters)
+    year = pub("2022-01-01", "2022-12-31", 20, 40)
+    suppress_publication(year, below=5, published=[*quarters, q4])
+    assert year.hidden[("t", "a")] == COMPLEMENTARY
+    assert_protected([*quarters, q4, year])
+
+
+def test_no_suppression_below_two_and_zeros_printed():
+    tables = {"requests": {"kommune": {
+        "outcomes": {"counts": {"booked": 3, "turned_away": 0, "withdrawn": 0, "pending": 0}, "total": 3},
+        "turned_away_reasons": {"counts": {"no_bed": 0, "not_eligible": 0, "no_contract": 0, "other": 0},
+                                "total": 0}}}}
+    raw, _pub, _ = disclose(tables, below=0, start=Q3_2026[0], end=Q3_2026[1])
+    assert raw == tables
+    shown, pub, intervals = disclose(tables, below=5, start=Q3_2026[0], end=Q3_2026[1])
+    # 3 booked = the total 3: both "<5", 1–4 each; zeros stay printed
+    assert shown["requests"]["kommune"]["outcomes"] == {
+        "counts": {"booked": "<5", "turned_away": 0, "withdrawn": 0, "pending": 0}, "total": "<5"}
+    assert all(i.low == 1 and i.high == 4 for i in intervals)
+
+
+# --- property: random small tables with relations ---------------------------------------------------------
+
+
+@st.composite
+def linked_tables(draw):
+    """One to three breakdowns of the same population (their totals equal), each a partition of 2–5 small
+    cells, sometimes with one part broken down again, zeros included."""
+    total = draw(st.integers(min_value=0, max_value=30))
+    below = draw(st.sampled_from([3, 5]))
+    values, relations = {}, []
+    for t in range(draw(st.integers(min_value=1, max_value=3))):
+        k = draw(st.integers(min_value=2, max_value=5))
+        cuts = sorted(draw(st.lists(st.integers(min_value=0, max_value=total), min_size=k - 1, max_size=k - 1)))
+        parts = [b - a for a, b in zip([0, *cuts], [*cuts, total], strict=True)]
+        names = [(f"t{t}", "counts", f"c{i}") for i in range(k)]
+        values.update(dict(zip(names, parts, strict=True)))
+        values[(f"t{t}", "total")] = total
+        relations.append(Relation(total=(f"t{t}", "total"), parts=tuple(names)))
+        if t:
+            relations.append(Relation(total=(f"t{t}", "total"), parts=(("t0", "total"),)))
+        if draw(st.booleans()) and parts[0] > 0:
+            split = draw(st.integers(min_value=0, max_value=parts[0]))
+            sub = [(f"t{t}", "sub", "x"), (f"t{t}", "sub", "y")]
+            values.update({sub[0]: split, sub[1]: parts[0] - split})
+            relations.append(Relation(total=names[0], parts=tuple(sub)))
+    return Publication(start="2022-01-01", end="2022-03-31", values=values, relations=relations), below
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(linked_tables())
+def test_random_tables_never_leave_a_small_cell_narrowed(case):
+    pub, below = case
+    try:
+        suppress_publication(pub, below=below)
+    except DisclosureError:
+        pytest.fail("a small table with relations could not be protected")
+    assert all(pub.hidden.get(p) == PRIMARY or pub.hidden.get(p) == COMPLEMENTARY
+               for p, v in pub.values.items() if 0 < v < below)
+    assert all(pub.values[p] > 0 for p in pub.hidden)  # zeros are always printed
+    assert_protected([pub], below)
