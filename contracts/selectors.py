@@ -278,9 +278,7 @@ def admissions_visible_for(*, access: Access, citizen: Citizen) -> bool:
     includes health data. A municipal user with any lesser consent never sees one."""
     if access.house is None or citizen.house_id != access.house.pk:
         return False
-    if access.sees_health(Sector.REGION):
-        return True
-    return citizen.pk in health_citizen_ids(access=access)
+    return access.sees_health_data(Sector.REGION, citizen_id=citizen.pk)
 
 
 def admissions_for(*, access: Access, citizen: Citizen) -> list | None:

@@ -100,6 +100,15 @@ def _labels() -> dict[str, str]:
         "not_evaluated": _("Ikke evalueret"),
         "followups": _("Opfølgninger"), "done": _("Gennemført"), "not_reached": _("Ikke truffet"),
         "cancelled": _("Aflyst"), "open": _("Endnu ikke registreret"),
+        # admissions before and after the contract (the mirror image)
+        "with_admission_before": _("Indlagte borgere før"),
+        "with_admission_after": _("Indlagte borgere efter"),
+        "admissions_before": _("Indlæggelser før"), "admissions_after": _("Indlæggelser efter"),
+        "bed_days_before": _("Sengedage før"), "bed_days_after": _("Sengedage efter"),
+        "median_bed_days_before": _("Median sengedage før"),
+        "median_bed_days_after": _("Median sengedage efter"),
+        "not_yet_observable": _("Endnu ikke observerbare"),
+        "house_nights_after": _("Nætter i huset efter"),
     }
     for choices in (ReferralSource, DiagnosisGroup, TreatmentResponsibility, EndReason, TurnAwayReason,
                     FaerdigbehandlingOutcome):

@@ -7,6 +7,7 @@ shows them:
                     gender, requests, færdigbehandling
 - `house_rules.py`  the rules in force, and the waiting list, goals and follow-up where the rules use them
 - `contracts.py`    brugerstyrede kontrakter and their holders (left out where nobody is admitted under one)
+- `outcomes.py`     admissions before and after a contract (the mirror image), outcome questionnaires
 - `activities.py`   the activity tables from `activities.selectors`
 
 To add a table, write a builder `table_<name>(*, house, period) -> dict | None` that returns JSON-ready raw
@@ -36,7 +37,7 @@ from reporting.tables.periods import Period, period_for, previous_quarter
 from reporting.tables.registry import TABLES, Derived, Path, Relation, Table, register, table_for
 
 # Imported in this order, so the tables register (and the report shows them) in this order.
-MODULES = ("stays", "house_rules", "contracts", "activities")
+MODULES = ("stays", "house_rules", "contracts", "outcomes", "activities")
 for _module in MODULES:
     importlib.import_module(f"reporting.tables.{_module}")
 
