@@ -10,6 +10,7 @@ urlpatterns = [
     path("stays/<int:pk>/check-out/", stays.StayCheckOutView.as_view(),
          name="api-stay-check-out"),
     path("stays/<int:pk>/cancel/", stays.StayCancelView.as_view(), name="api-stay-cancel"),
+    path("stays/<int:pk>/undo-cancel/", stays.StayUndoCancelView.as_view(), name="api-stay-undo-cancel"),
     path("requests/", requests.StayRequestListCreateView.as_view(), name="api-requests"),
     path("requests/<int:pk>/turn-away/", requests.StayRequestTurnAwayView.as_view(),
          name="api-request-turn-away"),

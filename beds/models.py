@@ -180,6 +180,7 @@ class Stay(models.Model):
     planned_departure = models.DateTimeField(_("planlagt afrejse"))
     checked_in_at = models.DateTimeField(_("indskrevet"), null=True, blank=True)
     checked_out_at = models.DateTimeField(_("udskrevet"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("aflyst"), null=True, blank=True)
     period = DateTimeRangeField(_("periode"))
     arrival_date = models.DateField(_("ankomstdato"), db_index=True)
     nights = models.PositiveSmallIntegerField(_("nætter"))

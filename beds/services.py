@@ -482,15 +482,55 @@ def stay_check_out(*, stay: Stay, user, at: datetime.datetime | None = None, srs
     return stay
 
 
+UNDO_WINDOW = datetime.timedelta(minutes=10)
+
+
 def stay_cancel(*, stay: Stay, user, no_show: bool = False) -> Stay:
-    """Cancel a booking (or record that the citizen did not show up); the bed is free again."""
+    """Cancel a booking (or record that the citizen did not show up); the bed is free again. It can be undone
+    for `UNDO_WINDOW` (`stay_cancel_undo`) unless the slot has been booked again."""
     _require_booking_access(stay=stay, user=user)
     if stay.status != StayStatus.BOOKED:
         raise ValidationError({"status": _("Kun et booket ophold kan aflyses.")})
     stay.status = StayStatus.NO_SHOW if no_show else StayStatus.CANCELLED
-    stay.save(update_fields=["status"])
+    stay.cancelled_at = timezone.now()
+    stay.save(update_fields=["status", "cancelled_at"])
     audit_log(user=user, action="update", obj=stay, house=stay.house, citizen_id=stay.citizen_id,
               detail="no-show" if no_show else "cancel")
+    return stay
+
+
+def stay_cancel_undoable(stay: Stay, *, now: datetime.datetime | None = None) -> bool:
+    """Cancelled or no-show within the last `UNDO_WINDOW` (whether the slot is still free is the database's
+    call when undoing)."""
+    now = now or timezone.now()
+    return (stay.status in (StayStatus.CANCELLED, StayStatus.NO_SHOW) and stay.cancelled_at is not None
+            and now - stay.cancelled_at <= UNDO_WINDOW)
+
+
+def stay_cancel_undo(*, stay: Stay, user) -> Stay:
+    """Undo a cancel or no-show: the stay is booked again, as it was. Refused (BookingConflict) after
+    `UNDO_WINDOW` (`undo_expired`) or when the bed or the citizen has been booked again in the slot meanwhile
+    (`slot_rebooked`; the exclusion constraints decide)."""
+    _require_booking_access(stay=stay, user=user)
+    if stay.status not in (StayStatus.CANCELLED, StayStatus.NO_SHOW):
+        raise ValidationError({"status": _("Kun et aflyst ophold kan genoprettes.")})
+    if not stay_cancel_undoable(stay):
+        raise BookingConflict("undo_expired", _("Aflysningen kan kun fortrydes i %(n)s minutter. Book opholdet "
+                                                "igen.") % {"n": int(UNDO_WINDOW.total_seconds() // 60)})
+    was = stay.status
+    try:
+        with transaction.atomic():
+            stay_write_lock(bed_id=stay.bed_id, citizen_id=stay.citizen_id)
+            stay.status, stay.cancelled_at = StayStatus.BOOKED, None
+            stay.save(update_fields=["status", "cancelled_at"])
+    except IntegrityError as exc:
+        stay.refresh_from_db()
+        if _conflict_from(exc) is not None:
+            raise BookingConflict("slot_rebooked", _("Pladsen er booket igen i mellemtiden, så aflysningen kan "
+                                                     "ikke fortrydes.")) from exc
+        raise
+    audit_log(user=user, action="update", obj=stay, house=stay.house, citizen_id=stay.citizen_id,
+              detail=f"undo {was}")
     return stay
 
 

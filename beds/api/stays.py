@@ -6,7 +6,7 @@ import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
@@ -21,7 +21,7 @@ from beds.models import (
     StayKind,
     StayStatus,
 )
-from psykiatrihus.api import Conflict, house_access
+from psykiatrihus.api import Conflict, ErrorSerializer, house_access
 from psykiatrihus.scoping import access_for
 from psykiatrihus.services import audit_log, audit_log_many
 
@@ -34,9 +34,9 @@ class StaySerializer(serializers.ModelSerializer):
     class Meta:
         model = Stay
         fields = ["id", "house", "bed", "sector", "citizen", "citizen_name", "contract", "home_treatment", "kind",
-                  "status", "arrival", "planned_departure", "checked_in_at", "checked_out_at", "arrival_date",
-                  "nights", "ors_score", "srs_score", "end_note", "extension_reason", "fb_decided_on", "fb_ward",
-                  "fb_case_worker", "fb_house_contact", "fb_outcome", "fb_stays_attached", "imported"]
+                  "status", "arrival", "planned_departure", "checked_in_at", "checked_out_at", "cancelled_at",
+                  "arrival_date", "nights", "ors_score", "srs_score", "end_note", "extension_reason", "fb_decided_on",
+                  "fb_ward", "fb_case_worker", "fb_house_contact", "fb_outcome", "fb_stays_attached", "imported"]
         read_only_fields = fields
 
 
@@ -173,6 +173,8 @@ class StayActionView(APIView):
                 services.stay_check_out(stay=stay, user=request.user, at=v["at"], srs_score=v["srs_score"],
                                         end_note=v["end_note"], fb_outcome=v["fb_outcome"],
                                         fb_stays_attached=v["fb_stays_attached"])
+            elif self.action_name == "undo-cancel":
+                services.stay_cancel_undo(stay=stay, user=request.user)
             else:
                 services.stay_cancel(stay=stay, user=request.user, no_show=v["no_show"])
         except DjangoValidationError as exc:
@@ -206,5 +208,24 @@ class StayCancelView(StayActionView):
     action_name, body = "cancel", CancelSerializer
 
     @extend_schema(parameters=[ID], request=CancelSerializer, responses=ACTION_RESPONSES)
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+
+class UndoCancelSerializer(serializers.Serializer):
+    """No body: the stay in the path is booked again as it was."""
+
+
+E409_UNDO = OpenApiResponse(ErrorSerializer, description="Kan ikke fortrydes: code=undo_expired (mere end 10 "
+                                                         "minutter siden) eller slot_rebooked (pladsen er booket "
+                                                         "igen).")
+
+
+class StayUndoCancelView(StayActionView):
+    """Undo a cancel or no-show within 10 minutes, unless the bed or the citizen was booked again meanwhile."""
+
+    action_name, body = "undo-cancel", UndoCancelSerializer
+
+    @extend_schema(parameters=[ID], request=None, responses={**ACTION_RESPONSES, 409: E409_UNDO})
     def post(self, request, pk: int):
         return super().post(request, pk)

@@ -32,6 +32,9 @@ def _own_stay(request, pk: int) -> Stay:
     return stay
 
 
+UNDO_MINUTES = int(services.UNDO_WINDOW.total_seconds() // 60)
+
+
 def stay_panel(request, pk: int):
     """A stay's details and its actions (check in, check out, cancel, no-show)."""
     stay = _own_stay(request, pk)
@@ -62,9 +65,23 @@ def stay_action(request, pk: int, action: str):
                 return _done(request, _("%(name)s er udskrevet fra %(bed)s.") % {"name": stay.citizen.name,
                                                                                 "bed": stay.bed.label})
         elif action in ("cancel", "no-show"):
+            if request.POST.get("confirm") != "1":  # one click asks first; the answer posts confirm=1
+                audit_log(user=user, action="read", obj=stay, house=stay.house, citizen_id=stay.citizen_id,
+                          detail="aflys: bekræft")
+                return render(request, "beds/_cancel_confirm.html", {"stay": stay, "no_show": action == "no-show",
+                                                                     "minutes": UNDO_MINUTES})
             services.stay_cancel(stay=stay, user=user, no_show=action == "no-show")
-            return _done(request, _("Opholdet er aflyst.") if action == "cancel"
-                         else _("Udeblivelse er registreret."))
+            message = _("Opholdet er aflyst.") if action == "cancel" else _("Udeblivelse er registreret.")
+            if not request.htmx:
+                return _done(request, message)
+            response = render(request, "beds/_cancelled.html", {"stay": stay, "message": message,
+                                                                "minutes": UNDO_MINUTES})
+            response["HX-Trigger"] = "boardChanged"
+            return response
+        elif action == "undo":
+            services.stay_cancel_undo(stay=stay, user=user)
+            return _done(request, _("Fortrudt: %(name)s er booket på %(bed)s igen.") % {
+                "name": stay.citizen.name, "bed": stay.bed.label})
         else:
             raise Http404
     except ValidationError as exc:
@@ -114,6 +131,7 @@ def _stay_panel_context(request, stay, **forms) -> dict:
         "goals_form": forms.get("goals_form") or GoalsForm(initial={"goals": "\n".join(g.text for g in open_goals)}),
         "goals_editable": stay.status in (StayStatus.BOOKED, StayStatus.CHECKED_IN),
         "aftercare": aftercare, "panel_error": forms.get("panel_error", ""),
+        "undoable": services.stay_cancel_undoable(stay), "undo_minutes": UNDO_MINUTES,
         "panel_message": forms.get("panel_message", ""),
     }
 
