@@ -9,10 +9,15 @@ from django.utils.translation import gettext as _
 from stdnum.dk import cpr as stdnum_cpr
 from stdnum.exceptions import ValidationError as StdnumError
 
+from psykiatrihus.cprtext import cpr_digits
+
 
 def cpr_clean(value: str) -> str:
-    """Return the 10 digits of a valid CPR number or raise a Danish ValidationError (no digits echoed)."""
-    digits = stdnum_cpr.compact(value or "")
+    """Return the 10 digits of a valid CPR number or raise a Danish ValidationError (no digits echoed).
+
+    The accepted ways of writing one (hyphens, Unicode dashes, spaces) are `psykiatrihus.cprtext`'s, the same
+    the log mask looks for."""
+    digits = cpr_digits(value) or ""
     try:
         stdnum_cpr.validate(digits)
     except StdnumError as exc:

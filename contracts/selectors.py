@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
-from stdnum.dk import cpr as stdnum_cpr
 
 from contracts.cpr import cpr_mask
 from contracts.models import (
@@ -24,6 +23,7 @@ from contracts.models import (
     HomeTreatmentCourse,
 )
 from psykiatrihus import crypto
+from psykiatrihus.cprtext import cpr_digits
 from psykiatrihus.models import House, Sector
 from psykiatrihus.scoping import Access
 
@@ -78,9 +78,9 @@ def citizens_visible(*, access: Access) -> QuerySet[Citizen]:
 
 
 def cpr_lookup_digits(query: str) -> str | None:
-    """The 10 digits if the search text is shaped like a CPR number (with or without dash), else None."""
-    digits = stdnum_cpr.compact(query or "")
-    return digits if len(digits) == 10 and digits.isdigit() else None
+    """The 10 digits if the search text is shaped like a CPR number, else None (`psykiatrihus.cprtext`: the
+    shapes the log mask also knows)."""
+    return cpr_digits(query)
 
 
 def citizen_search(*, access: Access, query: str = "") -> QuerySet[Citizen]:

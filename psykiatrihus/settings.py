@@ -11,7 +11,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from psykiatrihus import embedded
+from psykiatrihus import embedded, logredact
 from psykiatrihus.env import env_bool, env_int, env_list, env_str, sso_providers_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -326,6 +326,9 @@ CELERY_BEAT_SCHEDULE["dashboard-trends-refresh"] = {
 # Reports: counts below this are suppressed in anything that leaves the house (house may override).
 SMALL_NUMBER_THRESHOLD = env_int("SMALL_NUMBER_THRESHOLD", 5)
 
+# Every log record is CPR-masked when it is created, whichever handler writes it (Django's own console
+# handler with DEBUG on, Celery's, gunicorn's); the filter below masks ours once more.
+logredact.install()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
