@@ -1,6 +1,7 @@
 """`make run`: web + Celery worker + beat (+ embedded Redis) in one foreground process group.
 
-Ctrl-C stops them all. The embedded PostgreSQL stays up while this process holds its handle.
+Ctrl-C stops them all, each with its children (the worker's pool), and then the embedded PostgreSQL, which
+runs in a session of its own and so would not get the Ctrl-C (unless another live process still uses it).
 """
 
 from __future__ import annotations
@@ -10,6 +11,31 @@ import signal
 import subprocess
 import sys
 import time
+
+
+def processes_stop(procs: list[subprocess.Popen], timeout: float = 15.0) -> None:
+    """SIGTERM to each process, then SIGKILL to whatever of it and its children is left after `timeout`."""
+    import psutil  # a dependency of pgserver
+
+    trees = {}
+    for proc in procs:
+        try:
+            trees[proc.pid] = psutil.Process(proc.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            trees[proc.pid] = []
+        if proc.poll() is None:
+            proc.terminate()
+    deadline = time.monotonic() + timeout
+    for proc in procs:
+        try:
+            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    for children in trees.values():
+        _gone, alive = psutil.wait_procs(children, timeout=max(0.1, deadline - time.monotonic()))
+        for child in alive:
+            child.kill()
 
 
 def main() -> int:
@@ -61,15 +87,10 @@ def main() -> int:
                     break
             time.sleep(0.5)
     finally:
-        for _name, proc in reversed(procs):
-            if proc.poll() is None:
-                proc.terminate()
-        deadline = time.monotonic() + 10
-        for _name, proc in procs:
-            try:
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the shutdown short
+        processes_stop([proc for _name, proc in reversed(procs)])
+        if settings.EMBEDDED and embedded.postgres_stop_if_unused():
+            print("PostgreSQL (indlejret) er stoppet.", flush=True)
     return 0
 
 

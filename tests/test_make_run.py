@@ -1,5 +1,5 @@
 """`make run` on a fresh data directory: migrates, seeds, serves the Danish login page, lets every demo user
-in over real HTTP, and stops everything on Ctrl-C."""
+in over real HTTP, and stops everything on Ctrl-C, the embedded PostgreSQL included."""
 
 from __future__ import annotations
 
@@ -95,7 +95,15 @@ def test_make_run_serves_login_and_demo_users(tmp_path):
         if exited_early:
             log.seek(0)
             pytest.fail(f"make run exited early with {proc.returncode}:\n{log.read()[-4000:]}")
-    # Everything in the process group stopped (web, worker, beat, redis, postgres).
+    # Everything in the process group stopped (web, worker, beat, redis) ...
     time.sleep(1)
     leftover = subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True).stdout.split()
     assert leftover == [], leftover
+    # ... and the embedded PostgreSQL too, which pg_ctl starts in a session of its own (so Ctrl-C never
+    # reaches it): no process names the data directory any more, and PostgreSQL left no postmaster.pid.
+    data = str(tmp_path / "data")
+    left = subprocess.run(["pgrep", "-a", "-f", data], capture_output=True, text=True).stdout.strip()
+    assert left == "", left
+    assert not (tmp_path / "data" / "pg" / "postmaster.pid").exists()
+    log.seek(0)
+    assert "PostgreSQL (indlejret) er stoppet." in log.read()
