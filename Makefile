@@ -15,7 +15,7 @@ endif
 SYSTEM_PACKAGES := chromium poppler-utils fonts-dejavu-core gettext
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install system messages run test lint e2e bench clean-data
+.PHONY: install system messages run test lint e2e bench clean-data backup restore
 
 install: $(STAMP)
 
@@ -65,6 +65,16 @@ e2e: install system
 
 bench: install system
 	$(PY) bench/run_all.py
+
+# The database (embedded, or DATABASE_URL) and MEDIA_ROOT in one tar file under .data/backups (docs/operations.md).
+backup: install
+	$(PY) manage.py backup
+
+# Into an empty database only: `make clean-data` first for the embedded one, or a new DATABASE_URL database.
+restore: install
+	@test -n "$(FILE)" || { echo "Brug: make restore FILE=.data/backups/psykiatrihus-….tar"; exit 2; }
+	$(PY) manage.py restore "$(FILE)"
+	$(PY) manage.py migrate --noinput
 
 clean-data:
 	rm -rf .data

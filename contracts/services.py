@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -108,6 +109,36 @@ def _event(*, contract: Contract, kind: str, on: datetime.date, user=None, note:
 def _locked(contract: Contract) -> Contract:
     """Re-read the contract under a row lock so concurrent state changes serialise."""
     return Contract.objects.select_for_update().get(pk=contract.pk)
+
+
+def citizens_reencrypt(*, old_key: str, new_key: str | None = None) -> dict[str, int]:
+    """Key rotation: every CPR number decrypted with `old_key`, encrypted and hashed again with `new_key`
+    (PERSONAL_DATA_KEY unless given), all in one transaction: either every citizen moves to the new key or
+    none does. Rows already under the new key (a second run) are left alone; a row that opens with neither
+    key stops the rotation before anything is written, so a wrong old key changes nothing."""
+    new_key = new_key or settings.PERSONAL_DATA_KEY
+    if old_key == new_key:
+        raise ValueError("Den gamle og den nye nøgle er ens.")
+    counts = {"reencrypted": 0, "already_new": 0}
+    with transaction.atomic():
+        rows = list(Citizen.objects.select_for_update().order_by("pk").values_list("pk", "cpr_encrypted"))
+        changes = []
+        for pk, token in rows:
+            try:
+                digits = crypto.decrypt(token, key=old_key)
+            except crypto.InvalidToken:
+                try:
+                    crypto.decrypt(token, key=new_key)
+                except crypto.InvalidToken:
+                    raise ValueError(f"Borger id={pk} kan hverken åbnes med den gamle eller den nye nøgle; "
+                                     "intet er ændret.") from None
+                counts["already_new"] += 1
+                continue
+            changes.append(Citizen(pk=pk, cpr_encrypted=crypto.encrypt(digits, key=new_key),
+                                   cpr_hash=crypto.lookup_hash(digits, key=new_key)))
+        Citizen.objects.bulk_update(changes, ["cpr_encrypted", "cpr_hash"], batch_size=1000)
+        counts["reencrypted"] = len(changes)
+    return counts
 
 
 def citizen_create(*, house: House, sector: str, name: str, cpr: str, phone: str = "", next_of_kin: str = "",

@@ -7,7 +7,7 @@ import hashlib
 import hmac
 from functools import lru_cache
 
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 
 
@@ -19,17 +19,22 @@ def _keys(secret: str) -> tuple[Fernet, bytes]:
     return Fernet(base64.urlsafe_b64encode(enc)), mac
 
 
-def encrypt(value: str) -> str:
-    fernet, _ = _keys(settings.PERSONAL_DATA_KEY)
+# `key` is PERSONAL_DATA_KEY unless given: only key rotation (contracts.services.citizens_reencrypt) names one.
+__all__ = ["InvalidToken", "decrypt", "encrypt", "lookup_hash"]
+
+
+def encrypt(value: str, *, key: str | None = None) -> str:
+    fernet, _ = _keys(key or settings.PERSONAL_DATA_KEY)
     return fernet.encrypt(value.encode()).decode()
 
 
-def decrypt(token: str) -> str:
-    fernet, _ = _keys(settings.PERSONAL_DATA_KEY)
+def decrypt(token: str, *, key: str | None = None) -> str:
+    """Raises InvalidToken when `token` was not made with this key."""
+    fernet, _ = _keys(key or settings.PERSONAL_DATA_KEY)
     return fernet.decrypt(token.encode()).decode()
 
 
-def lookup_hash(value: str) -> str:
+def lookup_hash(value: str, *, key: str | None = None) -> str:
     """Keyed hash: equal inputs give equal hashes, but a dump without the key reveals nothing."""
-    _, mac = _keys(settings.PERSONAL_DATA_KEY)
+    _, mac = _keys(key or settings.PERSONAL_DATA_KEY)
     return hmac.new(mac, value.encode(), hashlib.sha256).hexdigest()
