@@ -68,8 +68,8 @@ def unavailable_response(request, dependency: str) -> HttpResponse:
     if request is not None and request.path == "/healthz":  # a monitor that sent a session cookie
         return health_response()
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
-    message = _("Psykiatrihus er midlertidigt utilgængelig, fordi en server ikke svarer. Intet af det, du "
-                "sendte lige nu, er gemt. Prøv igen om lidt.")
+    message = _("Psykiatrihus er midlertidigt utilgængelig, fordi en server ikke svarer. Det, du sendte lige "
+                "nu, er gemt helt eller slet ikke; se efter, når siden virker igen, og prøv så igen.")
     if request is not None and request.path.startswith("/api/"):
         response = JsonResponse({"code": "service_unavailable", "detail": message, "dependency": dependency},
                                 status=503, headers=headers)
