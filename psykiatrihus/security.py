@@ -48,7 +48,10 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
     message = lockout_message()
     if request.path.startswith("/api/"):
         return JsonResponse({"code": "locked_out", "detail": message}, status=429)
-    return render(request, "registration/login.html", {"lockout_message": message, "next": ""}, status=429)
+    from psykiatrihus.sso import login_page_context
+
+    return render(request, "registration/login.html", {"lockout_message": message, "next": "",
+                                                       **login_page_context()}, status=429)
 
 
 # --- Two-factor (TOTP) -------------------------------------------------------------------------------------

@@ -61,6 +61,11 @@ def sso_providers() -> list[Provider]:
     return [Provider(name=name, **conf) for name, conf in settings.OIDC_PROVIDERS.items()]
 
 
+def login_page_context() -> dict:
+    """What every rendering of the login page needs (the page itself, a refused sign-in, a lockout)."""
+    return {"sso_providers": sso_providers(), "local_login": settings.LOCAL_LOGIN}
+
+
 def sso_provider(*, name: str) -> Provider:
     conf = settings.OIDC_PROVIDERS.get(name)
     if conf is None:
@@ -168,9 +173,7 @@ def sso_user_sync(*, provider: Provider, claims: dict) -> tuple:
 
 def _refused(request: HttpRequest, provider: Provider, message: str, status: int = 403) -> HttpResponse:
     return render(request, "registration/login.html", {
-        "form": AuthenticationForm(request), "sso_error": message, "sso_providers": sso_providers(),
-        "local_login": settings.LOCAL_LOGIN,
-    }, status=status)
+        "form": AuthenticationForm(request), "sso_error": message, **login_page_context()}, status=status)
 
 
 @require_GET

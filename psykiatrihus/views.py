@@ -21,7 +21,7 @@ from psykiatrihus import security
 from psykiatrihus.api import django_error_response, is_api_request
 from psykiatrihus.models import AuditEvent
 from psykiatrihus.scoping import houses_for
-from psykiatrihus.sso import sso_providers
+from psykiatrihus.sso import login_page_context
 
 
 class LoginView(auth_views.LoginView):
@@ -31,7 +31,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs, sso_providers=sso_providers(), local_login=settings.LOCAL_LOGIN)
+        return super().get_context_data(**kwargs, **login_page_context())
 
     def post(self, request, *args, **kwargs):
         if not settings.LOCAL_LOGIN:

@@ -140,3 +140,12 @@ class TestLocalLoginSwitch:
         settings.OIDC_PROVIDERS = {"region": {**self.PROVIDERS["region"], "issuer": "http://127.0.0.1:9/x"}}
         response = client.get("/login/sso/region/")
         assert response.status_code == 503 and "kan ikke nås lige nu" in response.content.decode()
+
+    def test_the_lockout_page_still_offers_the_login_it_locked(self, client, settings, users):
+        settings.OIDC_PROVIDERS = self.PROVIDERS
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            response = client.post("/login/", {"username": "leder", "password": "forkert-kode"})
+        assert response.status_code == 429
+        html = response.content.decode()
+        assert "For mange mislykkede forsøg" in html and 'name="password"' in html
+        assert "Log ind med Region Midtjylland" in html and "Der er ikke sat nogen måde" not in html
