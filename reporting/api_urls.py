@@ -1,7 +1,14 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from reporting import dashboard
+from reporting import dashboard, reports_api
+
+# Ids are matched as signed integers so a malformed id still reaches the API and gets its JSON 404.
+ID = r"(?P<pk>-?[0-9]+)"
 
 urlpatterns: list = [
     path("dashboard/", dashboard.dashboard_api, name="api-dashboard"),
+    path("reports/", reports_api.ReportList.as_view(), name="api-reports"),
+    re_path(rf"^reports/{ID}/$", reports_api.ReportDetail.as_view(), name="api-report"),
+    re_path(rf"^reports/{ID}/approve/$", reports_api.ReportApprove.as_view(), name="api-report-approve"),
+    re_path(rf"^reports/{ID}/(?P<fmt>[^/]+)/$", reports_api.ReportFile.as_view(), name="api-report-file"),
 ]

@@ -1,8 +1,13 @@
-"""Report runs and cached aggregates (issues 7 and 8).
+"""Report runs, their comments and their approval.
 
 A `ReportRun` is one request for an evaluation report (by a person or by Celery beat): which house and
 period, which formats, how far the build has come, and where the files are. Views check access against
 the run's house, so a task id is never enough to see a report.
+
+A leader comments on each section (`ReportComment`) and approves the run; only approved runs reach the steering
+group. Approval renders the files once more with the comments and freezes the run: a database trigger refuses
+any later change to its files, figures or comments (migration 0002). A correction is a new run of the same
+period, approved as the next `version` with `changes` against the version it revises.
 """
 
 from __future__ import annotations
@@ -54,6 +59,18 @@ class ReportRun(models.Model):
     # (`requeues` times at most) and then fails it with a reason the user reads.
     touched_at = models.DateTimeField(_("sidst aktiv"), default=timezone.now)
     requeues = models.PositiveSmallIntegerField(_("sendt i kø igen"), default=0)
+    # The suppressed figures the files were made from ({"data": ..., "previous": ...}): approval renders the
+    # files again from them with the comments, and a revision is compared against them. Never raw for steering.
+    figures = models.JSONField(_("tal"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("godkendt"), null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("godkendt af"))
+    # 1 for the first approved report of a house and period; 2, 3, ... for corrections ("revideret").
+    version = models.PositiveSmallIntegerField(_("version"), null=True, blank=True)
+    revises = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="revisions",
+                                verbose_name=_("reviderer"))
+    # What changed against the revised version: [{"table", "title", "row", "column", "old", "new"}, ...].
+    changes = models.JSONField(_("ændringer"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("rapportkørsel")
@@ -62,6 +79,14 @@ class ReportRun(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="reportrun_period_order"),
             models.CheckConstraint(condition=Q(progress__lte=100), name="reportrun_progress_0_100"),
+            # Only a finished, suppressed report is approved, and an approved one has its version and approver.
+            models.CheckConstraint(
+                condition=Q(approved_at__isnull=True, version__isnull=True)
+                | Q(approved_at__isnull=False, status="done", suppress_below__gte=2, version__gte=1,
+                    approved_by__isnull=False),
+                name="reportrun_approved_done_suppressed"),
+            models.UniqueConstraint(fields=["house", "period_start", "period_end", "version"],
+                                    condition=Q(version__isnull=False), name="reportrun_one_version_per_period"),
         ]
         indexes = [
             models.Index(fields=["house", "-created_at"]),
@@ -76,3 +101,35 @@ class ReportRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ReportStatus.DONE, ReportStatus.FAILED)
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None
+
+    @property
+    def is_revision(self) -> bool:
+        return self.revises_id is not None
+
+
+class ReportComment(models.Model):
+    """A leader's comment on one section of a report (a table key, or `summary` for the report as a whole).
+    Frozen with the run once it is approved (the trigger in migration 0002)."""
+
+    run = models.ForeignKey(ReportRun, on_delete=models.CASCADE, related_name="comments", verbose_name=_("rapport"))
+    section = models.CharField(_("rapportafsnit"), max_length=64)
+    text = models.TextField(_("kommentar"), max_length=4000)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                               verbose_name=_("skrevet af"))
+    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("kommentar til rapport")
+        verbose_name_plural = _("kommentarer til rapporter")
+        ordering = ["run", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "section"], name="reportcomment_one_per_section"),
+            models.CheckConstraint(condition=~Q(text=""), name="reportcomment_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id} {self.section}"

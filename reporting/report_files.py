@@ -17,7 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reporting import report_charts
-from reporting.report_layout import Block, cell_text, number, report_blocks, rules_tables, sheet_names
+from reporting.report_layout import (
+    Block,
+    cell_text,
+    changes_lines,
+    number,
+    report_blocks,
+    rules_tables,
+    sheet_names,
+)
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
@@ -51,11 +59,29 @@ def _comparison(block: Block, data: dict, previous: dict | None) -> str:
     return "; ".join(parts) + "." if parts else ""
 
 
-def render_json(*, data: dict) -> bytes:
-    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+def render_json(*, data: dict, notes: dict | None = None) -> bytes:
+    """The figures; an approved report also carries `approval`, `comments` and, for a correction, `revision`."""
+    body = dict(data)
+    for key in ("approval", "comments", "revision"):
+        if notes and notes.get(key):
+            body[key] = notes[key]
+    return json.dumps(body, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def render_pdf(*, data: dict, previous: dict | None) -> bytes:
+def _notes_context(notes: dict | None, data: dict) -> dict:
+    """The approval stamp, the leader's comments and a correction's changes, as the PDF shows them."""
+    notes = notes or {}
+    approval = notes.get("approval")
+    revision = notes.get("revision")
+    return {
+        "comments": notes.get("comments") or {},
+        "approval": {**approval, "date": _danish_date(approval["at"])} if approval else None,
+        "revision": {**revision, "date": _danish_date(revision["revises_approved"]),
+                     "lines": changes_lines(revision["changes"])} if revision else None,
+    }
+
+
+def render_pdf(*, data: dict, previous: dict | None, notes: dict | None = None) -> bytes:
     from weasyprint import HTML
 
     blocks = report_blocks(data=data, previous=previous)
@@ -74,7 +100,11 @@ def render_pdf(*, data: dict, previous: dict | None) -> bytes:
                 tables["occupancy"], prev_tables.get("occupancy"), data["period"]["label"],
                 previous["period"]["label"] if previous else ""))
     below = data["suppress_below"]
+    context = _notes_context(notes, data)
+    for block in blocks:
+        block.comment = context["comments"].get(block.key, "")
     html = render_to_string("reporting/report_pdf.html", {
+        **context,
         "blocks": blocks,
         "rules": rules_tables(rules=data.get("rules", {})),
         "house_name": data["house_name"],
@@ -123,7 +153,7 @@ def _rules_sheet(sheet, data: dict) -> None:
         sheet.column_dimensions[letter].width = 34
 
 
-def render_xlsx(*, data: dict, previous: dict | None) -> bytes:
+def render_xlsx(*, data: dict, previous: dict | None, notes: dict | None = None) -> bytes:
     """One sheet per table; numbers stay numbers, "<5" and hidden figures ("–") are text."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -133,9 +163,21 @@ def render_xlsx(*, data: dict, previous: dict | None) -> bytes:
     cover = book.active
     cover.title = _("Om rapporten")
     cover.append([_("Evalueringsrapport"), data["house_name"]])
-    cover.append([_("Periode"), data["period"]["label"], data["period"]["start"], data["period"]["end"]])
+    cover.append([_("Periode"), data["period"]["label"], _danish_date(data["period"]["start"]),
+                  _danish_date(data["period"]["end"])])
     cover.append([_("Skjul tal under"), data["suppress_below"]])
-    cover.append([_("Oprettet"), timezone.localdate().isoformat()])
+    cover.append([_("Oprettet"), _danish_date(timezone.localdate())])
+    context = _notes_context(notes, data)
+    if context["approval"]:
+        cover.append([_("Godkendt"), context["approval"]["date"], context["approval"]["by"]])
+    if context["revision"]:
+        cover.append([_("Revideret"), _("Version %(v)s; erstatter version %(o)s godkendt %(d)s") % {
+            "v": context["revision"]["version"], "o": context["revision"]["revises_version"],
+            "d": context["revision"]["date"]}])
+        for line in context["revision"]["lines"]:
+            cover.append(["", line])
+    if context["comments"].get("summary"):
+        cover.append([_("Ledelsens kommentar"), context["comments"]["summary"]])
     cover["A1"].font = Font(bold=True)
     used = {cover.title}
     _rules_sheet(book.create_sheet(_sheet_title(_("Husets regler"), used)), data)
@@ -157,6 +199,8 @@ def render_xlsx(*, data: dict, previous: dict | None) -> bytes:
             sheet.append(values)
         sheet.append([])
         sheet.append([block.footnote])
+        if context["comments"].get(block.key):
+            sheet.append([_("Ledelsens kommentar"), context["comments"][block.key]])
         sheet.column_dimensions["A"].width = 42
         for letter in "BCDEFG":
             sheet.column_dimensions[letter].width = 16

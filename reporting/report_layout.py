@@ -30,6 +30,12 @@ def _table_meta() -> dict[str, tuple[str, str, str]]:
     return {key: (str(t.title), str(t.explanation), str(t.footnote)) for key, t in TABLES.items()}
 
 
+def section_titles() -> dict[str, str]:
+    """The titles of the sections a leader comments on (the report as a whole, the rules, each table)."""
+    titles = {key: meta[0] for key, meta in _table_meta().items()}
+    return {"summary": _("Rapporten som helhed"), "rules": _("Husets regler i perioden"), **titles}
+
+
 def sheet_names() -> dict[str, str]:
     """Short sheet names for the XLSX (at most 31 characters), from the table registry."""
     return {key: str(t.sheet) for key, t in TABLES.items()}
@@ -133,6 +139,7 @@ class Block:
     comparison: str = ""
     text_rows: list[list[str]] = field(default_factory=list)  # the rows formatted for reading
     chart: str = ""  # a data: URI with an SVG chart, if the table has one
+    comment: str = ""  # the leader's comment on this section (approved reports)
 
 
 # Descriptive leaves of the activity tables (not figures) and per-person detail kept out of the report.
@@ -281,6 +288,21 @@ def report_blocks(*, data: dict, previous: dict | None) -> list[Block]:
             block.rows.append(row)
         blocks.append(block)
     return blocks
+
+
+def changes_lines(changes: list[dict]) -> list[str]:
+    """A correction's changed figures, one readable line each: "Ophold · Kommune · Nætter: 120 → 123"."""
+    meta, labels = _table_meta(), _labels()
+    lines = []
+    for change in changes:
+        if "more" in change:
+            lines.append(_("… og %(n)s ændrede tal mere.") % {"n": change["more"]})
+            continue
+        title = meta.get(change["table"], (labels.get(change["table"], change["table"]),))[0]
+        path = tuple(change["path"])
+        label = _row_label(path, labels) if path else ""
+        lines.append(f"{title} · {label}: {number(change['old'])} → {number(change['new'])}")
+    return lines
 
 
 def number(value, decimals: int = 1) -> str:

@@ -33,18 +33,17 @@ LOST_REASON = gettext_lazy("Rapporten blev ikke færdig: arbejdsprocessen, der l
                            "gange. Bestil den igen; sker det igen, så kontakt driften.")
 
 
-def report_render(*, house: House, period: Period, formats: list[str] | tuple[str, ...],
-                  suppress_below: int | None = None, progress=None) -> dict[str, bytes]:
-    """The report's files as bytes, by format. The PDF and XLSX carry the same period a year before.
-
-    Rendered in the report's language, not the language of whoever (or whichever thread) builds it."""
+def report_figures(*, house: House, period: Period, formats: list[str] | tuple[str, ...],
+                   suppress_below: int | None = None, progress=None) -> dict:
+    """The report's figures: `{"data": ..., "previous": ...}` (the same period a year before, for the PDF and
+    XLSX only). What the files are rendered from, now and again when the report is approved. Labels in the
+    report's language, not the language of whoever (or whichever thread) builds it."""
     with translation.override(REPORT_LANGUAGE):
-        return _report_render(house=house, period=period, formats=formats, suppress_below=suppress_below,
-                              progress=progress)
+        return _report_figures(house=house, period=period, formats=formats, suppress_below=suppress_below,
+                               progress=progress)
 
 
-def _report_render(*, house: House, period: Period, formats: list[str] | tuple[str, ...],
-                   suppress_below: int | None, progress) -> dict[str, bytes]:
+def _report_figures(*, house: House, period: Period, formats, suppress_below: int | None, progress) -> dict:
     unknown = set(formats) - set(FORMATS)
     if unknown:
         raise ValueError(_("Ukendt format: %(f)s") % {"f": ", ".join(sorted(unknown))})
@@ -55,16 +54,39 @@ def _report_render(*, house: House, period: Period, formats: list[str] | tuple[s
     if set(formats) & {"pdf", "xlsx"}:
         previous = report_data(house=house, period=period.previous_year(), suppress_below=suppress_below,
                                progress=lambda p: step(50 + int(p * 0.3)))
+    return {"data": data, "previous": previous}
+
+
+def report_files(*, figures: dict, formats: list[str] | tuple[str, ...], notes: dict | None = None,
+                 progress=None) -> dict[str, bytes]:
+    """The files by format from `report_figures`; `notes` (comments, approval, revision) go into the PDF/XLSX.
+    Rendered in the report's language."""
+    with translation.override(REPORT_LANGUAGE):
+        return _report_files(figures=figures, formats=formats, notes=notes, progress=progress)
+
+
+def _report_files(*, figures: dict, formats, notes: dict | None, progress) -> dict[str, bytes]:
+    step = progress or (lambda _p: None)
+    data, previous = figures["data"], figures.get("previous")
     files: dict[str, bytes] = {}
     for fmt in formats:
         if fmt == "json":
-            files[fmt] = render_json(data=data)
+            files[fmt] = render_json(data=data, notes=notes)
         elif fmt == "xlsx":
-            files[fmt] = render_xlsx(data=data, previous=previous)
+            files[fmt] = render_xlsx(data=data, previous=previous, notes=notes)
         elif fmt == "pdf":
-            files[fmt] = render_pdf(data=data, previous=previous)
+            files[fmt] = render_pdf(data=data, previous=previous, notes=notes)
         step(min(99, 80 + int(20 * len(files) / len(formats))))
     return files
+
+
+def report_render(*, house: House, period: Period, formats: list[str] | tuple[str, ...],
+                  suppress_below: int | None = None, progress=None) -> dict[str, bytes]:
+    """The report's files as bytes, by format. The PDF and XLSX carry the same period a year before."""
+    step = progress or (lambda _p: None)
+    figures = report_figures(house=house, period=period, formats=formats, suppress_below=suppress_below,
+                             progress=step)
+    return report_files(figures=figures, formats=formats, progress=step)
 
 
 def report_run_request(*, house: House, period: Period, formats: list[str], user=None,
@@ -116,20 +138,9 @@ def _run_directory(run: ReportRun) -> str:
     return f"reports/{run.house.slug}/{run.pk}"
 
 
-def report_run_build(*, run_id: int) -> ReportRun:
-    """Build the run's files and store them. Raises on failure (the task retries, then fails the run).
-
-    Safe to run again: a message delivered twice (a worker died after the build, the sweeper re-enqueued it)
-    leaves a finished run alone, and a rebuild replaces whatever an interrupted build left in the run's
-    directory, so the run never points at half-written or stray files."""
-    run = ReportRun.objects.select_related("house").get(pk=run_id)
-    if run.is_finished:
-        return run
-    ReportRun.objects.filter(pk=run_id).update(status=ReportStatus.RUNNING, progress=1, touched_at=timezone.now(),
-                                               attempts=run.attempts + 1, error="")
-    period = Period(start=run.period_start, end=run.period_end, label=run.period_label)
-    files = report_render(house=run.house, period=period, formats=run.formats, suppress_below=run.suppress_below,
-                          progress=lambda p: report_run_progress(run_id=run_id, percent=p))
+def _files_store(*, run: ReportRun, files: dict[str, bytes]) -> dict[str, str]:
+    """Store the files in the run's directory, replacing whatever an earlier or interrupted build left there,
+    so the run never points at half-written or stray files."""
     directory = _run_directory(run)
     try:
         leftovers = default_storage.listdir(directory)[1]
@@ -139,10 +150,33 @@ def report_run_build(*, run_id: int) -> ReportRun:
         default_storage.delete(f"{directory}/{name}")
     stored = {}
     stem = f"evalueringsrapport-{run.house.slug}-{run.period_start:%Y%m%d}-{run.period_end:%Y%m%d}"
+    if run.version and run.version > 1:
+        stem += f"-v{run.version}"
     for fmt, content in files.items():
         stored[fmt] = default_storage.save(f"{directory}/{stem}.{fmt}", ContentFile(content))
+    return stored
+
+
+def report_run_build(*, run_id: int) -> ReportRun:
+    """Build the run's files and store them. Raises on failure (the task retries, then fails the run).
+
+    Safe to run again: a message delivered twice (a worker died after the build, the sweeper re-enqueued it)
+    leaves a finished run alone, and a rebuild replaces whatever an interrupted build left in the run's
+    directory. A finished run is never built again (an approved one is frozen in the database as well)."""
+    run = ReportRun.objects.select_related("house").get(pk=run_id)
+    if run.is_finished or run.is_approved:
+        return run
+    ReportRun.objects.filter(pk=run_id).update(status=ReportStatus.RUNNING, progress=1, touched_at=timezone.now(),
+                                               attempts=run.attempts + 1, error="")
+    period = Period(start=run.period_start, end=run.period_end, label=run.period_label)
+    progress = lambda p: report_run_progress(run_id=run_id, percent=p)  # noqa: E731
+    figures = report_figures(house=run.house, period=period, formats=run.formats,
+                             suppress_below=run.suppress_below, progress=progress)
+    files = report_files(figures=figures, formats=run.formats, progress=progress)
+    stored = _files_store(run=run, files=files)
     ReportRun.objects.filter(pk=run_id).update(status=ReportStatus.DONE, progress=100, files=stored,
-                                               finished_at=timezone.now(), touched_at=timezone.now(), error="")
+                                               figures=figures, finished_at=timezone.now(),
+                                               touched_at=timezone.now(), error="")
     run.refresh_from_db()
     return run
 
@@ -155,7 +189,7 @@ def report_run_fail(*, run_id: int, error: str, final: bool) -> None:
         updates.update(status=ReportStatus.FAILED, finished_at=timezone.now())
     else:
         updates.update(status=ReportStatus.PENDING)
-    ReportRun.objects.filter(pk=run_id, status__in=UNFINISHED).update(**updates)
+    ReportRun.objects.filter(pk=run_id, status__in=UNFINISHED, approved_at__isnull=True).update(**updates)
     logger.warning("report run %s failed (final=%s): %s", run_id, final, error[:200])
 
 
@@ -207,3 +241,173 @@ def report_runs_schedule_quarter(*, today: datetime.date | None = None) -> list[
         if not exists:
             runs.append(report_run_request(house=house, period=period, formats=list(FORMATS), scheduled=True))
     return runs
+
+
+# --- comments and approval -----------------------------------------------------------------------------
+
+COMMENT_MAX = 4000
+SUMMARY = "summary"  # the comment on the report as a whole (shown first)
+
+
+class ReportConflict(Exception):
+    """The run is not in a state that allows the change (already approved, not finished, raw figures)."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.message, self.code = message, code
+
+
+def report_sections(*, run: ReportRun) -> list[str]:
+    """The sections a leader may comment on: the report as a whole, the rules, then every table shown."""
+    tables = ((run.figures or {}).get("data") or {}).get("tables") or {}
+    return [SUMMARY, "rules", *[k for k, v in tables.items() if isinstance(v, dict)]]
+
+
+def _commentable(run: ReportRun, user) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from psykiatrihus.scoping import access_for
+    from reporting.access import may_approve
+
+    if not may_approve(access_for(user, run.house)):
+        raise PermissionDenied(_("Kun en leder kan kommentere og godkende rapporten."))
+    if run.is_approved:
+        raise ReportConflict(_("Rapporten er godkendt og kan ikke ændres. Bestil en ny version for at rette den."),
+                             code="approved")
+    if run.status != ReportStatus.DONE or not run.figures:
+        raise ReportConflict(_("Rapporten er ikke færdig endnu."), code="not_done")
+    if run.suppress_below < 2:
+        raise ReportConflict(_("En rapport med rå tal er kun til intern brug og kan ikke godkendes til "
+                               "styregruppen."), code="raw")
+
+
+def _comments_clean(*, run: ReportRun, comments: dict) -> dict[str, str]:
+    """Comments by section, stripped; raises django ValidationError (per section) on bad input."""
+    from django.core.exceptions import ValidationError
+
+    if not isinstance(comments, dict):
+        raise ValidationError({"comments": [_("Kommentarer angives pr. afsnit.")]})
+    allowed = set(report_sections(run=run))
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, str] = {}
+    for section, text in comments.items():
+        if section not in allowed:
+            errors[str(section)[:64]] = [_("Rapporten har ikke dette afsnit.")]
+            continue
+        if not isinstance(text, str):
+            errors[section] = [_("En kommentar er en tekst.")]
+            continue
+        text = text.replace("\x00", "").strip()
+        if len(text) > COMMENT_MAX:
+            errors[section] = [_("Højst %(n)s tegn (%(m)s skrevet).") % {"n": COMMENT_MAX, "m": len(text)}]
+            continue
+        clean[section] = text
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def report_comments_set(*, run: ReportRun, comments: dict, user) -> ReportRun:
+    """Save the leader's comments by section (an empty text removes the section's comment)."""
+    from reporting.models import ReportComment
+
+    with transaction.atomic():
+        run = ReportRun.objects.select_for_update().select_related("house").get(pk=run.pk)
+        _commentable(run, user)
+        for section, text in _comments_clean(run=run, comments=comments).items():
+            if text:
+                ReportComment.objects.update_or_create(run=run, section=section,
+                                                       defaults={"text": text, "author": user})
+            else:
+                ReportComment.objects.filter(run=run, section=section).delete()
+        audit_log(user=user, action="update", obj=run, house=run.house,
+                  detail=f"kommentarer til rapport {run.period_label}: {', '.join(sorted(comments)) or '-'}")
+    return run
+
+
+def report_comments(*, run: ReportRun) -> dict[str, str]:
+    return dict(run.comments.order_by("id").values_list("section", "text"))
+
+
+def _approval_notes(*, run: ReportRun, comments: dict[str, str], user, at, previous: ReportRun | None,
+                    changes: list[dict]) -> dict:
+    name = user.get_full_name() or user.get_username()
+    notes = {"comments": comments, "approval": {"at": timezone.localtime(at).date().isoformat(), "by": name,
+                                                "version": run.version}}
+    if previous is not None:
+        notes["revision"] = {"version": run.version, "revises_version": previous.version,
+                             "revises_approved": timezone.localtime(previous.approved_at).date().isoformat(),
+                             "changes": changes}
+    return notes
+
+
+def report_run_approve(*, run: ReportRun, user, comments: dict | None = None) -> ReportRun:
+    """Approve a finished, suppressed run for the steering group: save the comments, number it (a later
+    approval of the same period is a revision with what changed), render its files once more with the
+    comments and the approval, freeze it, and tell the steering group by e-mail once committed."""
+    from reporting.report_revisions import figures_changed
+
+    with transaction.atomic():
+        run = ReportRun.objects.select_for_update().select_related("house").get(pk=run.pk)
+        _commentable(run, user)
+        if comments:
+            report_comments_set(run=run, comments=comments, user=user)
+        # Lock the period's approved versions: two approvals of the same period get consecutive numbers.
+        approved = list(ReportRun.objects.select_for_update().filter(
+            house=run.house, period_start=run.period_start, period_end=run.period_end, approved_at__isnull=False,
+        ).order_by("-version"))
+        previous = approved[0] if approved else None
+        run.version = (previous.version + 1) if previous else 1
+        run.revises = previous
+        run.changes = figures_changed(old=previous.figures["data"], new=run.figures["data"]) if previous else []
+        now = timezone.now()
+        notes = _approval_notes(run=run, comments=report_comments(run=run), user=user, at=now, previous=previous,
+                                changes=run.changes)
+        files = report_files(figures=run.figures, formats=run.formats, notes=notes)
+        run.files = _files_store(run=run, files=files)
+        run.approved_at, run.approved_by = now, user
+        run.save(update_fields=["version", "revises", "changes", "files", "approved_at", "approved_by"])
+        audit_log(user=user, action="update", obj=run, house=run.house,
+                  detail=f"rapport {run.period_label} godkendt (version {run.version})")
+        transaction.on_commit(lambda: report_run_notify_approved(run_id=run.pk))
+    return run
+
+
+def report_run_notify_approved(*, run_id: int) -> int:
+    """E-mail the house's steering group that a report is approved (no figures, no names: a link). Returns the
+    number of recipients; a mail server that cannot be reached is logged, never undoes the approval."""
+    with translation.override(REPORT_LANGUAGE):
+        return _notify_approved(run=ReportRun.objects.select_related("house").get(pk=run_id))
+
+
+def _notify_approved(*, run: ReportRun) -> int:
+    from django.conf import settings
+    from django.core.mail import send_mass_mail
+    from django.urls import reverse
+
+    from psykiatrihus.models import Membership, Role
+
+    run_id = run.pk
+    recipients = sorted(set(Membership.objects.filter(
+        house=run.house, role=Role.STEERING, active=True, user__is_active=True,
+    ).exclude(user__email="").values_list("user__email", flat=True)))
+    if not recipients:
+        return 0
+    subject = _("Evalueringsrapport godkendt: %(house)s, %(period)s") % {"house": run.house.name,
+                                                                          "period": run.period_label}
+    if run.is_revision:
+        subject += " " + _("(revideret, version %(v)s)") % {"v": run.version}
+    link = getattr(settings, "SITE_URL", "").rstrip("/") + reverse("reporting:report_detail", args=[run.pk])
+    body = _("Ledelsen har godkendt evalueringsrapporten for %(period)s for %(house)s.\n\n"
+             "Rapporten kan hentes her (log ind først): %(link)s\n") % {
+        "period": run.period_label, "house": run.house.name, "link": link}
+    if run.is_revision:
+        body += "\n" + _("Den erstatter version %(v)s; hvad der er ændret, står forrest i rapporten.\n") % {
+            "v": run.version - 1}
+    sender = settings.DEFAULT_FROM_EMAIL
+    try:
+        send_mass_mail([(subject, body, sender, [to]) for to in recipients], fail_silently=False)
+    except Exception as exc:  # a mail server down must not turn the approval into an error page
+        logger.warning("approval mail for report run %s not sent: %s", run_id, type(exc).__name__)
+        return 0
+    return len(recipients)

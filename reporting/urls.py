@@ -5,6 +5,7 @@ from reporting import dashboard, report_views
 urlpatterns: list = [
     # evaluation reports (issue 7)
     path("", report_views.report_list, name="report_list"),
+    path("koersler/<int:pk>/", report_views.report_detail, name="report_detail"),
     path("koersler/<int:pk>/status/", report_views.report_status, name="report_status"),
     path("koersler/<int:pk>/bestil-igen/", report_views.report_reorder, name="report_reorder"),
     path("koersler/<int:pk>/<str:fmt>/", report_views.report_download, name="report_download"),

@@ -1,5 +1,5 @@
-"""Journey: a steering group member asks for last quarter's evaluation report, watches its progress and
-downloads the PDF.
+"""Journey: a leader orders last quarter's evaluation report, comments and approves it; the steering group
+sees it appear and downloads the PDF (and sees nothing before). A second journey watches the progress bar.
 
 The Celery task runs eagerly in this test (in the live server's request): a real worker on the embedded
 Redis is exercised by tests/reporting/test_celery_worker.py, and starting one here would double the run
@@ -38,18 +38,22 @@ def _last_quarter(today: datetime.date) -> tuple[int, int]:
     return (today.year, quarter) if quarter else (today.year - 1, 4)
 
 
-def test_steering_member_orders_last_quarter_and_downloads_pdf(session, house, users, settings, tmp_path,
-                                                               eager_celery):
+def test_leader_orders_comments_approves_and_steering_downloads(open_session, house, users, settings, tmp_path,
+                                                                eager_celery):
+    """A leader orders last quarter, comments on two sections and approves; the steering group sees nothing
+    before the approval, then the report appears on its list and it downloads the PDF with the comments."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    users["styregruppe"].email = "styregruppe@example.dk"
+    users["styregruppe"].save()
     year, quarter = _last_quarter(timezone.localdate())
-    page = session.page
-    session.login("styregruppe", PASSWORD)
-    nav = page.get_by_role("navigation", name="Hovedmenu")
-    assert nav.get_by_role("link", name="Sengeoversigt").count() == 0  # no citizen-level pages
-    nav.get_by_role("link", name="Rapporter").click()
+    leader = open_session("leder")
+    steering = open_session("styregruppe")
+    steering.login("styregruppe", PASSWORD)
+    leader.login("leder", PASSWORD)
+    page = leader.page
+    page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Rapporter").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Evalueringsrapporter")
-    session.assert_accessible()
-    # The form proposes last quarter already; the test states it anyway.
     page.get_by_label("Kvartal", exact=True).check()
     page.locator("#id_year").fill(str(year))
     page.locator("#id_quarter").select_option(str(quarter))
@@ -57,14 +61,43 @@ def test_steering_member_orders_last_quarter_and_downloads_pdf(session, house, u
     expect(page.get_by_role("status")).to_contain_text("er bestilt")
     run = ReportRun.objects.get()
     period = period_for(year=year, quarter=quarter)
-    assert (run.period_start, run.period_end, run.requested_by_id) == (period.start, period.end,
-                                                                        users["styregruppe"].pk)
-    assert run.suppress_below == house.small_number_threshold  # steering never gets raw figures
+    assert (run.period_start, run.period_end, run.requested_by_id) == (period.start, period.end, users["leder"].pk)
     row = page.locator(f"#run-{run.pk}")
-    link = row.get_by_role("link", name="Hent PDF")
-    expect(link).to_be_visible(timeout=60_000)
-    with page.expect_download() as download_info:
-        link.click()
+    expect(row.get_by_role("link", name="Hent PDF")).to_be_visible(timeout=60_000)
+    expect(row).to_contain_text("Udkast")
+    # Before approval the steering group sees nothing: not on its list, not by the URL.
+    steering.page.goto("/rapporter/")
+    expect(steering.page.get_by_text("Ingen rapporter endnu.")).to_be_visible()
+    assert steering.page.goto(f"/rapporter/koersler/{run.pk}/").status == 404
+    assert steering.page.goto(f"/rapporter/koersler/{run.pk}/pdf/").status == 404
+    # The leader comments and approves.
+    row.get_by_role("link", name="Kommentér og godkend").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(run.period_label)
+    leader.assert_accessible()
+    page.get_by_label("Rapporten som helhed").fill("Kvartalet forløb roligt; belægningen er som forventet.")
+    page.get_by_label("Belægning", exact=True).fill("Lav belægning i juli skyldes ferielukning.")
+    page.get_by_role("button", name="Gem kommentarer").click()
+    expect(page.get_by_role("status")).to_contain_text("Kommentarerne er gemt")
+    page.get_by_role("button", name="Godkend og send til styregruppen").click()
+    expect(page.get_by_role("status")).to_contain_text("Rapporten er godkendt")
+    expect(page.locator(".badge.approved")).to_contain_text("Godkendt")
+    assert page.locator("textarea").count() == 0  # frozen
+    leader.screenshot(tmp_path / "approved.png")
+    run.refresh_from_db()
+    assert run.is_approved and run.version == 1
+    from django.core import mail
+
+    assert [m.to for m in mail.outbox] == [["styregruppe@example.dk"]]
+    # The steering group now sees it appear and downloads it.
+    spage = steering.page
+    spage.goto("/rapporter/")
+    srow = spage.locator(f"#run-{run.pk}")
+    expect(srow).to_contain_text("Godkendt")
+    steering.assert_accessible()
+    srow.get_by_role("link", name=run.period_label).click()
+    expect(spage.get_by_text("Kvartalet forløb roligt")).to_be_visible()
+    with spage.expect_download() as download_info:
+        spage.get_by_role("link", name="Hent PDF").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".pdf")
     pdf = tmp_path / download.suggested_filename
@@ -72,7 +105,8 @@ def test_steering_member_orders_last_quarter_and_downloads_pdf(session, house, u
     assert pdf.read_bytes()[:5] == b"%PDF-"
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-        assert "Evalueringsrapport" in text
+        assert "Evalueringsrapport" in text and "Kvartalet forløb roligt" in text and "Godkendt" in text
+    assert leader.problems == [] and steering.problems == []
 
 
 def test_progress_is_watched_until_the_files_are_ready(session, house, users, settings, tmp_path):
@@ -81,7 +115,7 @@ def test_progress_is_watched_until_the_files_are_ready(session, house, users, se
     run = report_run_request(house=house, period=period_for(year=year, quarter=quarter), formats=["pdf", "xlsx"],
                              scheduled=True, enqueue=False)
     page = session.page
-    session.login("styregruppe", PASSWORD)
+    session.login("leder", PASSWORD)
     page.goto("/rapporter/")
     row = page.locator(f"#run-{run.pk}")
     expect(row.get_by_role("progressbar", name="Fremdrift")).to_be_visible()

@@ -58,16 +58,23 @@ class TestRequestAndDownload:
         assert not ReportRun.objects.exists()
 
     def test_progress_fragment_then_download(self, client_for, dataset, users):
+        from reporting.services import report_run_approve
+
         run = report_run_request(house=dataset.house, period=period_for(year=2021), formats=["pdf", "xlsx"],
                                  user=users["leder"], enqueue=False)
-        steering = client_for("styregruppe")
-        fragment = steering.get(reverse("reporting:report_status", args=[run.pk])).content.decode()
+        leader, steering = client_for("leder"), client_for("styregruppe")
+        fragment = leader.get(reverse("reporting:report_status", args=[run.pk])).content.decode()
         assert "<progress" in fragment and 'hx-trigger="every 2s"' in fragment
+        assert steering.get(reverse("reporting:report_status", args=[run.pk])).status_code == 404
         report_run_build(run_id=run.pk)
         run.refresh_from_db()
         assert run.status == ReportStatus.DONE and run.progress == 100 and set(run.files) == {"pdf", "xlsx"}
-        fragment = steering.get(reverse("reporting:report_status", args=[run.pk])).content.decode()
-        assert "hx-trigger" not in fragment and "Hent PDF" in fragment
+        fragment = leader.get(reverse("reporting:report_status", args=[run.pk])).content.decode()
+        assert "hx-trigger" not in fragment and "Hent PDF" in fragment and "Udkast" in fragment
+        # The steering group sees nothing of a draft, not even that it exists.
+        assert steering.get(reverse("reporting:report_download", args=[run.pk, "pdf"])).status_code == 404
+        assert f'id="run-{run.pk}"' not in steering.get(reverse(LIST)).content.decode()
+        report_run_approve(run=run, user=users["leder"])
         response = steering.get(reverse("reporting:report_download", args=[run.pk, "pdf"]))
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
         assert b"".join(response.streaming_content).startswith(b"%PDF")
@@ -81,6 +88,7 @@ class TestRequestAndDownload:
                                        enqueue=False)
         steering = client_for("styregruppe")
         assert steering.get(reverse("reporting:report_status", args=[raw.pk])).status_code == 404
+        assert client_for("admin").get(reverse("reporting:report_status", args=[raw.pk])).status_code == 404
         assert steering.get(reverse("reporting:report_status", args=[elsewhere.pk])).status_code == 404
         assert client_for("leder").get(reverse("reporting:report_status", args=[raw.pk])).status_code == 200
         assert client_for("kommune").get(reverse("reporting:report_status", args=[raw.pk])).status_code == 403
@@ -88,7 +96,7 @@ class TestRequestAndDownload:
     def test_list_query_count(self, client_for, house, django_assert_max_num_queries):
         for year in (2019, 2020, 2021):
             report_run_request(house=house, period=period_for(year=year), formats=["json"], enqueue=False)
-        client = client_for("styregruppe")
+        client = client_for("leder")  # drafts: the steering group would see none of them
         with django_assert_max_num_queries(12):
             page = client.get(reverse(LIST)).content.decode()
         assert page.count('id="run-') == 3
