@@ -129,7 +129,9 @@ class TestOrderAgain:
                                        enqueue=False)
         ReportRun.objects.filter(pk=elsewhere.pk).update(status=ReportStatus.FAILED)
         before = ReportRun.objects.count()
-        steering = client_for("styregruppe")
+        steering = client_for("admin")  # sees the house's drafts, not raw runs
+        assert client_for("styregruppe").post(reverse("reporting:report_reorder", args=[pending.pk])).status_code \
+            == 404  # an unapproved run does not exist for the steering group
         assert steering.post(reverse("reporting:report_reorder", args=[pending.pk])).status_code == 302
         assert steering.post(reverse("reporting:report_reorder", args=[raw.pk])).status_code == 404
         assert steering.post(reverse("reporting:report_reorder", args=[elsewhere.pk])).status_code == 404
