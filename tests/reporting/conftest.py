@@ -92,7 +92,7 @@ def dataset(house, leader):
     rd = contract_create(house=house, citizen=dd, sector="region", granted_on=d(2020, 9, 15),
                          referral_source="akut_psykiatri", diagnosis_group="DF4", psychiatric_comorbidity=True,
                          treatment_responsibility="unknown")
-    for citizen, sector, arrival, departure in [
+    for citizen, sector, arrival, departure in sorted([
         (a, "kommune", "2021-01-05", "2021-01-06"),
         (a, "kommune", "2021-03-10", "2021-03-10"),
         (a, "kommune", "2021-12-31", "2022-01-02"),
@@ -101,7 +101,7 @@ def dataset(house, leader):
         (b, "kommune", "2021-05-01", "2021-05-06"),
         (a, "region", "2021-02-10", "2021-02-13"),
         (c, "region", "2021-12-31", "2022-01-01"),
-    ]:
+    ], key=lambda row: row[2]):  # in time order: check-in refuses a bed whose earlier guest is still there
         stay_add(house=house, user=leader, citizen=citizen, sector=sector, arrival=arrival, departure=departure)
     contract_end_for_test(kb, ended_on=d(2021, 6, 30), reason="not_needed")
     contract_end_for_test(rd, ended_on=d(2021, 3, 31), reason="too_ill")

@@ -148,8 +148,8 @@ class TestRevision:
         leader = users["leder"]
         first = report_run_approve(run=_built(dataset.house, leader), user=leader)
         # A late registration: one more municipal stay in 2021.
-        stay_add(house=dataset.house, user=dataset.leader, citizen=dataset.a, sector="kommune",
-                 arrival="2021-08-02", departure="2021-08-03")
+        stay_add(house=dataset.house, user=dataset.leader, citizen=dataset.b, sector="kommune",
+                 arrival="2021-06-02", departure="2021-06-03", bed_label="K2")
         second = _built(dataset.house, leader, formats=("json", "pdf"))
         assert second.version is None and not second.is_revision  # a draft until approved
         second = report_run_approve(run=second, user=leader, comments={"summary": "Rettet efter sen registrering."})
