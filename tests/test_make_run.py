@@ -4,6 +4,7 @@ in over real HTTP, and stops everything on Ctrl-C, the embedded PostgreSQL inclu
 from __future__ import annotations
 
 import http.cookiejar
+import json
 import os
 import re
 import signal
@@ -81,6 +82,14 @@ def test_make_run_serves_login_and_demo_users(tmp_path):
             body = _login(base, username, "demo")
             assert role_label in body, username
             assert "Log ud" in body, username
+
+        # A process that used the embedded PostgreSQL and died without its exit handlers (kill -9, an
+        # earlier `make run` that crashed) is still on pgserver's list of handle holders; before the fix
+        # that kept PostgreSQL running after Ctrl-C for good.
+        dead = subprocess.Popen(["true"])
+        dead.wait()
+        holders = tmp_path / "data" / "pg" / ".handle_pids.json"
+        holders.write_text(json.dumps([*json.loads(holders.read_text()), dead.pid]))
     finally:
         exited_early = proc.poll() is not None
         try:
