@@ -5,10 +5,32 @@ from __future__ import annotations
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from psykiatrihus.scoping import NO_ACCESS, access_for, houses_for
 
 OPEN_PREFIXES = ("/login/", "/static/", "/healthz", "/i18n/", "/favicon.ico")
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` and `Pragma: no-cache` on every answer but static files.
+
+    Pages and API answers carry names, CPR numbers and health data; a browser's disk cache, a shared proxy or
+    the back button on a shared screen must not keep them. Deciding per view would miss one (it did: the
+    citizen page and its API), and telling personal from impersonal answers needs the database, which the
+    503 answers cannot ask. So everything is no-store; static files (fingerprinted by whitenoise) keep their
+    long caching. Outermost, so also the API's own error answers and the 503s pass here."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not request.path.startswith("/" + settings.STATIC_URL.lstrip("/")):
+            add_never_cache_headers(response)
+            patch_cache_control(response, no_store=True, private=True)
+            response["Pragma"] = "no-cache"
+        return response
 
 
 class LoginRequiredMiddleware:

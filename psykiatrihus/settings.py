@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: no-store on every answer but static files (personal data must not be cached anywhere).
+    "psykiatrihus.middleware.NoStoreMiddleware",
     # First: under /api/ every answer is JSON (also Django's own errors) and oversized bodies are a 413.
     "psykiatrihus.api.ApiErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
