@@ -1,8 +1,11 @@
 from django.urls import path
 
-from beds.api import aftercare, beds, goals, requests, stays, waiting
+from beds.api import aftercare, beds, goals, house_now, requests, stays, waiting
 
 urlpatterns = [
+    path("house-now/", house_now.HouseNowView.as_view(), name="api-house-now"),
+    path("handover-notes/", house_now.HandoverNotesView.as_view(), name="api-handover-notes"),
+    path("attention/", house_now.AttentionView.as_view(), name="api-attention"),
     path("beds/availability/", beds.AvailabilityView.as_view(), name="api-beds-availability"),
     path("stays/", stays.StayListCreateView.as_view(), name="api-stays"),
     path("stays/<int:pk>/", stays.StayDetailView.as_view(), name="api-stay"),

@@ -154,3 +154,42 @@ class AftercareRecordForm(forms.Form):
                                      choices=[("ja", _("Gennemført")), ("nej", _("Ikke truffet"))],
                                      widget=forms.RadioSelect)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+
+class HandoverForm(forms.Form):
+    """A shift handover note on "I huset nu"; the citizen (optional) from those the page shows by name."""
+
+    sector = forms.ChoiceField(label=_("Sektor"), choices=[])
+    shift = forms.ChoiceField(label=_("Vagt"), choices=[])
+    citizen = forms.TypedChoiceField(label=_("Om borger (valgfrit)"), required=False, coerce=int, empty_value=None,
+                                     choices=[])
+    text = forms.CharField(label=_("Overlevering"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                           error_messages={"required": _("Skriv overleveringen."),
+                                           "max_length": _("Højst %(limit_value)d tegn.")})
+
+    def __init__(self, *args, sectors=(), citizens=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from beds.handover_models import Shift
+        from beds.models import Sector
+
+        self.fields["sector"].choices = [(v, label) for v, label in Sector.choices if v in sectors]
+        self.fields["shift"].choices = Shift.choices
+        self.fields["citizen"].choices = [("", _("Ingen bestemt borger"))] + [(c.pk, c.name) for c in citizens]
+
+
+class AttentionForm(forms.Form):
+    sector = forms.ChoiceField(label=_("Sektor"), choices=[])
+    citizen = forms.TypedChoiceField(label=_("Borger"), coerce=int, choices=[],
+                                     error_messages={"required": _("Vælg borgeren.")})
+    reason = forms.CharField(label=_("Hvorfor"), max_length=500,
+                             error_messages={"required": _("Skriv hvorfor."),
+                                             "max_length": _("Højst %(limit_value)d tegn.")})
+    until = forms.DateField(label=_("Til og med"), widget=forms.DateInput(attrs={"type": "date"}),
+                            error_messages={"required": _("Vælg en dato."), "invalid": _("Skriv en dato.")})
+
+    def __init__(self, *args, sectors=(), citizens=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from beds.models import Sector
+
+        self.fields["sector"].choices = [(v, label) for v, label in Sector.choices if v in sectors]
+        self.fields["citizen"].choices = [("", "—")] + [(c.pk, c.name) for c in citizens]

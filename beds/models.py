@@ -384,3 +384,6 @@ class WaitingListEntry(models.Model):
             models.CheckConstraint(condition=Q(requested_nights__gte=1), name="waiting_at_least_one_night"),
         ]
         indexes = [models.Index(fields=["house", "sector", "status", "requested_at"])]
+
+
+from beds.handover_models import AttentionItem, HandoverNote, Shift  # noqa: E402, F401 (models of this app)

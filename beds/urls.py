@@ -1,6 +1,6 @@
 from django.urls import path
 
-from beds.views import aftercare, board, booking, requests, stays, waiting
+from beds.views import aftercare, board, booking, house_now, requests, stays, waiting
 
 urlpatterns = [
     path("", board.board, name="board"),
@@ -21,4 +21,8 @@ urlpatterns = [
     path("henvendelser/<int:pk>/afvis/", requests.request_turn_away, name="request_turn_away"),
     path("henvendelser/<int:pk>/trukket-tilbage/", requests.request_withdraw, name="request_withdraw"),
     path("luk/", board.empty, name="panel_close"),
+    path("i-huset/", house_now.house_now_page, name="house_now"),
+    path("i-huset/overlevering/", house_now.handover_note_new, name="handover_note_new"),
+    path("i-huset/opmaerksomhed/", house_now.attention_new, name="attention_new"),
+    path("i-huset/opmaerksomhed/<int:pk>/slut/", house_now.attention_end, name="attention_end"),
 ]

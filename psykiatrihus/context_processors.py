@@ -74,6 +74,7 @@ def navigation(request) -> dict:
     items: list[tuple[str, str | None]] = [(_("Forside"), _url("home"))]
     if access.sees_board:
         items.append((_("Sengeoversigt"), _url("beds:board")))
+        items.append((_("I huset nu"), _url("beds:house_now")))
     if access.sees_citizens:
         uses = beds_navigation(request)
         if uses.get("waiting"):
