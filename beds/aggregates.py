@@ -30,3 +30,16 @@ def stay_nights_in_windows(*, house: House,
         cursor.execute(NIGHTS_IN_WINDOWS_SQL, {"ids": ids, "since": since, "until": until, "house": house.pk,
                                                "statuses": USED_STATUSES})
         return int(cursor.fetchone()[0])
+
+
+def ors_at_stay_start(*, house: House, sector: str, start: datetime.date, end: datetime.date) -> dict:
+    """FIT's ORS (0-40) recorded at the start of the sector's stays arriving in [start, end]: how many stays
+    have one, and their mean (None without any)."""
+    from django.db.models import Avg, Count
+
+    from beds.models import Stay
+
+    agg = (Stay.objects.filter(house=house, sector=sector, status__in=USED_STATUSES, arrival_date__gte=start,
+                               arrival_date__lte=end, ors_score__isnull=False)
+           .aggregate(n=Count("id"), mean=Avg("ors_score")))
+    return {"stays_with_ors": agg["n"], "mean_ors": round(float(agg["mean"]), 1) if agg["mean"] is not None else None}

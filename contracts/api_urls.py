@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from contracts import api
+from contracts import api, questionnaire_api
 
 router = SimpleRouter()
 router.register("citizens", api.CitizenViewSet, basename="api-citizen")
@@ -9,5 +9,8 @@ router.register(r"citizens/(?P<citizen_pk>[^/.]+)/consents", api.ConsentViewSet,
 router.register("contracts", api.ContractViewSet, basename="api-contract")
 router.register("followups", api.FollowUpViewSet, basename="api-followup")
 router.register("visitations", api.VisitationViewSet, basename="api-visitation")
+router.register("questionnaires", questionnaire_api.QuestionnaireViewSet, basename="api-questionnaire")
+router.register("questionnaire-responses", questionnaire_api.QuestionnaireResponseViewSet,
+                basename="api-questionnaire-response")
 
 urlpatterns = router.urls

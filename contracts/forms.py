@@ -207,3 +207,37 @@ class VisitationForm(forms.Form):
         if start and end and end < start:
             self.add_error("granted_until", _("Perioden skal slutte efter den starter."))
         return data
+
+
+class QuestionnaireForm(forms.Form):
+    """One questionnaire: a radio group per item on the instrument's scale, the moment and the date."""
+
+    sector = forms.ChoiceField(label=_("Sektor"))
+    moment = forms.ChoiceField(label=_("Tidspunkt"))
+    answered_on = forms.DateField(label=_("Besvaret"), widget=DATE)
+
+    def __init__(self, *args, instrument, moments, sectors, **kwargs):
+        super().__init__(*args, **kwargs)
+        from contracts.models import Moment
+
+        self.instrument = instrument
+        self.fields["sector"].choices = [(s, label) for s, label in Sector.choices if s in sectors]
+        self.fields["moment"].choices = [(m, label) for m, label in Moment.choices if m in moments]
+        self.fields["answered_on"].initial = timezone.localdate()
+        if len(self.fields["sector"].choices) == 1:
+            self.fields["sector"].initial = self.fields["sector"].choices[0][0]
+            self.fields["sector"].required = False
+        scale = [(str(s["value"]), s["label"]) for s in instrument.scale]
+        for item in instrument.items:
+            self.fields[f"item_{item['key']}"] = forms.TypedChoiceField(
+                label=f"{item['key']}. {item['text']}", choices=scale, coerce=int, widget=forms.RadioSelect,
+                error_messages={"required": _("Vælg et svar.")})
+
+    def clean_sector(self) -> str:
+        return self.cleaned_data.get("sector") or self.fields["sector"].initial or ""
+
+    def item_fields(self):
+        return [self[f"item_{item['key']}"] for item in self.instrument.items]
+
+    def answers(self) -> list[int]:
+        return [self.cleaned_data[f"item_{item['key']}"] for item in self.instrument.items]

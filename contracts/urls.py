@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contracts import views
+from contracts import questionnaire_views, views
 
 urlpatterns = [
     path("", views.citizen_list, name="citizen_list"),
@@ -8,6 +8,7 @@ urlpatterns = [
     path("<int:pk>/", views.citizen_detail, name="citizen_detail"),
     path("<int:pk>/samtykke/", views.consent_create, name="consent_create"),
     path("<int:pk>/visitation/", views.visitation_create, name="visitation_create"),
+    path("<int:pk>/spoergeskema/<slug:code>/", questionnaire_views.questionnaire_record, name="questionnaire_record"),
     path("samtykke/<int:pk>/tilbagekald/", views.consent_withdraw, name="consent_withdraw"),
     path("kontrakt/<int:pk>/", views.contract_detail, name="contract_detail"),
     path("kontrakt/<int:pk>/ret/", views.contract_edit, name="contract_edit"),

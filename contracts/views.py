@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from contracts import questionnaire_selectors as qselectors
 from contracts import selectors, services
 from contracts.forms import (
     CitizenContractForm,
@@ -104,16 +105,23 @@ def citizen_detail(request, pk: int):
     decisions = list(selectors.visitations_visible(access=access).filter(citizen=citizen)
                      .order_by("-granted_from", "-id"))
     admissions = selectors.admissions_for(access=access, citizen=citizen)
+    trends = qselectors.citizen_trends(access=access, citizen=citizen)
+    own_sectors = selectors.consent_own_sectors(access=access, citizen=citizen)
+    if trends:
+        audit_log(user=request.user, action="read", object_type="contracts.questionnaireresponse",
+                  house=access.house, citizen_id=citizen.pk,
+                  detail=f"{sum(len(t.points) for t in trends)} besvarelser på borgersiden")
     if admissions:
         audit_log(user=request.user, action="read", object_type="contracts.admission", house=access.house,
                   citizen_id=citizen.pk, detail=f"{len(admissions)} indlæggelser på borgersiden")
     return render(request, "contracts/citizen_detail.html", {
         "citizen": citizen, "cpr": selectors.citizen_cpr_display(citizen=citizen),
         "contracts": citizen.visible_contracts, "consents": consents,
-        "may_consent": bool(selectors.consent_own_sectors(access=access, citizen=citizen)),
+        "may_consent": bool(own_sectors),
         "decisions": decisions, "may_decide": bool(visitation_sectors),
         "show_decisions": bool(decisions or visitation_sectors), "today": timezone.localdate(),
-        "admissions": admissions,
+        "admissions": admissions, "trends": trends,
+        "instruments": qselectors.house_instruments(house=access.house) if own_sectors else [],
     })
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from beds.models import FaerdigbehandlingOutcome, TurnAwayReason
 from contracts.models import DiagnosisGroup, EndReason, MunicipalServices, ReferralSource, TreatmentResponsibility
+from contracts.questionnaire_selectors import instrument_names
 from psykiatrihus.models import AdmissionRoute, FrameExtension, PostStayFollowUp
 from reporting.tables import TABLES
 
@@ -115,11 +116,17 @@ def _labels() -> dict[str, str]:
         "median_bed_days_after": _("Median sengedage efter"),
         "not_yet_observable": _("Endnu ikke observerbare"),
         "house_nights_after": _("Nætter i huset efter"),
+        # outcome questionnaires
+        "citizens_two_scores": _("Borgere med mindst to scorer"), "mean_first": _("Første score, gennemsnit"),
+        "mean_latest": _("Seneste score, gennemsnit"), "improved": _("Mærkbart bedre"),
+        "worsened": _("Mærkbart dårligere"), "ors_at_stay_start": _("ORS ved opholdets start"),
+        "stays_with_ors": _("Ophold med ORS"), "mean_ors": _("ORS, gennemsnit"),
     }
     for choices in (ReferralSource, DiagnosisGroup, TreatmentResponsibility, EndReason, TurnAwayReason,
                     FaerdigbehandlingOutcome):
         labels.update({c.value: str(c.label) for c in choices})
     labels.update({c.value: str(c.label) for c in MunicipalServices})
+    labels.update(instrument_names())
     labels["none"] = _("Ingen af delene")
     labels["unknown"] = _("Ukendt")
     return labels

@@ -377,3 +377,9 @@ class VisitationDecision(models.Model):
 
 # Resources beyond the contract itself, one module each (imported here so Django registers them).
 from contracts.models.admissions import Admission  # noqa: E402,F401
+from contracts.models.questionnaires import (  # noqa: E402,F401
+    HouseInstrument,
+    Instrument,
+    Moment,
+    QuestionnaireResponse,
+)

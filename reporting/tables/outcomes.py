@@ -9,8 +9,13 @@ from collections.abc import Iterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from beds.aggregates import stay_nights_in_windows
-from contracts.aggregates import MIRROR_KEYS, admissions_mirror, mirror_cohort_after_windows
+from beds.aggregates import ors_at_stay_start, stay_nights_in_windows
+from contracts.aggregates import (
+    MIRROR_KEYS,
+    admissions_mirror,
+    mirror_cohort_after_windows,
+    questionnaire_outcomes,
+)
 from psykiatrihus.models import House
 from reporting.tables.periods import Period
 from reporting.tables.querysets import SECTORS
@@ -79,4 +84,38 @@ register(Table(
     build=table_admissions_mirror_house_nights,
     flow=lambda path: path[-1] == "house_nights_after",
     uses_contracts=True,
+))
+
+
+def table_outcomes(*, house: House, period: Period) -> dict:
+    """Per sector and instrument: citizens scored in the period and at least twice by its end, mean first and
+    latest score, improved and worsened by at least the instrument's meaningful change; and FIT's ORS at the
+    start of the period's stays."""
+    return {sector: {**questionnaire_outcomes(house=house, sector=sector, start=period.start, end=period.end),
+                     "ors_at_stay_start": ors_at_stay_start(house=house, sector=sector, start=period.start,
+                                                            end=period.end)}
+            for sector in SECTORS}
+
+
+def _outcomes_derived(key: str, data: dict) -> Iterator[Derived]:
+    for sector, section in data.items():
+        for code in section:
+            if code == "ors_at_stay_start":
+                yield Derived((key, sector, code, "mean_ors"), ((key, sector, code, "stays_with_ors"),))
+                continue
+            for mean in ("mean_first", "mean_latest"):
+                yield Derived((key, sector, code, mean), ((key, sector, code, "citizens_two_scores"),))
+
+
+register(Table(
+    key="outcomes",
+    title=_("Spørgeskemaer: borgernes egen vurdering"),
+    explanation=_("Pr. sektor og spørgeskema: borgere med en besvarelse i perioden og mindst to i alt, deres "
+        "gennemsnitlige første og seneste score, og hvor mange der har det mærkbart bedre eller dårligere. "
+        "Desuden ORS ved opholdenes start i perioden."),
+    footnote=_("Første og seneste score til og med periodens slutning. Bedre/dårligere: en ændring på mindst "
+        "skemaets betydende ændring (WHO-5: 10 point) i skemaets gode retning (WHO-5 op, GAD-7 ned)."),
+    sheet=_("Spørgeskemaer"),
+    build=table_outcomes,
+    derived=_outcomes_derived,
 ))
