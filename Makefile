@@ -55,6 +55,7 @@ lint: install
 
 test: install system
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	$(MAKE) --no-print-directory messages
 	@echo "Test order: make test SEED=$(SEED)"

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ActivitiesConfig(AppConfig):
     name = "activities"
     verbose_name = "Aktiviteter"
+
+    def ready(self) -> None:
+        from activities import demo
+        from psykiatrihus.demo import demo_register
+
+        demo_register(name="activities", seed=demo.seed, order=30)

@@ -6,9 +6,15 @@ class BedsConfig(AppConfig):
     verbose_name = "Senge og ophold"
 
     def ready(self) -> None:
-        from beds import fhir
+        from beds import demo, demo_houses, fhir
+        from beds.services import beds_ensure
         from beds.views.sections import free_tonight_section
+        from psykiatrihus.demo import demo_register
         from psykiatrihus.sections import section_register
+        from psykiatrihus.services import house_setup_hook_register
 
         section_register(page="home", key="beds.free_tonight", render=free_tonight_section, order=10)
         fhir.register()
+        house_setup_hook_register(beds_ensure)  # a house's beds are set up with the house
+        demo_register(name="beds", seed=demo.seed, order=20)
+        demo_register(name="other_houses", seed=demo_houses.seed, order=90)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from psykiatrihus.models import House, Role
 from psykiatrihus.services import house_setup, membership_grant, user_create
 
@@ -33,3 +35,16 @@ def seed_kernel() -> House:
                            is_superuser=(role == Role.ADMIN))
         membership_grant(user=user, house=house, role=role, sector=sector)
     return house
+
+
+# Apps add their demo data by registering `seed(house=, stdout=)` in AppConfig.ready (the kernel knows no
+# app); `seed_demo` runs them in `order` after the kernel's house and users, each in its own transaction.
+_demo_seeds: dict[str, tuple[int, Callable]] = {}
+
+
+def demo_register(*, name: str, seed: Callable, order: int) -> None:
+    _demo_seeds[name] = (order, seed)
+
+
+def demo_seeds() -> list[tuple[str, Callable]]:
+    return [(name, seed) for name, (_order, seed) in sorted(_demo_seeds.items(), key=lambda kv: (kv[1][0], kv[0]))]

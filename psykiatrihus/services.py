@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +39,18 @@ def house_groups_ensure(*, house: House) -> dict[str, Group]:
     return groups
 
 
+# The parts of a house that apps own (beds: its beds) are set up by hooks those apps register in their
+# AppConfig.ready: the kernel knows no app.
+HouseSetupHook = Callable[..., None]
+_house_setup_hooks: list[HouseSetupHook] = []
+
+
+def house_setup_hook_register(hook: HouseSetupHook) -> None:
+    """`hook(house=, municipal_beds=, regional_beds=, faerdigbehandling_beds=)` runs inside `house_setup`."""
+    if hook not in _house_setup_hooks:
+        _house_setup_hooks.append(hook)
+
+
 @transaction.atomic
 def house_setup(
     *,
@@ -51,8 +64,6 @@ def house_setup(
 ) -> House:
     """Create or update a house and its beds idempotently (K1..Kn, R1..Rn; the last N municipal
     beds may serve as færdigbehandlingspladser)."""
-    from beds.services import beds_ensure  # beds owns its table
-
     if faerdigbehandling_beds > municipal_beds:
         raise ValueError("faerdigbehandling_beds cannot exceed municipal_beds")
     defaults = {"name": name}
@@ -62,12 +73,11 @@ def house_setup(
         defaults["default_stay_frame_nights"] = stay_frame_nights
     house, _ = House.objects.update_or_create(slug=slug, defaults=defaults)
     house_groups_ensure(house=house)
-    beds_ensure(
-        house=house,
-        municipal_beds=municipal_beds,
-        regional_beds=regional_beds,
-        faerdigbehandling_beds=faerdigbehandling_beds,
-    )
+    if not _house_setup_hooks and (municipal_beds or regional_beds):
+        raise ImproperlyConfigured("No app registered a house set-up hook for the beds (is 'beds' installed?).")
+    for hook in _house_setup_hooks:
+        hook(house=house, municipal_beds=municipal_beds, regional_beds=regional_beds,
+             faerdigbehandling_beds=faerdigbehandling_beds)
     return house
 
 

@@ -25,10 +25,9 @@ Definitions (shown on the page too):
 from __future__ import annotations
 
 import datetime
-import importlib
 import logging
 import zoneinfo
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.db.models import Count, DateField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -238,14 +237,6 @@ def _series(rows, months: list[str], value: str) -> dict[str, list[int]]:
     return {s: [int(found.get((s, m), 0) or 0) for m in months] for s in SECTORS}
 
 
-def _optional(module: str, name: str) -> Callable | None:
-    """A selector of another app, or None while that app has not landed it (the figure is left out)."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
-
-
 def _percent(raw) -> float | None:
     """The occupancy percent from whatever `beds.selectors.occupancy` returns (dict or object)."""
     data = raw if isinstance(raw, dict) else getattr(raw, "__dict__", {})
@@ -267,9 +258,8 @@ def _percent(raw) -> float | None:
 def trends_occupancy(*, house: House, firsts: list[datetime.date], today: datetime.date) -> dict | None:
     """Occupancy per month and sector from the unified definition in `beds.selectors.occupancy`
     (bounded: 2 × months calls, independent of history). None until beds provides it."""
-    occupancy = _optional("beds.selectors", "occupancy")
-    if occupancy is None:
-        return None
+    from beds.selectors import occupancy
+
     result: dict = {}
     for sector in SECTORS:
         values = []
@@ -344,17 +334,12 @@ def trends_turned_away(*, house: House, firsts: list[datetime.date], months: lis
 def trends_activity_attendance(*, house: House, firsts: list[datetime.date], today: datetime.date) -> list | None:
     """Attendance (head count: open activities by head, courses by named present) per month, from
     `activities.selectors.activity_attendance` (two queries a month, bounded by the window)."""
-    selector = _optional("activities.selectors", "activity_attendance")
-    if selector is None:
-        return None
+    from activities.selectors import activity_attendance as selector
+
     values = []
     for first in firsts:
         last = min(add_months(first, 1) - datetime.timedelta(days=1), today)
-        try:
-            per_activity = selector(house=house, start=first, end=last)
-        except TypeError:
-            logger.warning("activities.selectors.activity_attendance has an unexpected signature")
-            return None
+        per_activity = selector(house=house, start=first, end=last)
         values.append(sum(int(a.get("head_count") or 0) for a in per_activity.values()))
     return values
 

@@ -10,9 +10,9 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext_lazy as _
 
+from activities import selectors as activity_selectors
 from psykiatrihus.models import House
 from reporting.tables.periods import Period
-from reporting.tables.querysets import optional_selector
 from reporting.tables.registry import Derived, Relation, Table, register
 
 logger = logging.getLogger(__name__)
@@ -33,21 +33,14 @@ ACTIVITY_TABLES = {
 
 def _activity_builder(name: str) -> Callable[..., dict | None]:
     def build(*, house: House, period: Period) -> dict | None:
-        selector = optional_selector("activities.selectors", name)
-        if selector is None:
-            return None
-        try:
-            return selector(house=house, start=period.start, end=period.end)
-        except TypeError:
-            logger.warning("activities.selectors.%s has an unexpected signature; left out of the report", name)
-            return None
+        return getattr(activity_selectors, name)(house=house, start=period.start, end=period.end)
 
     build.__name__ = f"table_{name}"
     return build
 
 
 def table_activities(*, house: House, period: Period) -> dict:
-    """Whatever activity tables `activities.selectors` offers; a missing one is left out, never an error."""
+    """The activity tables of `activities.selectors` (a table whose selector answers None is left out)."""
     result: dict = {}
     for key, (name, _number) in ACTIVITY_TABLES.items():
         value = _activity_builder(name)(house=house, period=period)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import importlib
-from collections.abc import Callable
 
 from django.db.models import Case, Func, IntegerField, Q, QuerySet, Value, When
 
@@ -76,14 +74,6 @@ def partition(counts: dict, total: int | None = None) -> dict:
 
 
 
-
-
-def optional_selector(module: str, name: str) -> Callable | None:
-    """A selector from another app, or None while that app has not landed it (the report degrades)."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
 
 
 def age_gender_partition(rows, value: str = "n") -> dict:

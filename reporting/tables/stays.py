@@ -21,7 +21,6 @@ from reporting.tables.querysets import (
     age_band,
     age_gender_partition,
     counts_by,
-    optional_selector,
     partition,
     stays_in_period,
 )
@@ -116,9 +115,8 @@ def table_stays_per_month(*, house: House, period: Period) -> dict:
 
 
 def table_occupancy(*, house: House, period: Period) -> dict | None:
-    occupancy = optional_selector("beds.selectors", "occupancy")
-    if occupancy is None:
-        return None
+    from beds.selectors import occupancy
+
     result = {}
     for sector in SECTORS:
         raw = occupancy(house=house, sector=sector, start=period.start, end=period.end)

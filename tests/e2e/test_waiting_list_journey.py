@@ -9,8 +9,8 @@ import io
 import pytest
 from playwright.sync_api import expect
 
+from beds.demo_houses import seed_other_houses
 from beds.models import WaitingListEntry
-from psykiatrihus.demo_houses import seed_other_houses
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

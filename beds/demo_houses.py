@@ -163,3 +163,11 @@ def seed_other_houses(*, password: str, stdout) -> list[House]:
     silkeborg_data(house=silkeborg, user=users["leder-silkeborg"], stdout=stdout)
     samsoe_data(house=samsoe, user=users["leder-samsoe"], stdout=stdout)
     return [silkeborg, samsoe]
+
+
+def seed(*, house: House, stdout) -> None:
+    """The demo's other houses (registered with psykiatrihus.demo after the apps' data for Aarhus)."""
+    from psykiatrihus.demo import DEMO_PASSWORD
+
+    others = seed_other_houses(password=DEMO_PASSWORD, stdout=stdout)
+    stdout.write("Andre huse: %s (vikar arbejder i to huse)\n" % ", ".join(h.name for h in others))
