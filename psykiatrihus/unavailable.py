@@ -3,9 +3,10 @@
 Django turns an exception into a 500 inside every middleware layer, so the outermost layer cannot catch it;
 instead `got_request_exception` (sent while the exception is being handled) notes on the request which
 dependency failed, and `ServiceUnavailableMiddleware` swaps that request's 500 for a 503: a Danish page in
-the browser, a JSON body with the API's error shape (`code`, `detail`) under /api/. Nothing is cached or
-remembered between requests, so the first request after the server is back succeeds again (connections are
-opened per request, and a broken persistent connection is dropped by Django's health check).
+the browser, a JSON body with the API's error shape (`code`, `detail`) under /api/, a FHIR OperationOutcome
+(issue code "transient") under /fhir/. Nothing is cached or remembered between requests, so the first request
+after the server is back succeeds again (connections are opened per request, and a broken persistent
+connection is dropped by Django's health check).
 """
 
 from __future__ import annotations
@@ -70,7 +71,12 @@ def unavailable_response(request, dependency: str) -> HttpResponse:
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     message = _("Psykiatrihus er midlertidigt utilgængelig, fordi en server ikke svarer. Det, du sendte lige "
                 "nu, er gemt helt eller slet ikke; se efter, når siden virker igen, og prøv så igen.")
-    if request is not None and request.path.startswith("/api/"):
+    if request is not None and request.path.startswith("/fhir/"):
+        from psykiatrihus.fhir import operation_outcome
+
+        response = JsonResponse(operation_outcome(code="transient", diagnostics=message), status=503,
+                                headers=headers, content_type="application/fhir+json")
+    elif request is not None and request.path.startswith("/api/"):
         response = JsonResponse({"code": "service_unavailable", "detail": message, "dependency": dependency},
                                 status=503, headers=headers)
     else:

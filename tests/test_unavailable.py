@@ -84,6 +84,11 @@ def test_pages_and_api_answer_503_while_the_database_is_down_and_recover(users):
         booking = api.post("/api/v1/stays/", {"house": "aarhus"}, content_type="application/json")
         assert booking.status_code == 503 and booking.json()["code"] == "service_unavailable"
 
+        fhir = api.get("/fhir/R4/Location")
+        assert fhir.status_code == 503 and fhir["Content-Type"] == "application/fhir+json"
+        outcome = fhir.json()
+        assert outcome["resourceType"] == "OperationOutcome" and outcome["issue"][0]["code"] == "transient"
+
         health = leader.get("/healthz")
         assert health.status_code == 503
         assert "database: down" in health.content.decode()
