@@ -62,8 +62,11 @@ def _cpr(birth: datetime.date, serial: int, female: bool) -> str:
 
 
 def seed(*, house: House, stdout) -> None:
+    from contracts.demo_outcomes import seed_outcomes
+
     if Citizen.objects.filter(house=house, imported=True).exists():
         stdout.write("Borgere og kontrakter: findes allerede (uændret).")
+        seed_outcomes(house=house, stdout=stdout)
         return
     rng = random.Random(SEED)
     today = datetime.date.today()
@@ -101,6 +104,7 @@ def seed(*, house: House, stdout) -> None:
                                           ended_on=start + datetime.timedelta(days=rng.randint(30, 120)))
     stdout.write(f"Borgere og kontrakter: {counts['kommune']} kommunale, {counts['region']} regionale, "
                  f"{counts['followups']} opfølgninger, {counts['consents']} samtykker.")
+    seed_outcomes(house=house, stdout=stdout)
 
 
 def _contract_seed(*, rng, house, citizen, sector, granted, today, counts) -> None:
