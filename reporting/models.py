@@ -133,3 +133,32 @@ class ReportComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id} {self.section}"
+
+class ReportPublication(models.Model):
+    """What one suppressed report run published for one period (its own, or the year before it compares
+    with): every count with its raw value, which were hidden and how, and the relations between them.
+
+    Later reports of the house are audited together with these, so that no combination of published
+    outputs (a year and its quarters, a rebuilt quarter) gives a small number away."""
+
+    run = models.ForeignKey(ReportRun, on_delete=models.CASCADE, related_name="publications",
+                            verbose_name=_("rapportkørsel"))
+    house = models.ForeignKey(House, on_delete=models.PROTECT, related_name="+", verbose_name=_("hus"))
+    period_start = models.DateField(_("periode fra"))
+    period_end = models.DateField(_("periode til"))
+    suppress_below = models.PositiveSmallIntegerField(_("skjul tal under"))
+    figures = models.JSONField(_("offentliggjorte tal"))
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("offentliggørelse")
+        verbose_name_plural = _("offentliggørelser")
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")),
+                                   name="reportpublication_period_order"),
+            models.CheckConstraint(condition=Q(suppress_below__gte=2), name="reportpublication_suppressed"),
+        ]
+        indexes = [models.Index(fields=["house", "period_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.house} {self.period_start}–{self.period_end}"

@@ -29,7 +29,7 @@ from reporting.tables.contracts import (
     table_treatment_responsibility,
 )
 from reporting.tables.house_rules import report_rules, table_aftercare, table_stay_goals, table_waiting_list
-from reporting.tables.periods import REPORT_LANGUAGE
+from reporting.tables.periods import REPORT_LANGUAGE, half_year, period_is_grid
 from reporting.tables.querysets import SECTORS
 from reporting.tables.stays import (
     table_faerdigbehandling,
@@ -43,7 +43,8 @@ from reporting.tables.stays import (
 )
 
 __all__ = [  # the table builders, re-exported for callers that read one table
-    "ACTIVITY_TABLES", "REPORT_LANGUAGE", "Period", "period_for", "previous_quarter", "report_data", "report_rules",
+    "ACTIVITY_TABLES", "REPORT_LANGUAGE", "Period", "half_year", "period_for", "period_is_grid", "previous_quarter",
+    "report_data", "report_figures", "report_rules",
     "report_tables",
     "table_activities", "table_aftercare", "table_contracts", "table_contracts_by_quarter_granted",
     "table_diagnoses", "table_faerdigbehandling", "table_holders_activity", "table_holders_age_gender",

@@ -20,11 +20,21 @@ from django.utils.translation import gettext_lazy
 
 from psykiatrihus.models import House
 from psykiatrihus.services import audit_log
-from reporting.models import ReportFormat, ReportRun, ReportStatus
+from reporting.disclosure import DisclosureError, Publication
+from reporting.models import ReportFormat, ReportPublication, ReportRun, ReportStatus
 from reporting.report_files import render_json, render_pdf, render_xlsx
-from reporting.selectors import REPORT_LANGUAGE, Period, previous_quarter, report_data
+from reporting.selectors import REPORT_LANGUAGE, Period, period_is_grid, previous_quarter
+from reporting.selectors import report_figures as disclosed_figures
 
 logger = logging.getLogger(__name__)
+OFF_GRID_REASON = gettext_lazy("Rapporter med skjulte småtal laves kun for hele kvartaler, halvår og år. En måned "
+                               "eller en fri fra–til-periode kunne trækkes fra en anden rapport og vise få borgere; "
+                               "den kræver adgang til rå tal.")
+# Why a suppressed report was not made: together with what the house has published before, it would let a
+# reader work out a small number (see reporting.disclosure).
+REFUSED_REASON = gettext_lazy("Rapporten offentliggøres ikke: sammen med det, huset allerede har offentliggjort for "
+                              "perioden, ville %(n)s små tal kunne regnes ud. Bestil i stedet hele kvartaler, "
+                              "halvår eller år, eller kontakt driften.")
 
 FORMATS = tuple(f.value for f in ReportFormat)
 UNFINISHED = (ReportStatus.PENDING, ReportStatus.RUNNING)
@@ -34,27 +44,51 @@ LOST_REASON = gettext_lazy("Rapporten blev ikke færdig: arbejdsprocessen, der l
 
 
 def report_figures(*, house: House, period: Period, formats: list[str] | tuple[str, ...],
-                   suppress_below: int | None = None, progress=None) -> dict:
+                   suppress_below: int | None = None, progress=None,
+                   published: list[Publication] | None = None) -> dict:
     """The report's figures: `{"data": ..., "previous": ...}` (the same period a year before, for the PDF and
     XLSX only). What the files are rendered from, now and again when the report is approved. Labels in the
-    report's language, not the language of whoever (or whichever thread) builds it."""
+    report's language, not the language of whoever (or whichever thread) builds it. Suppressed figures are
+    audited together with `published`; raises DisclosureError if a small number would show."""
+    figures, _publications = _report_figures(house=house, period=period, formats=formats,
+                                             suppress_below=suppress_below, progress=progress, published=published)
+    return figures
+
+
+def _report_figures(*, house: House, period: Period, formats, suppress_below: int | None, progress,
+                    published: list[Publication] | None = None) -> tuple[dict, list[Publication]]:
+    """The figures and what they publish (the period, and the comparison year audited together with it)."""
     with translation.override(REPORT_LANGUAGE):
-        return _report_figures(house=house, period=period, formats=formats, suppress_below=suppress_below,
-                               progress=progress)
+        unknown = set(formats) - set(FORMATS)
+        if unknown:
+            raise ValueError(_("Ukendt format: %(f)s") % {"f": ", ".join(sorted(unknown))})
+        step = progress or (lambda _p: None)
+        earlier = list(published or [])
+        now = disclosed_figures(house=house, period=period, suppress_below=suppress_below,
+                                progress=lambda p: step(int(p * 0.5)), published=earlier)
+        publications = [now.publication]
+        previous = None
+        if set(formats) & {"pdf", "xlsx"}:
+            before = disclosed_figures(house=house, period=period.previous_year(), suppress_below=suppress_below,
+                                       progress=lambda p: step(50 + int(p * 0.3)),
+                                       published=[*earlier, now.publication])
+            previous = before.data
+            publications.append(before.publication)
+        if now.data["suppress_below"] <= 1:
+            publications = []
+        return {"data": now.data, "previous": previous}, publications
 
 
-def _report_figures(*, house: House, period: Period, formats, suppress_below: int | None, progress) -> dict:
-    unknown = set(formats) - set(FORMATS)
-    if unknown:
-        raise ValueError(_("Ukendt format: %(f)s") % {"f": ", ".join(sorted(unknown))})
-    step = progress or (lambda _p: None)
-    data = report_data(house=house, period=period, suppress_below=suppress_below,
-                       progress=lambda p: step(int(p * 0.5)))
-    previous = None
-    if set(formats) & {"pdf", "xlsx"}:
-        previous = report_data(house=house, period=period.previous_year(), suppress_below=suppress_below,
-                               progress=lambda p: step(50 + int(p * 0.3)))
-    return {"data": data, "previous": previous}
+def report_published(*, house: House, period: Period, below: int, exclude_run: int | None = None
+                     ) -> list[Publication]:
+    """Everything published for the house (finished suppressed runs, same threshold) that a report of
+    `period` could be combined with: the calendar years it touches and the year before (its comparison),
+    oldest first."""
+    rows = (ReportPublication.objects.filter(house=house, suppress_below=below, run__status=ReportStatus.DONE,
+                                             period_end__year__gte=period.start.year - 1,
+                                             period_start__year__lte=period.end.year)
+            .exclude(run_id=exclude_run).order_by("created_at", "id").values_list("figures", flat=True))
+    return [Publication.from_json(figures) for figures in rows]
 
 
 def report_files(*, figures: dict, formats: list[str] | tuple[str, ...], notes: dict | None = None,
@@ -97,6 +131,8 @@ def report_run_request(*, house: House, period: Period, formats: list[str], user
     if not formats:
         raise ValueError(_("Vælg mindst ét format."))
     below = house.small_number_threshold if suppress_below is None else suppress_below
+    if below > 1 and not period_is_grid(period):
+        raise ValueError(str(OFF_GRID_REASON))
     run = ReportRun.objects.create(
         house=house, period_start=period.start, period_end=period.end, period_label=period.label,
         formats=formats, suppress_below=below, scheduled=scheduled,
@@ -158,7 +194,9 @@ def _files_store(*, run: ReportRun, files: dict[str, bytes]) -> dict[str, str]:
 
 
 def report_run_build(*, run_id: int) -> ReportRun:
-    """Build the run's files and store them. Raises on failure (the task retries, then fails the run).
+    """Build the run's files and store them, with what they publish (audited against what the house published
+    before; a report that would give a small number away fails with the reason). Raises on other failures
+    (the task retries, then fails the run).
 
     Safe to run again: a message delivered twice (a worker died after the build, the sweeper re-enqueued it)
     leaves a finished run alone, and a rebuild replaces whatever an interrupted build left in the run's
@@ -170,13 +208,27 @@ def report_run_build(*, run_id: int) -> ReportRun:
                                                attempts=run.attempts + 1, error="")
     period = Period(start=run.period_start, end=run.period_end, label=run.period_label)
     progress = lambda p: report_run_progress(run_id=run_id, percent=p)  # noqa: E731
-    figures = report_figures(house=run.house, period=period, formats=run.formats,
-                             suppress_below=run.suppress_below, progress=progress)
+    published = report_published(house=run.house, period=period, below=run.suppress_below, exclude_run=run.pk) \
+        if run.suppress_below > 1 else []
+    try:
+        figures, publications = _report_figures(house=run.house, period=period, formats=run.formats,
+                                                suppress_below=run.suppress_below, progress=progress,
+                                                published=published)
+    except DisclosureError as refused:
+        with translation.override(settings.LANGUAGE_CODE):
+            report_run_fail(run_id=run_id, final=True, error=str(REFUSED_REASON) % {"n": len(refused.unprotected)})
+        run.refresh_from_db()
+        return run
     files = report_files(figures=figures, formats=run.formats, progress=progress)
     stored = _files_store(run=run, files=files)
-    ReportRun.objects.filter(pk=run_id).update(status=ReportStatus.DONE, progress=100, files=stored,
-                                               figures=figures, finished_at=timezone.now(),
-                                               touched_at=timezone.now(), error="")
+    with transaction.atomic():
+        ReportPublication.objects.filter(run_id=run_id).delete()
+        ReportPublication.objects.bulk_create([
+            ReportPublication(run_id=run_id, house=run.house, period_start=p.start, period_end=p.end,
+                              suppress_below=run.suppress_below, figures=p.to_json()) for p in publications])
+        ReportRun.objects.filter(pk=run_id).update(status=ReportStatus.DONE, progress=100, files=stored,
+                                                   figures=figures, finished_at=timezone.now(),
+                                                   touched_at=timezone.now(), error="")
     run.refresh_from_db()
     return run
 

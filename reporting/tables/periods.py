@@ -76,6 +76,29 @@ def period_for(*, year: int, quarter: int | None = None, start: datetime.date | 
     )
 
 
+def half_year(*, year: int, half: int) -> Period:
+    """The first (1) or second (2) half of a year."""
+    if half not in (1, 2):
+        raise ValueError(_("Halvåret skal være 1 eller 2."))
+    start, end = (datetime.date(year, 1, 1), datetime.date(year, 6, 30)) if half == 1 else \
+        (datetime.date(year, 7, 1), datetime.date(year, 12, 31))
+    with translation.override(REPORT_LANGUAGE):
+        label = _("%(h)s. halvår %(y)s") % {"h": half, "y": year}
+    return Period(start=start, end=end, label=label)
+
+
+def period_is_grid(period: Period) -> bool:
+    """Whether the period is a calendar quarter, half-year or year: the only periods suppressed figures are
+    published for, so that two outputs never differ by a few days (a quarter minus the range ending one day
+    before it would give that day's arrivals)."""
+    s, e = period.start, period.end
+    if s.day != 1 or s.year != e.year or (e + datetime.timedelta(days=1)).day != 1:
+        return False
+    months = (e.year - s.year) * 12 + e.month - s.month + 1
+    return (months == 3 and s.month in (1, 4, 7, 10)) or (months == 6 and s.month in (1, 7)) \
+        or (months == 12 and s.month == 1)
+
+
 def previous_quarter(*, today: datetime.date) -> Period:
     """The last complete quarter before `today` (what beat builds on a quarter's first day)."""
     quarter = (today.month - 1) // 3 + 1

@@ -8,8 +8,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from psykiatrihus.models import House
-from reporting.selectors import period_for
-from reporting.services import FORMATS, report_render
+from reporting.selectors import period_for, period_is_grid
+from reporting.services import FORMATS, OFF_GRID_REASON, report_render
 
 
 class Command(BaseCommand):
@@ -42,6 +42,9 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if opts["suppress_below"] is not None and opts["suppress_below"] < 0:
             raise CommandError("--suppress-below skal være 0 eller større.")
+        below = house.small_number_threshold if opts["suppress_below"] is None else opts["suppress_below"]
+        if below > 1 and not period_is_grid(period):
+            raise CommandError(str(OFF_GRID_REASON))
         content = report_render(house=house, period=period, formats=[opts["format"]],
                                 suppress_below=opts["suppress_below"])[opts["format"]]
         if opts["output"] == "-":

@@ -1,0 +1,114 @@
+"""Suppressed outputs only on the calendar grid, what each run publishes, and the audit of a new report
+together with what the house has published before."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from reporting.disclosure import COMPLEMENTARY, Publication
+from reporting.models import ReportPublication, ReportRun, ReportStatus
+from reporting.selectors import half_year, period_for, period_is_grid, report_figures
+from reporting.services import report_published, report_run_build, report_run_request
+
+pytestmark = pytest.mark.django_db
+
+LIST = "reporting:report_list"
+D = datetime.date
+
+
+def test_the_grid():
+    assert period_is_grid(period_for(year=2022, quarter=3))
+    assert period_is_grid(half_year(year=2022, half=2)) and half_year(year=2022, half=2).label == "2. halvår 2022"
+    assert period_is_grid(period_for(year=2022))
+    assert period_is_grid(period_for(year=2022, start=D(2022, 4, 1), end=D(2022, 9, 30))) is False  # Q2+Q3
+    assert not period_is_grid(period_for(year=2022, start=D(2022, 1, 1), end=D(2022, 3, 30)))  # a day short
+    assert not period_is_grid(period_for(year=2022, start=D(2022, 2, 1), end=D(2022, 2, 28)))  # a month
+    assert not period_is_grid(period_for(year=2022, start=D(2022, 7, 1), end=D(2023, 6, 30)))  # across years
+
+
+class TestOffGridRefused:
+    def test_steering_group_asks_for_a_range_and_is_told_why(self, client_for, house):
+        response = client_for("styregruppe").post(reverse(LIST), {
+            "kind": "range", "start": "2022-07-01", "end": "2022-09-29", "formats": ["json"]})
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "kun for hele kvartaler, halvår og år" in page and "kræver adgang til rå tal" in page
+        assert not ReportRun.objects.exists()
+
+    def test_steering_group_may_order_a_half_year(self, client_for, house):
+        response = client_for("styregruppe").post(reverse(LIST), {
+            "kind": "half", "year": "2022", "half": "1", "formats": ["json"]})
+        assert response.status_code == 302
+        run = ReportRun.objects.get()
+        assert (run.period_start, run.period_end, run.suppress_below) == (D(2022, 1, 1), D(2022, 6, 30), 5)
+
+    def test_a_leader_gets_a_range_only_as_raw_figures(self, client_for, house):
+        leader = client_for("leder")
+        refused = leader.post(reverse(LIST), {"kind": "range", "start": "2022-07-01", "end": "2022-07-31",
+                                              "formats": ["json"]})
+        assert "kræver adgang til rå tal" in refused.content.decode() and not ReportRun.objects.exists()
+        leader.post(reverse(LIST), {"kind": "range", "start": "2022-07-01", "end": "2022-07-31",
+                                    "formats": ["json"], "raw": "on"})
+        assert ReportRun.objects.get().suppress_below == 0
+
+    def test_the_service_refuses_too(self, house):
+        month = period_for(year=2022, start=D(2022, 7, 1), end=D(2022, 7, 31))
+        with pytest.raises(ValueError, match="hele kvartaler, halvår og år"):
+            report_run_request(house=house, period=month, formats=["json"], enqueue=False)
+        assert report_run_request(house=house, period=month, formats=["json"], suppress_below=0, enqueue=False)
+
+    def test_the_command_refuses_a_suppressed_range(self, dataset, tmp_path):
+        from django.core.management.base import CommandError
+
+        with pytest.raises(CommandError, match="hele kvartaler"):
+            call_command("evaluation_report", "--house", "aarhus", "--start", "2021-01-01", "--end", "2021-03-30",
+                         "--format", "json", "--output", str(tmp_path / "x.json"))
+
+
+class TestPublished:
+    def test_a_build_stores_what_it_published_and_the_next_build_is_audited_with_it(self, dataset):
+        q1 = period_for(year=2021, quarter=1)
+        run = report_run_request(house=dataset.house, period=q1, formats=["json", "pdf"], enqueue=False)
+        report_run_build(run_id=run.pk)
+        stored = list(ReportPublication.objects.filter(run=run).order_by("period_start"))
+        # the quarter and the same quarter a year before (the PDF's comparison)
+        assert [(p.period_start, p.period_end) for p in stored] == [(D(2020, 1, 1), D(2020, 3, 31)),
+                                                                     (D(2021, 1, 1), D(2021, 3, 31))]
+        pub = Publication.from_json(stored[1].figures)
+        assert pub.values[("stays", "kommune", "stays")] == 2
+        assert pub.hidden[("stays", "kommune", "stays_by_nights", "0-1")] == "primary"
+        year = period_for(year=2021)
+        published = report_published(house=dataset.house, period=year, below=5)
+        assert len(published) == 2
+        figures = report_figures(house=dataset.house, period=year, published=published)
+        assert figures.intervals and all(i.protected for i in figures.intervals)
+
+    def test_a_report_that_would_give_away_a_small_number_is_refused(self, dataset):
+        """An earlier output of the same quarter printed the figures this one hides beside its small cells
+        (as the old per-table rule did): together they would pin them, so the run fails with the reason."""
+        q1 = period_for(year=2021, quarter=1)
+        figures = report_figures(house=dataset.house, period=q1)
+        leaky = figures.publication
+        leaky.hidden = {p: kind for p, kind in leaky.hidden.items() if kind != COMPLEMENTARY}
+        leaky.hidden = {p: kind for p, kind in leaky.hidden.items()
+                        if p[0] != "stays_per_month"}  # the months printed
+        earlier = report_run_request(house=dataset.house, period=q1, formats=["json"], enqueue=False)
+        ReportRun.objects.filter(pk=earlier.pk).update(status=ReportStatus.DONE)
+        ReportPublication.objects.create(run=earlier, house=dataset.house, period_start=q1.start, period_end=q1.end,
+                                         suppress_below=5, figures=leaky.to_json())
+        run = report_run_request(house=dataset.house, period=q1, formats=["json"], enqueue=False)
+        run = report_run_build(run_id=run.pk)
+        assert run.status == ReportStatus.FAILED and not run.files
+        assert "offentliggøres ikke" in run.error and "små tal kunne regnes ud" in run.error
+        assert not ReportPublication.objects.filter(run=run).exists()
+
+    def test_the_audit_command_prints_each_hidden_cell_with_its_interval(self, dataset, capsys):
+        call_command("report_disclosure_audit", "--house", "aarhus", "--year", "2021")
+        out = capsys.readouterr().out
+        assert "<5  stays/kommune/stays_by_nights/0-1  1–" in out
+        assert "mulige værdier, beskyttet" in out and "IKKE BESKYTTET" not in out
+        assert "alle små beskyttet; revision" in out
