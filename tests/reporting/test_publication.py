@@ -4,6 +4,7 @@ together with what the house has published before."""
 from __future__ import annotations
 
 import datetime
+import json
 
 import pytest
 from django.core.management import call_command
@@ -54,6 +55,22 @@ class TestOffGridRefused:
         leader.post(reverse(LIST), {"kind": "range", "start": "2022-07-01", "end": "2022-07-31",
                                     "formats": ["json"], "raw": "on"})
         assert ReportRun.objects.get().suppress_below == 0
+
+    def test_the_api_refuses_the_steering_group_a_range_with_the_reason(self, house, users):
+        from rest_framework.test import APIClient
+
+        client = APIClient()
+        client.force_authenticate(users["styregruppe"])
+        response = client.post("/api/v1/reports/", {"house": "aarhus", "kind": "range", "start": "2022-07-01",
+                                                    "end": "2022-07-31", "formats": ["json"]}, format="json")
+        assert response.status_code == 400
+        assert "kun for hele kvartaler, halvår og år" in json.dumps(response.json(), ensure_ascii=False)
+        assert not ReportRun.objects.exists()
+        half = client.post("/api/v1/reports/", {"house": "aarhus", "kind": "half", "year": 2022, "half": 1,
+                                                "formats": ["json"]}, format="json")
+        assert half.status_code in (201, 400)  # the API may not know half-years; never an off-grid run
+        assert all(period_is_grid(period_for(year=r.period_start.year, start=r.period_start, end=r.period_end))
+                   for r in ReportRun.objects.all())
 
     def test_the_service_refuses_too(self, house):
         month = period_for(year=2022, start=D(2022, 7, 1), end=D(2022, 7, 31))
