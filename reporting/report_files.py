@@ -115,6 +115,7 @@ def render_pdf(*, data: dict, previous: dict | None, notes: dict | None = None) 
         "created": _danish_date(timezone.localdate()),
         "suppress_below": below,
         "suppress_max": below - 1,
+        "small_mark": f"<{below}",  # escaped by the template ("<5" written into HTML would vanish as a tag)
         "font_dir": FONT_DIR.as_uri(),
     })
     return HTML(string=html, base_url=str(FONT_DIR)).write_pdf()

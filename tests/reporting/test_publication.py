@@ -129,3 +129,19 @@ class TestPublished:
         assert "<5  stays/kommune/stays_by_nights/0-1  1–" in out
         assert "mulige værdier, beskyttet" in out and "IKKE BESKYTTET" not in out
         assert "alle små beskyttet; revision" in out
+
+
+def test_the_definitions_say_what_the_marks_mean(dataset):
+    import shutil
+    import subprocess
+
+    from reporting.services import report_render
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils missing")
+    pdf = report_render(house=dataset.house, period=period_for(year=2021), formats=["pdf"])["pdf"]
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    text = " ".join(text.decode().split())
+    assert "Små tal („<5“ og „–“)" in text
+    assert "„<5“ er et tal fra 1 til 4." in text and "Et „–“ er aldrig 0." in text
+    assert "kun for hele kvartaler, halvår og år" in text
