@@ -23,7 +23,14 @@ from activities import selectors, services
 from activities.models import Activity, Attendance, Enrolment, Session
 from activities.views import COUNT_KINDS, may_enter
 from contracts.selectors import citizen_ids_visible, citizens_by_ids
-from psykiatrihus.api import Conflict, house_access
+from psykiatrihus.api import (
+    TEXT_MAX_LENGTH,
+    Conflict,
+    WindowDateField,
+    WindowDateTimeField,
+    date_param,
+    house_access,
+)
 from psykiatrihus.services import audit_log_many
 
 ERRORS = {
@@ -33,8 +40,7 @@ ERRORS = {
     404: OpenApiResponse(OpenApiTypes.OBJECT, description="Findes ikke (eller uden for dine sektorer)."),
 }
 WRITE_ERRORS = {**ERRORS, 409: OpenApiResponse(OpenApiTypes.OBJECT, description="Findes allerede (code=duplicate).")}
-EARLIEST = datetime.date(2000, 1, 1)
-LATEST = datetime.date(2100, 12, 31)
+MAX_ID = 2**62
 
 
 def _responses(ok_status: int, body, write: bool = False) -> dict:
@@ -62,16 +68,7 @@ def _call(fn, **kwargs):
 
 
 def _date_param(request, name: str) -> datetime.date | None:
-    raw = request.query_params.get(name)
-    if not raw:
-        return None
-    try:
-        value = datetime.date.fromisoformat(raw)
-    except ValueError as exc:
-        raise exceptions.ValidationError({name: [_("Skriv datoen som ÅÅÅÅ-MM-DD.")]}) from exc
-    if not EARLIEST <= value <= LATEST:
-        raise exceptions.ValidationError({name: [_("Datoen skal ligge mellem år 2000 og 2100.")]})
-    return value
+    return date_param(request, name)
 
 
 def _member(request):
@@ -98,20 +95,14 @@ class ActivitySerializer(serializers.ModelSerializer):
 class ActivityInSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=["course", "open"])
-    offer = serializers.CharField(required=False, default="other")
-    sector = serializers.CharField(required=False, allow_blank=True, default="")
+    offer = serializers.CharField(required=False, default="other", max_length=32)
+    sector = serializers.CharField(required=False, allow_blank=True, default="", max_length=16)
     peer_led = serializers.BooleanField(required=False, default=False)
     seats = serializers.IntegerField(required=False, allow_null=True, default=None, max_value=1000)
     sessions_planned = serializers.IntegerField(required=False, allow_null=True, default=None, max_value=1000)
-    starts_on = serializers.DateField(required=False, allow_null=True, default=None)
-
-    def validate_starts_on(self, value):
-        if value is not None and not EARLIEST <= value <= LATEST:
-            raise serializers.ValidationError(_("Datoen skal ligge mellem år 2000 og 2100."))
-        return value
-
-    location = serializers.CharField(required=False, allow_blank=True, default="")
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    starts_on = WindowDateField(required=False, allow_null=True, default=None)
+    location = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)
 
 
 def _session_json(s: Session) -> dict:
@@ -132,21 +123,14 @@ def _attendance_json(a: Attendance) -> dict:
 
 
 class SessionInSerializer(serializers.Serializer):
-    activity = serializers.IntegerField()
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-
-    def validate(self, attrs):
-        for key in ("starts_at", "ends_at"):
-            value = attrs.get(key)
-            if value is not None and not EARLIEST <= value.date() <= LATEST:
-                raise serializers.ValidationError({key: _("Tidspunktet skal ligge mellem år 2000 og 2100.")})
-        return attrs
+    activity = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    starts_at = WindowDateTimeField()
+    ends_at = WindowDateTimeField(required=False, allow_null=True, default=None)
 
 
 class AttendanceInSerializer(serializers.Serializer):
-    session = serializers.IntegerField()
-    citizen = serializers.IntegerField()
+    session = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    citizen = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     present = serializers.BooleanField(required=False, default=True)
 
 
@@ -155,7 +139,7 @@ class HeadCountInSerializer(serializers.Serializer):
 
 
 class EnrolInSerializer(serializers.Serializer):
-    citizen = serializers.IntegerField()
+    citizen = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 def _validated(serializer_class, data) -> dict:

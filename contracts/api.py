@@ -33,7 +33,7 @@ from contracts.models import (
     TreatmentResponsibility,
     VisitationDecision,
 )
-from psykiatrihus.api import Conflict, ErrorSerializer, house_access
+from psykiatrihus.api import TEXT_MAX_LENGTH, Conflict, ErrorSerializer, WindowDateField, house_access
 from psykiatrihus.models import House, Sector
 from psykiatrihus.scoping import Access, access_for, houses_for
 from psykiatrihus.services import audit_log, audit_log_many
@@ -104,16 +104,6 @@ def _choice_param(request, name: str, choices) -> str | None:
     if value is not None and value not in choices:
         raise exceptions.ValidationError({name: [f"Ugyldig værdi. Vælg en af: {', '.join(choices)}."]})
     return value
-
-
-class DateField(serializers.DateField):
-    """A date in a sane range (follow-up and age arithmetic must never overflow)."""
-
-    def to_internal_value(self, value):
-        day = super().to_internal_value(value)
-        if not 1900 <= day.year <= 2100:
-            raise serializers.ValidationError("Datoen skal ligge mellem år 1900 og 2100.")
-        return day
 
 
 # --- serializers ----------------------------------------------------------------------------------------
@@ -195,11 +185,11 @@ class ContractFieldsSerializer(serializers.Serializer):
 
     referral_source = serializers.ChoiceField(ReferralSource.choices, required=False, allow_blank=True)
     stay_frame_nights = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=365)
-    review_on = DateField(required=False, allow_null=True)
+    review_on = WindowDateField(required=False, allow_null=True)
     eligibility = EligibilityField(required=False)
-    crisis_what_helps = serializers.CharField(required=False, allow_blank=True)
-    crisis_warning_signs = serializers.CharField(required=False, allow_blank=True)
-    crisis_who_to_call = serializers.CharField(required=False, allow_blank=True)
+    crisis_what_helps = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    crisis_warning_signs = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    crisis_who_to_call = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
     municipal_services = serializers.ChoiceField(MunicipalServices.choices, required=False, allow_blank=True)
     resident_in_municipality = serializers.BooleanField(required=False, allow_null=True)
     diagnosis_group = serializers.ChoiceField(DiagnosisGroup.choices, required=False, allow_blank=True)
@@ -209,7 +199,7 @@ class ContractFieldsSerializer(serializers.Serializer):
 
 
 class ContractCreateSerializer(ContractFieldsSerializer):
-    house = serializers.SlugField(required=False)
+    house = serializers.SlugField(required=False, max_length=50)
     citizen = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID,
                                        help_text="En kendt borger; ellers name + cpr")
     name = serializers.CharField(required=False, max_length=200)
@@ -217,7 +207,7 @@ class ContractCreateSerializer(ContractFieldsSerializer):
     phone = serializers.CharField(required=False, allow_blank=True, max_length=32)
     next_of_kin = serializers.CharField(required=False, allow_blank=True, max_length=300)
     sector = serializers.ChoiceField(Sector.choices, required=False)
-    granted_on = DateField()
+    granted_on = WindowDateField()
 
     def validate(self, attrs):
         if not attrs.get("citizen") and not (attrs.get("name") and attrs.get("cpr")):
@@ -226,18 +216,18 @@ class ContractCreateSerializer(ContractFieldsSerializer):
 
 
 class ContractEndSerializer(serializers.Serializer):
-    ended_on = DateField()
+    ended_on = WindowDateField()
     end_reason = serializers.ChoiceField(EndReason.choices)
     reason_text = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
 class ContractStatusChangeSerializer(serializers.Serializer):
-    on = DateField(required=False)
+    on = WindowDateField(required=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
 class CitizenCreateSerializer(serializers.Serializer):
-    house = serializers.SlugField(required=False)
+    house = serializers.SlugField(required=False, max_length=50)
     sector = serializers.ChoiceField(Sector.choices, required=False)
     name = serializers.CharField(max_length=200)
     cpr = serializers.CharField(write_only=True, max_length=20)
@@ -259,9 +249,9 @@ class FollowUpSerializer(serializers.ModelSerializer):
 
 class FollowUpCreateSerializer(serializers.Serializer):
     contract = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    held_on = DateField()
+    held_on = WindowDateField()
     participants = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    outcome = serializers.CharField(required=False, allow_blank=True)
+    outcome = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
     eligibility = EligibilityField(required=False)
 
 
@@ -419,7 +409,8 @@ class ContractViewSet(viewsets.GenericViewSet):
 
 
 class CitizenSearchSerializer(serializers.Serializer):
-    house = serializers.SlugField(required=False, help_text="Husets kortnavn (standard: brugerens eneste hus)")
+    house = serializers.SlugField(required=False, max_length=50,
+                                  help_text="Husets kortnavn (standard: brugerens eneste hus)")
     q = serializers.CharField(max_length=200, help_text="Navn (eller en del af det) eller et helt CPR-nummer")
 
 
@@ -585,13 +576,13 @@ class VisitationSerializer(serializers.ModelSerializer):
 
 
 class VisitationCreateSerializer(serializers.Serializer):
-    house = serializers.SlugField(required=False)
+    house = serializers.SlugField(required=False, max_length=50)
     citizen = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     sector = serializers.ChoiceField(Sector.choices, required=False)
-    decided_on = DateField()
+    decided_on = WindowDateField()
     decided_by = serializers.CharField(max_length=200)
-    granted_from = DateField()
-    granted_until = DateField()
+    granted_from = WindowDateField()
+    granted_until = WindowDateField()
     purpose = serializers.CharField(max_length=5000)
     goals = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000,
                                   help_text="Ét mål pr. linje")
@@ -653,7 +644,7 @@ class ConsentSerializer(serializers.ModelSerializer):
 class ConsentCreateSerializer(serializers.Serializer):
     to_sector = serializers.ChoiceField(Sector.choices, help_text="Den sektor, der må se borgerens oplysninger")
     scope = serializers.ChoiceField(ConsentScope.choices, required=False, default=ConsentScope.CONTRACT)
-    given_on = DateField(required=False, help_text="Standard: i dag; aldrig i fremtiden")
+    given_on = WindowDateField(required=False, help_text="Standard: i dag; aldrig i fremtiden")
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
 

@@ -14,7 +14,7 @@ from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -29,6 +29,8 @@ from psykiatrihus.models import House
 from psykiatrihus.scoping import Access, access_for
 
 API_PREFIX = "/api/"
+# Free text stored in a TextField (notes, crisis plans): bounded before the database all the same.
+TEXT_MAX_LENGTH = 5000
 
 
 # --- the error shape ----------------------------------------------------------------------------------------
@@ -98,6 +100,8 @@ def _window_for(field) -> DateWindow:
     return date_window(house=field.context.get("house"))
 
 
+# The schema marks window fields, so a test can prove every date the API takes is one of them.
+@extend_schema_field({"type": "string", "format": "date", "x-date-window": True})
 class WindowDateField(serializers.DateField):
     """A date inside the house's window (psykiatrihus.dates): year 1 or 9999 is a 400 naming the field."""
 
@@ -107,6 +111,7 @@ class WindowDateField(serializers.DateField):
         return day
 
 
+@extend_schema_field({"type": "string", "format": "date-time", "x-date-window": True})
 class WindowDateTimeField(serializers.DateTimeField):
     """A moment inside the house's window, checked on the wall-clock date before any time zone conversion
     (converting year 1 to UTC overflows)."""
@@ -245,7 +250,11 @@ def api_root(request, format=None):
 class TokenRequestSerializer(AuthTokenSerializer):
     """Username and password, plus `otp_token` for users who enrolled in two-factor."""
 
-    otp_token = serializers.CharField(required=False, allow_blank=True, write_only=True,
+    # Bounded like every API field: django-axes stores a failed username (255 characters) in the database.
+    username = serializers.CharField(label="Brugernavn", write_only=True, max_length=150)
+    password = serializers.CharField(label="Adgangskode", style={"input_type": "password"}, trim_whitespace=False,
+                                     write_only=True, max_length=4096)
+    otp_token = serializers.CharField(required=False, allow_blank=True, write_only=True, max_length=12,
                                       label="Kode fra godkendelsesappen")
 
     def validate(self, attrs):

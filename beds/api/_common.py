@@ -12,12 +12,12 @@ import datetime
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions
 
 from beds.models import (
     AFTERCARE_DONE_KINDS,
 )
-from psykiatrihus.api import ErrorSerializer, house_access
+from psykiatrihus.api import ErrorSerializer, date_param, house_access
 
 E400 = OpenApiResponse(OpenApiTypes.OBJECT, description="Fejl pr. felt (en regel er brudt eller input er forkert).")
 E403 = OpenApiResponse(ErrorSerializer, description="Ikke adgang (fx en seng i den anden sektor).")
@@ -37,14 +37,8 @@ def _as_drf(exc: DjangoValidationError) -> exceptions.ValidationError:
     return exceptions.ValidationError({"non_field_errors": exc.messages})
 
 
-def _date_param(request, name: str, default: datetime.date) -> datetime.date:
-    raw = request.query_params.get(name)
-    if not raw:
-        return default
-    try:
-        return datetime.date.fromisoformat(raw)
-    except ValueError as exc:
-        raise exceptions.ValidationError({name: ["Brug formatet ÅÅÅÅ-MM-DD."]}) from exc
+def _date_param(request, name: str, default: datetime.date | None) -> datetime.date | None:
+    return date_param(request, name, default)
 
 
 def _citizen(access, citizen_id):
@@ -68,24 +62,6 @@ def _house_slug(request) -> str | None:
 
 MAX_ID = 2**62
 DONE_KINDS = AFTERCARE_DONE_KINDS
-
-
-class BoundedDateTimeField(serializers.DateTimeField):
-    """A moment between the years 1900 and 2100 (local-date arithmetic must never overflow)."""
-
-    def to_internal_value(self, value):
-        moment = super().to_internal_value(value)
-        if not 1900 <= moment.year <= 2100:
-            raise serializers.ValidationError("Tidspunktet skal ligge mellem år 1900 og 2100.")
-        return moment
-
-
-class BoundedDateField(serializers.DateField):
-    def to_internal_value(self, value):
-        day = super().to_internal_value(value)
-        if not 1900 <= day.year <= 2100:
-            raise serializers.ValidationError("Datoen skal ligge mellem år 1900 og 2100.")
-        return day
 
 
 E409_WAITING = OpenApiResponse(ErrorSerializer, description="Konflikt: code=already_waiting, not_waiting, "

@@ -20,7 +20,6 @@ from beds.api._common import (
     HOUSE,
     ID,
     MAX_ID,
-    BoundedDateField,
     _as_drf,
     _citizen_list_access,
     _date_param,
@@ -30,7 +29,7 @@ from beds.models import (
     AftercareStatus,
     StayAftercare,
 )
-from psykiatrihus.api import Conflict
+from psykiatrihus.api import Conflict, WindowDateField
 from psykiatrihus.scoping import access_for
 from psykiatrihus.services import audit_log_many
 
@@ -53,7 +52,7 @@ class AftercareSerializer(serializers.ModelSerializer):
 
 
 class AftercareRecordSerializer(serializers.Serializer):
-    done_on = BoundedDateField()
+    done_on = WindowDateField()
     kind = serializers.ChoiceField(choices=DONE_KINDS, required=False,
                                    allow_blank=True, default="", help_text="Tom: som planlagt")
     reached = serializers.BooleanField(required=False, default=True, help_text="false: borgeren blev ikke truffet")

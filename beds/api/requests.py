@@ -16,7 +16,7 @@ from beds.models import (
     StayRequest,
     TurnAwayReason,
 )
-from psykiatrihus.api import house_access
+from psykiatrihus.api import WindowDateTimeField, house_access
 from psykiatrihus.models import Sector
 from psykiatrihus.scoping import access_for
 
@@ -39,11 +39,11 @@ class StayRequestPageSerializer(serializers.Serializer):
 
 
 class StayRequestCreateSerializer(serializers.Serializer):
-    house = serializers.SlugField()
+    house = serializers.SlugField(max_length=50)
     sector = serializers.ChoiceField(choices=Sector.choices)
     channel = serializers.ChoiceField(choices=RequestChannel.choices)
-    citizen = serializers.IntegerField(required=False, allow_null=True, default=None)
-    requested_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    citizen = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=2**62)
+    requested_at = WindowDateTimeField(required=False, allow_null=True, default=None)
     requested_nights = serializers.IntegerField(min_value=1, max_value=366, default=1)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 

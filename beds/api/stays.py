@@ -21,7 +21,14 @@ from beds.models import (
     StayKind,
     StayStatus,
 )
-from psykiatrihus.api import Conflict, ErrorSerializer, house_access
+from psykiatrihus.api import (
+    TEXT_MAX_LENGTH,
+    Conflict,
+    ErrorSerializer,
+    WindowDateField,
+    WindowDateTimeField,
+    house_access,
+)
 from psykiatrihus.scoping import access_for
 from psykiatrihus.services import audit_log, audit_log_many
 
@@ -48,29 +55,30 @@ class StayPageSerializer(serializers.Serializer):
 
 
 class StayCreateSerializer(serializers.Serializer):
-    house = serializers.SlugField()
+    house = serializers.SlugField(max_length=50)
     bed = serializers.CharField(max_length=16)
-    citizen = serializers.IntegerField()
-    arrival = serializers.DateTimeField()
-    planned_departure = serializers.DateTimeField()
+    citizen = serializers.IntegerField(min_value=1, max_value=2**62)
+    arrival = WindowDateTimeField()
+    planned_departure = WindowDateTimeField()
     kind = serializers.ChoiceField(choices=StayKind.choices, default=StayKind.ORDINARY)
-    extension_reason = serializers.CharField(required=False, allow_blank=True, default="")
-    request = serializers.IntegerField(required=False, allow_null=True, default=None)
-    fb_decided_on = serializers.DateField(required=False, allow_null=True, default=None)
-    fb_ward = serializers.CharField(required=False, allow_blank=True, default="")
-    fb_case_worker = serializers.CharField(required=False, allow_blank=True, default="")
-    fb_house_contact = serializers.CharField(required=False, allow_blank=True, default="")
+    extension_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)
+    request = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1,
+                                      max_value=2**62)
+    fb_decided_on = WindowDateField(required=False, allow_null=True, default=None)
+    fb_ward = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    fb_case_worker = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    fb_house_contact = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
 
 class CheckInSerializer(serializers.Serializer):
-    at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    at = WindowDateTimeField(required=False, allow_null=True, default=None)
     ors_score = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0, max_value=40)
 
 
 class CheckOutSerializer(serializers.Serializer):
-    at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    at = WindowDateTimeField(required=False, allow_null=True, default=None)
     srs_score = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0, max_value=40)
-    end_note = serializers.CharField(required=False, allow_blank=True, default="")
+    end_note = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)
     fb_outcome = serializers.ChoiceField(choices=FaerdigbehandlingOutcome.choices, required=False,
                                          allow_blank=True, default="")
     fb_stays_attached = serializers.BooleanField(required=False, allow_null=True, default=None)

@@ -17,7 +17,6 @@ from beds.api._common import (
     HOUSE,
     ID,
     MAX_ID,
-    BoundedDateTimeField,
     _as_drf,
     _citizen_list_access,
     _house_slug,
@@ -28,7 +27,7 @@ from beds.models import (
     WaitingListEntry,
     WaitingStatus,
 )
-from psykiatrihus.api import Conflict
+from psykiatrihus.api import Conflict, WindowDateTimeField
 from psykiatrihus.models import Sector
 from psykiatrihus.scoping import access_for
 from psykiatrihus.services import audit_log_many
@@ -69,11 +68,11 @@ class WaitingEntrySerializer(serializers.ModelSerializer):
 
 
 class WaitingAddSerializer(serializers.Serializer):
-    house = serializers.SlugField()
+    house = serializers.SlugField(max_length=50)
     visitation = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Visitationsafgørelsens id")
     requested_nights = serializers.IntegerField(min_value=1, max_value=366, required=False, allow_null=True,
                                                 default=None, help_text="Standard: visitationens eller husets ramme")
-    requested_at = BoundedDateTimeField(required=False, allow_null=True, default=None,
+    requested_at = WindowDateTimeField(required=False, allow_null=True, default=None,
                                         help_text="Skrevet op (standard: nu)")
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
@@ -83,9 +82,9 @@ class WaitingWithdrawSerializer(serializers.Serializer):
 
 
 class PlaceNextSerializer(serializers.Serializer):
-    house = serializers.SlugField()
+    house = serializers.SlugField(max_length=50)
     bed = serializers.CharField(max_length=16, help_text="Sengens betegnelse, fx K1")
-    arrival = BoundedDateTimeField(required=False, allow_null=True, default=None, help_text="Standard: nu")
+    arrival = WindowDateTimeField(required=False, allow_null=True, default=None, help_text="Standard: nu")
 
 
 class WaitingListView(APIView):
