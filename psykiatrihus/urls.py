@@ -21,6 +21,7 @@ urlpatterns = [
     path("hus/skift/", views.house_switch, name="house_switch"),
     path("logbog/", views.audit_log_view, name="audit_log"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/setlang/", set_language, name="set_language"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/v1/", include("psykiatrihus.api_urls")),

@@ -197,3 +197,11 @@ def error_500(request):
     if is_api_request(request):
         return django_error_response(500)
     return render(request, "500.html", status=500)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the icon (no 404 in the logs)."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

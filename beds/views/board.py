@@ -58,6 +58,10 @@ def _decorate(board) -> None:
     statuses = {k: str(v).lower() for k, v in StayStatus.choices}
     book_word, today = escape(str(_("ledig, book"))), board.today
     overdue_word = escape(str(_("planlagt afrejse er overskredet")))
+    not_own = {value: escape(str(_("en %(sector)s-seng; kun sektorens personale kan booke den.") % {
+        "sector": str(label).lower()})) for value, label in Sector.choices}
+    past = escape(str(_("natten er gået og kan ikke bookes.")))
+    other_stay = escape(str(_("optaget; opholdet hører til den anden sektor.")))
     nights = [(n, escape(date_format(n, "j. F")), n.strftime("%Y%m%d"), n.isoformat()) for n in board.nights]
     for r, row in enumerate(board.rows):
         label = escape(row.bed.label)
@@ -71,16 +75,25 @@ def _decorate(board) -> None:
                          '<span aria-hidden="true">+</span></button>')
             elif cell.stay is not None and cell.show_name:
                 name = cell.stay.citizen.name
-                text = escape(name if len(name) <= 12 else name[:11] + "…") if cell.starts_here else \
-                    '<span aria-hidden="true">·</span>'
+                short = escape(name) if len(name) <= 12 else escape(name[:11]) + "…"
+                text = short if cell.starts_here else "·"
+                # The name (cut to fit) is shown, the full text is read: no aria-label that the visible text
+                # would have to be part of (axe: label-content-name-mismatch).
                 inner = (f'<button type="button" {pos} class="cell stay" hx-get="{stay_url}{cell.stay.pk}/"'
-                         f' hx-target="#panel" aria-label="{label} {human}: {escape(name)}, '
-                         f'{statuses[cell.stay.status]}{", " + overdue_word if cell.overdue else ""}">'
-                         f'{text}</button>')
+                         f' hx-target="#panel"><span aria-hidden="true">{text}</span><span class="visually-hidden">'
+                         f'{label} {human}: {escape(name)}, {statuses[cell.stay.status]}'
+                         f'{", " + overdue_word if cell.overdue else ""}</span></button>')
             else:
                 mark = '<span aria-hidden="true">×</span>' if cell.state == "blocked" else ""
-                inner = (f'<span tabindex="-1" {pos} class="cell"><span class="visually-hidden">{label} {human}: '
-                         f'{words[cell.state]}</span>{mark}</span>')
+                why = ""
+                if cell.state == "free":
+                    why = not_own[row.bed.sector] if not row.can_book else (past if night < today else "")
+                elif cell.stay is not None:
+                    why = other_stay
+                reason = f' data-reason="{label} {human}: {why}" title="{why}"' if why else ""
+                hidden = f"{words[cell.state]}" + (f" – {why}" if why else "")
+                inner = (f'<span tabindex="-1" {pos} class="cell"{reason}><span class="visually-hidden">{label} '
+                         f'{human}: {hidden}</span>{mark}</span>')
             html.append(f'<td class="{css}">{inner}</td>')
         row.html = mark_safe("".join(html))  # noqa: S308 - every dynamic part above is escaped
 

@@ -1,9 +1,36 @@
-/* Bed board (beds/board.html): keyboard movement between cells and focus after HTMX swaps.
-   A static file because the Content Security Policy forbids inline script. */
+/* Bed board and "I huset nu": keyboard movement between cells, the side panel (an overlay on narrow screens),
+   Esc to close it with focus back on the cell that opened it, the chosen cell marked, and the reason shown
+   for a cell the user may not book. A static file because the Content Security Policy forbids inline script. */
 (function () {
   "use strict";
-  // Arrow keys move between cells of the board; Enter/Space activate (native buttons).
+  var chosenId = null;
+
+  function panel() { return document.getElementById("panel"); }
+
+  function mark() {
+    document.querySelectorAll(".chosen").forEach(function (el) { el.classList.remove("chosen"); });
+    var el = chosenId && document.getElementById(chosenId);
+    if (el) { el.classList.add("chosen"); }
+  }
+
+  function closePanel() {
+    var p = panel();
+    if (!p) return;
+    p.innerHTML = "";
+    p.classList.remove("open");
+    var back = chosenId && document.getElementById(chosenId);
+    chosenId = null;
+    mark();
+    if (back) { back.focus(); }
+  }
+
   document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && panel() && panel().classList.contains("open")) {
+      closePanel();
+      e.preventDefault();
+      return;
+    }
+    // Arrow keys move between cells of the board; Enter/Space activate (native buttons).
     var cell = e.target.closest && e.target.closest("[data-cell]");
     if (!cell) return;
     var moves = {ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0]};
@@ -13,8 +40,36 @@
     var next = document.querySelector('[data-cell][data-r="' + r + '"][data-c="' + c + '"]');
     if (next) { next.focus(); e.preventDefault(); }
   });
-  // After an action the panel gets focus so screen readers hear the result.
+
+  // A cell the user may not book says why (in the panel: a tap on a phone has no tooltip).
+  document.addEventListener("click", function (e) {
+    var cell = e.target.closest && e.target.closest("[data-reason]");
+    if (!cell || !panel()) return;
+    var p = panel(), msg = document.createElement("p");
+    msg.className = "muted";
+    msg.textContent = cell.getAttribute("data-reason");
+    p.innerHTML = "";
+    p.appendChild(msg);
+    chosenId = cell.id || null;
+    mark();
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var elt = e.detail.elt;
+    if (elt && elt.getAttribute && elt.getAttribute("hx-target") === "#panel" && !elt.closest("#panel") && elt.id) {
+      chosenId = elt.id;
+    }
+  });
+
   document.addEventListener("htmx:afterSwap", function (e) {
-    if (e.detail.target.id === "panel") { e.detail.target.focus(); }
+    var target = e.detail.target;
+    if (target.id === "panel") {
+      if (target.innerHTML.trim() === "") { closePanel(); return; }
+      target.classList.add("open");
+      target.focus();  // screen readers hear the result
+      mark();
+    } else {
+      mark();  // the grid was redrawn by the poll: keep the chosen cell marked
+    }
   });
 })();
