@@ -14,9 +14,9 @@ from rest_framework.response import Response
 from contracts import questionnaire_selectors as qselectors
 from contracts import questionnaire_services as qservices
 from contracts import selectors
-from contracts.api import HOUSE_PARAM, DateField, _checked_pk, _write_sector, list_access, responses, service_call
-from contracts.models import Moment, QuestionnaireResponse
-from psykiatrihus.api import house_access
+from contracts.api import HOUSE_PARAM, _checked_pk, _write_sector, list_access, responses, service_call
+from contracts.models import HouseInstrument, Moment, QuestionnaireResponse
+from psykiatrihus.api import WindowDateField, house_access
 from psykiatrihus.models import Sector
 from psykiatrihus.scoping import houses_for
 from psykiatrihus.services import audit_log, audit_log_many
@@ -67,7 +67,7 @@ class ResponseCreateSerializer(serializers.Serializer):
     answers = serializers.JSONField(help_text="Ét helt tal pr. spørgsmål, i skemaets rækkefølge")
     sector = serializers.ChoiceField(Sector.choices, required=False,
                                      help_text="Kun for ledere af begge sektorer: hvilken sektors besvarelse")
-    answered_on = DateField(required=False, help_text="Standard: i dag")
+    answered_on = WindowDateField(required=False, help_text="Standard: i dag")
 
 
 def _house_for_read(request):
@@ -83,6 +83,7 @@ class QuestionnaireViewSet(viewsets.GenericViewSet):
 
     serializer_class = InstrumentSerializer
     pagination_class = None
+    queryset = HouseInstrument.objects.none()  # for the schema only: list() reads through the selector
 
     @extend_schema(parameters=[HOUSE_PARAM], responses=responses({200: InstrumentSerializer(many=True)}, 400, 404))
     def list(self, request):

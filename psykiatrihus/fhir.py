@@ -132,6 +132,7 @@ NOT_FOUND = ("not-found", "Ressourcen findes ikke.")
 
 class FhirView(APIView):
     renderer_classes = [FhirJSONRenderer, renderers.JSONRenderer]
+    schema = None  # FHIR's own CapabilityStatement describes this API, not the /api/v1/ OpenAPI schema
 
     def handle_exception(self, exc):
         if isinstance(exc, FhirError):

@@ -268,6 +268,7 @@ SPECTACULAR_SETTINGS = {
     # One name per choice set used in several serializers (beds: request outcome and turn-away body).
     # Several apps have choice fields called `status` and `kind`: name each choice set explicitly.
     "ENUM_NAME_OVERRIDES": {
+        "MomentEnum": "contracts.models.Moment",
         "TurnAwayReasonEnum": "beds.models.TurnAwayReason",
         "StayStatusEnum": "beds.models.StayStatus",
         "StayKindEnum": "beds.models.StayKind",
