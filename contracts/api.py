@@ -508,7 +508,8 @@ class FollowUpViewSet(viewsets.GenericViewSet):
         if contract:
             qs = qs.filter(contract_id=_checked_pk(contract))
         page = self.paginate_queryset(qs)
-        audit_log_many(user=request.user, action="read", objects=page, house=house, detail="api list")
+        audit_log_many(user=request.user, action="read", objects=page, house=house, detail="api list",
+                       citizen_attr="contract.citizen_id")
         return self.get_paginated_response(FollowUpSerializer(page, many=True).data)
 
     @extend_schema(responses=responses({200: FollowUpSerializer}, 404))

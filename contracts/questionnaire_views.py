@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from contracts import questionnaire_services as qservices
 from contracts import selectors
 from contracts.forms import QuestionnaireForm, add_service_error
+from psykiatrihus.services import audit_log
 
 
 def questionnaire_record(request, pk: int, code: str):
@@ -41,5 +42,7 @@ def questionnaire_record(request, pk: int, code: str):
         else:
             messages.success(request, _("Besvarelsen er gemt."))
             return redirect("contracts:citizen_detail", pk=pk)
+    audit_log(user=request.user, action="read", obj=citizen, house=access.house, citizen_id=citizen.pk,
+              detail="spørgeskemaformular")  # the page names the citizen
     return render(request, "contracts/questionnaire_form.html", {"form": form, "citizen": citizen,
                                                                  "instrument": chosen.instrument})

@@ -50,6 +50,14 @@ def _contract(request, pk: int, *, edit: bool = False) -> tuple[Contract, object
     return contract, access
 
 
+def _audit_form_read(request, *, detail: str, contract=None, citizen=None) -> None:
+    """A form page shows the record it changes (name, the contract's content): a read, audited like the detail
+    page. Only when the page is drawn; a saved form is logged by its service."""
+    obj = contract or citizen
+    audit_log(user=request.user, action="read", obj=obj, house=request.access.house,
+              citizen_id=contract.citizen_id if contract else citizen.pk, detail=detail)
+
+
 def citizen_list(request):
     """Search by name or exact CPR; the result list holds only citizens the user may see."""
     access = _access(request)
@@ -153,6 +161,7 @@ def visitation_create(request, pk: int):
         else:
             messages.success(request, _("Visitationsafgørelsen er registreret."))
             return redirect("contracts:citizen_detail", pk=pk)
+    _audit_form_read(request, citizen=citizen, detail="visitationsformular")
     return render(request, "contracts/visitation_form.html", {"form": form, "citizen": citizen})
 
 
@@ -190,6 +199,7 @@ def contract_edit(request, pk: int):
         else:
             messages.success(request, _("Kontrakten er opdateret."))
             return redirect("contracts:contract_detail", pk=pk)
+    _audit_form_read(request, contract=contract, detail="kontrakt redigeres")
     return render(request, "contracts/contract_edit.html", {"form": form, "contract": contract})
 
 
@@ -206,6 +216,7 @@ def contract_end(request, pk: int):
         else:
             messages.success(request, _("Kontrakten er afsluttet."))
             return redirect("contracts:contract_detail", pk=pk)
+    _audit_form_read(request, contract=contract, detail="kontrakt afsluttes")
     return render(request, "contracts/contract_end.html", {"form": form, "contract": contract})
 
 
@@ -238,6 +249,7 @@ def followup_create(request, pk: int):
         else:
             messages.success(request, _("Opfølgningen er registreret."))
             return redirect("contracts:contract_detail", pk=pk)
+    _audit_form_read(request, contract=contract, detail="opfølgningsformular")
     return render(request, "contracts/followup_form.html", {"form": form, "contract": contract})
 
 
@@ -279,6 +291,7 @@ def consent_create(request, pk: int):
         else:
             messages.success(request, _("Samtykket er registreret."))
             return redirect("contracts:citizen_detail", pk=pk)
+    _audit_form_read(request, citizen=citizen, detail="samtykkeformular")
     return render(request, "contracts/consent_form.html", {"form": form, "citizen": citizen})
 
 

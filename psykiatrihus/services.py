@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
@@ -153,7 +154,8 @@ def audit_log_many(*, user, action: str, objects, house: House | None = None, de
     `once_per`: for screens that refresh themselves (the bed board polls every 20 s), the same user reading
     the same record with the same detail again within the window is the same read and writes no new row.
     Without it a national installation would write ~20M rows a day of identical board refreshes; with it
-    the log still holds every record each user had on screen, at most `once_per` apart."""
+    the log still holds every record each user had on screen, at most `once_per` apart. `citizen_attr` may be
+    dotted (`"contract.citizen_id"`)."""
     authenticated = user is not None and getattr(user, "is_authenticated", False)
     objects = list(objects)
     if once_per is not None and authenticated and objects:
@@ -163,6 +165,7 @@ def audit_log_many(*, user, action: str, objects, house: House | None = None, de
             object_id__in=[str(o.pk) for o in objects],
         ).values_list("object_type", "object_id"))
         objects = [o for o in objects if (o._meta.label_lower, str(o.pk)) not in seen]
+    citizen_of = operator.attrgetter(citizen_attr) if citizen_attr else None  # dotted: "contract.citizen_id"
     rows = [
         AuditEvent(
             user_id=user.pk if authenticated else None,
@@ -171,7 +174,7 @@ def audit_log_many(*, user, action: str, objects, house: House | None = None, de
             action=AuditAction(action),
             object_type=o._meta.label_lower,
             object_id=str(o.pk),
-            citizen_id=getattr(o, citizen_attr) if citizen_attr else None,
+            citizen_id=citizen_of(o) if citizen_of else None,
             detail=detail[:500],
         )
         for o in objects

@@ -19,8 +19,10 @@ from django_otp import login as otp_login
 
 from psykiatrihus import security
 from psykiatrihus.api import django_error_response, is_api_request
+from psykiatrihus.cprtext import cpr_redact
 from psykiatrihus.models import AuditEvent
 from psykiatrihus.scoping import houses_for
+from psykiatrihus.services import audit_log
 from psykiatrihus.sso import login_page_context
 
 
@@ -163,6 +165,12 @@ def audit_log_view(request):
     if q_action:
         events = events.filter(action=q_action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    # The log names users and citizen ids: reading it is itself logged (one row per page viewed, with the
+    # filters, CPR-masked in case one was typed into a filter).
+    filters = cpr_redact(f"bruger={q_user[:60]} type={q_type[:60]} handling={q_action[:20]}")
+    audit_log(user=request.user, action="read", object_type="psykiatrihus.auditevent", house=access.house,
+              citizen_id=int(q_citizen) if q_citizen.isdigit() and int(q_citizen) < 2**62 else None,
+              detail=f"logbog side {page.number}; {filters}")
     return render(request, "audit_log.html", {"page": page, "q": request.GET})
 
 

@@ -19,6 +19,7 @@ from beds.models import (
 from psykiatrihus.api import WindowDateTimeField, house_access
 from psykiatrihus.models import Sector
 from psykiatrihus.scoping import access_for
+from psykiatrihus.services import audit_log_many
 
 
 class StayRequestSerializer(serializers.ModelSerializer):
@@ -62,6 +63,9 @@ class StayRequestListCreateView(APIView):
         qs = selectors.stay_requests_visible(access=access).select_related("house")
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
+        # Citizen ids and free-text notes: every request on the page is a read of citizen-level data.
+        audit_log_many(user=request.user, action="read", objects=page, house=house, citizen_attr="citizen_id",
+                       detail="api henvendelser")
         return paginator.get_paginated_response(StayRequestSerializer(page, many=True).data)
 
     @extend_schema(request=StayRequestCreateSerializer,
