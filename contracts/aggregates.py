@@ -97,6 +97,21 @@ def mirror_cohort_after_windows(*, house: House, sector: str, start: datetime.da
     return [(cid, g, g + datetime.timedelta(days=WINDOW_DAYS)) for cid, g, observable in rows if observable]
 
 
+def cohort_quarters(*, house: House, until: datetime.date, count: int) -> list[tuple[int, int]]:
+    """The last `count` (year, quarter)s, oldest first, in which some citizen's first contract of a sector
+    in the house was granted, with the quarter ended by `until` (one query)."""
+    sql = """
+        WITH firsts AS (SELECT min(granted_on) AS g FROM contracts_contract WHERE house_id = %(house)s
+                        GROUP BY citizen_id, sector)
+        SELECT DISTINCT extract(year FROM g)::int AS y, extract(quarter FROM g)::int AS q FROM firsts
+        WHERE (date_trunc('quarter', g) + interval '3 months' - interval '1 day')::date <= %(until)s
+        ORDER BY y DESC, q DESC LIMIT %(count)s
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"house": house.pk, "until": until, "count": count})
+        return list(reversed(cursor.fetchall()))
+
+
 # --- outcome questionnaires ---------------------------------------------------------------------------------
 
 OUTCOME_KEYS = ("citizens_two_scores", "mean_first", "mean_latest", "improved", "worsened")

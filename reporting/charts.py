@@ -22,6 +22,9 @@ SERIES_STYLES = {
     "kommune": {"colour": "#1f6f8b", "pattern": None},
     "region": {"colour": "#7a3e9d", "pattern": "hatch"},
     "total": {"colour": "#12355b", "pattern": None},
+    # the mirror image: the year before a contract beside the year after (sector colours)
+    "kommune-before": {"colour": "#b5651d", "pattern": None},
+    "region-before": {"colour": "#b5651d", "pattern": "dots"},
 }
 FALLBACK_STYLES = [{"colour": "#1f6f8b", "pattern": None}, {"colour": "#7a3e9d", "pattern": "hatch"},
                    {"colour": "#b5651d", "pattern": "dots"}]

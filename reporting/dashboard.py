@@ -258,6 +258,8 @@ def _trend_charts(*, access: Access, data: dict, sectors: list[str]) -> list[dic
         "extra_table": _table([reason_label(r) for r in TURN_AWAY_REASONS],
                               [(sector_label(s), ta["reasons"][s]) for s in sectors]),
     })
+    if data.get("mirror") and data["mirror"]["cohorts"]:  # a house with no cohort yet has nothing to show
+        result.append(_mirror_chart(data["mirror"], sectors))
     if data.get("activity_attendance") is not None:
         values = data["activity_attendance"]
         result.append({
@@ -268,6 +270,32 @@ def _trend_charts(*, access: Access, data: dict, sectors: list[str]) -> list[dic
             "table": _table(labels, [(_("I alt"), values)]),
         })
     return result
+
+
+def _mirror_chart(mirror: dict, sectors: list[str]) -> dict:
+    """Bed-days in psychiatric wards the year before and the year after the first contract, per quarterly
+    cohort and sector, with the admissions, the cohort's size and its nights in the house in the table."""
+    cohorts = mirror["cohorts"]
+    chart_series, rows = [], []
+    for s in sectors:
+        m = mirror[s]
+        chart_series.append(charts.Series(f"{s}-before", _("%(sector)s før") % {"sector": sector_label(s)},
+                                          m["bed_days_before"]))
+        chart_series.append(charts.Series(s, _("%(sector)s efter") % {"sector": sector_label(s)},
+                                          m["bed_days_after"]))
+        for key, label in (("citizens", _("borgere")), ("admissions_before", _("indlæggelser før")),
+                           ("admissions_after", _("indlæggelser efter")), ("bed_days_before", _("sengedage før")),
+                           ("bed_days_after", _("sengedage efter")), ("house_nights_after", _("nætter i huset efter"))):
+            rows.append((f"{sector_label(s)}: {label}", ["–" if v is None else v for v in m[key]]))
+    return {
+        "id": "mirror", "title": _("Spejlbillede: indlæggelser før og efter kontrakten"),
+        "note": _("Borgere hvis første kontrakt i sektoren blev bevilget i kvartalet: sengedage i psykiatrien i "
+                  "året før og året efter bevillingen. De seneste fire kvartaler med nye kontrakter, hvor året "
+                  "efter er gået for alle. Små kohorter viser kun antallet af borgere."),
+        "svg": charts.bar_chart(chart_id="ch-mirror", title=_("Sengedage før og efter kontrakten"),
+                                categories=cohorts, series=chart_series),
+        "table": _table(cohorts, rows),
+    }
 
 
 def dashboard(request):

@@ -344,6 +344,37 @@ def trends_activity_attendance(*, house: House, firsts: list[datetime.date], tod
     return values
 
 
+MIRROR_COHORTS = 4
+MIRROR_TREND_KEYS = ("citizens", "admissions_before", "admissions_after", "bed_days_before", "bed_days_after")
+
+
+def trends_mirror(*, house: House, today: datetime.date) -> dict:
+    """The mirror image of the last four quarterly cohorts (quarters in which a first contract was granted)
+    whose year after the contract has ended for everyone (the quarter's last day + 365 days has passed),
+    per sector, from `contracts.aggregates`; plus the
+    house's nights of each cohort in its after-windows (`beds.aggregates`). A cohort smaller than the house's
+    small-number threshold shows its size only: its admissions would be a few people's."""
+    from beds.aggregates import stay_nights_in_windows
+    from contracts.aggregates import WINDOW_DAYS, admissions_mirror, cohort_quarters, mirror_cohort_after_windows
+    from reporting.tables.periods import period_for
+
+    last_observable = today - datetime.timedelta(days=WINDOW_DAYS)
+    periods = [period_for(year=y, quarter=q) for y, q in
+               cohort_quarters(house=house, until=last_observable, count=MIRROR_COHORTS)]
+    result: dict = {"cohorts": [f"{p.start.year} K{(p.start.month - 1) // 3 + 1}" for p in periods]}
+    for sector in SECTORS:
+        series: dict[str, list] = {key: [] for key in (*MIRROR_TREND_KEYS, "house_nights_after")}
+        for p in periods:
+            figures = admissions_mirror(house=house, sector=sector, start=p.start, end=p.end, today=today)
+            small = 0 < figures["citizens"] < house.small_number_threshold
+            windows = mirror_cohort_after_windows(house=house, sector=sector, start=p.start, end=p.end, today=today)
+            figures["house_nights_after"] = stay_nights_in_windows(house=house, windows=windows)
+            for key in series:
+                series[key].append(None if small and key != "citizens" else figures[key])
+        result[sector] = series
+    return result
+
+
 def dashboard_trends(*, house: House, months: int, today: datetime.date | None = None) -> dict:
     """All trend figures for the last `months` months, both sectors (the view filters by access).
 
@@ -362,6 +393,7 @@ def dashboard_trends(*, house: House, months: int, today: datetime.date | None =
         "contracts": trends_contracts(house=house, firsts=firsts, months=keys),
         "turned_away": trends_turned_away(house=house, firsts=firsts, months=keys),
         "activity_attendance": trends_activity_attendance(house=house, firsts=firsts, today=today),
+        "mirror": trends_mirror(house=house, today=today),
     }
 
 
