@@ -21,7 +21,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from psykiatrihus.api import Conflict, ErrorSerializer, house_access
+from psykiatrihus.api import Conflict, ErrorSerializer, WindowDateField, house_access
 from psykiatrihus.services import audit_log
 from reporting.access import may_approve, may_open, may_see_raw, run_with_access, runs_visible, sees_reports_anywhere
 from reporting.models import ReportFormat, ReportRun
@@ -77,12 +77,12 @@ class ReportRunListSerializer(serializers.Serializer):
 class ReportOrderSerializer(serializers.Serializer):
     """Like the page's form: a quarter (`year` + `quarter`), a whole year (`year`) or a range (`start`, `end`)."""
 
-    house = serializers.RegexField(HOUSE_PATTERN, help_text="Husets kortnavn, fx aarhus")
+    house = serializers.RegexField(HOUSE_PATTERN, max_length=50, help_text="Husets kortnavn, fx aarhus")
     kind = serializers.ChoiceField(choices=["quarter", "year", "range"])
     year = serializers.IntegerField(required=False, allow_null=True, min_value=2000, max_value=2100)
     quarter = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=4)
-    start = serializers.DateField(required=False, allow_null=True)
-    end = serializers.DateField(required=False, allow_null=True)
+    start = WindowDateField(required=False, allow_null=True)
+    end = WindowDateField(required=False, allow_null=True)
     formats = serializers.ListField(child=serializers.ChoiceField(choices=ReportFormat.values), min_length=1,
                                     max_length=3)
     raw = serializers.BooleanField(required=False, default=False,

@@ -72,7 +72,7 @@ class HouseNowSerializer(serializers.Serializer):
 
 
 class HandoverNoteCreateSerializer(serializers.Serializer):
-    house = serializers.SlugField()
+    house = serializers.SlugField(max_length=50)
     sector = serializers.ChoiceField(choices=Sector.choices)
     shift = serializers.ChoiceField(choices=Shift.choices, required=False, allow_null=True, default=None,
                                     help_text="Standard: vagten nu")
@@ -83,7 +83,7 @@ class HandoverNoteCreateSerializer(serializers.Serializer):
 
 
 class AttentionCreateSerializer(serializers.Serializer):
-    house = serializers.SlugField()
+    house = serializers.SlugField(max_length=50)
     sector = serializers.ChoiceField(choices=Sector.choices)
     citizen = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     reason = serializers.CharField(max_length=handover_services.REASON_MAX)
