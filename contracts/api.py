@@ -663,10 +663,9 @@ class ConsentViewSet(viewsets.GenericViewSet):
 
     def _citizen(self, citizen_pk) -> tuple[Citizen, Access]:
         access = object_access(self.request, Citizen, citizen_pk)
-        if not access.is_member:
-            raise exceptions.NotFound(_("Ikke fundet."))
         if not access.sees_citizens:
-            raise exceptions.PermissionDenied(_("Din rolle giver ikke adgang til borgeroplysninger."))
+            # 404 like a citizen that does not exist: a 403 here would tell that the id is a citizen
+            raise exceptions.NotFound(_("Ikke fundet."))
         citizen = selectors.citizen_get(access=access, pk=_checked_pk(citizen_pk))
         if citizen is None:
             raise exceptions.NotFound(_("Ikke fundet."))
