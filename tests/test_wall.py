@@ -41,7 +41,7 @@ KINDS = {
     "waiting-list": "waiting", "venteliste": "waiting", "visitation": "visitation", "visitations": "visitation",
     "aftercare": "aftercare", "opfoelgning": "aftercare", "questionnaire-responses": "questionnaire",
     "QuestionnaireResponse": "questionnaire", "koersler": "report", "reports": "report", "slut": "attention",
-    "opmaerksomhed": "attention", "AuditEvent": "audit", "Location": "bed",
+    "opmaerksomhed": "attention", "AuditEvent": "audit", "Location": "bed", "MeasureReport": "aggregate",
 }
 # Integer body/query fields that name no record.
 NOT_RECORDS = {"limit", "offset", "months", "within", "seats", "sessions_planned", "stay_frame_nights",
