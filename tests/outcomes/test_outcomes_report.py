@@ -78,3 +78,22 @@ def test_a_period_without_a_response_counts_nobody(house, scored):
     outcomes = report_data(house=house, period=period_for(year=2021), suppress_below=0)["tables"]["outcomes"]
     assert outcomes["region"]["who5"]["citizens_two_scores"] == 0  # Bo's second score is in 2022
     assert outcomes["region"]["who5"]["mean_first"] is None
+
+
+def test_outcomes_in_the_pdf(house, scored, tmp_path):
+    import os
+    import shutil
+    import subprocess
+
+    from django.core.management import call_command
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils missing")
+    pdf = tmp_path / "r.pdf"
+    call_command("evaluation_report", house="aarhus", year=2022, format="pdf", output=str(pdf), suppress_below=0)
+    if os.environ.get("OUTCOMES_PDF"):
+        shutil.copy(pdf, os.environ["OUTCOMES_PDF"])
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Spørgeskemaer: borgernes egen vurdering" in text and "WHO-5 Trivselsindeks" in text
+    assert "ORS ved opholdets start" in text
