@@ -386,4 +386,5 @@ class WaitingListEntry(models.Model):
         indexes = [models.Index(fields=["house", "sector", "status", "requested_at"])]
 
 
+from beds.change_models import HouseChange  # noqa: E402, F401 (models of this app)
 from beds.handover_models import AttentionItem, HandoverNote, Shift  # noqa: E402, F401 (models of this app)

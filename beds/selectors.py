@@ -405,3 +405,10 @@ def stay_request_citizen_choices(*, access: Access, query: str = "", limit: int 
     if not query:
         return []
     return list(citizen_search(access=access, query=query).prefetch_related(None).order_by("name", "id")[:limit])
+
+
+def house_change_version(*, house: House) -> int:
+    """The house's change counter (bumped by database triggers on beds, stays, blocks and requests)."""
+    from beds.change_models import HouseChange
+
+    return HouseChange.objects.filter(house=house).values_list("version", flat=True).first() or 0

@@ -122,6 +122,18 @@ def main(argv: list[str] | None = None) -> int:
                   floor=common.ms(floor), ratio=med / floor, target=3.0,
                   raw={"median": med, "p95": common.p95(board), "queries": len(executed)})
     report.note(f"board queries per request: {len(executed)} (independent of history size)")
+    # The idle 20-second poll: the grid asked again with the ETag it got, nothing changed -> 304.
+    grid_url = reverse("beds:board_grid")
+    etag = client.get(grid_url, {"fra": today.isoformat()}, HTTP_HX_REQUEST="true")["ETag"]
+
+    def idle_poll():
+        response = client.get(grid_url, {"fra": today.isoformat()}, HTTP_HX_REQUEST="true", HTTP_IF_NONE_MATCH=etag)
+        assert response.status_code == 304, response.status_code
+
+    trivial2, idle = common.compare(get("/"), idle_poll, times=args.requests, warmup=3)
+    floor2, idle_med = common.median(trivial2), common.median(idle)
+    report.figure("idle board poll (304 Not Modified) median", common.ms(idle_med), floor_label="trivial page median",
+                  floor=common.ms(floor2), ratio=idle_med / floor2, target=0.2, raw={"median": idle_med})
     report.save()
     return 0
 

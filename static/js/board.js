@@ -61,6 +61,19 @@
     }
   });
 
+  // Cheap refresh: the grid's poll sends back the ETag it got; an unchanged board answers 304 and stays.
+  var gridTag = null;
+  document.addEventListener("htmx:configRequest", function (e) {
+    if (e.detail.elt && e.detail.elt.id === "board-grid" && gridTag) { e.detail.headers["If-None-Match"] = gridTag; }
+  });
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var xhr = e.detail.xhr;
+    if (e.detail.elt && e.detail.elt.id === "board-grid") {
+      if (xhr.status === 304) { e.detail.shouldSwap = false; return; }
+      gridTag = xhr.getResponseHeader("ETag") || gridTag;
+    }
+  });
+
   document.addEventListener("htmx:afterSwap", function (e) {
     var target = e.detail.target;
     if (target.id === "panel") {
