@@ -388,3 +388,17 @@ class WaitingListEntry(models.Model):
 
 from beds.change_models import HouseChange  # noqa: E402, F401 (models of this app)
 from beds.handover_models import AttentionItem, HandoverNote, Shift  # noqa: E402, F401 (models of this app)
+
+
+class StayResponse(models.Model):
+    """A questionnaire response given at the start or end of a stay. The response itself belongs to the
+    contracts app (the citizen's record); beds knows stays, so the link between them lives here."""
+
+    stay = models.ForeignKey(Stay, on_delete=models.PROTECT, related_name="questionnaire_links",
+                             verbose_name=_("ophold"))
+    response = models.OneToOneField("contracts.QuestionnaireResponse", on_delete=models.PROTECT,
+                                    related_name="stay_link", verbose_name=_("besvarelse"))
+
+    class Meta:
+        verbose_name = _("besvarelse ved ophold")
+        verbose_name_plural = _("besvarelser ved ophold")

@@ -771,3 +771,21 @@ def waiting_list_place_next(*, bed: Bed, user, arrival: datetime.datetime | None
     entry.save(update_fields=["status", "placed_at", "stay"])
     audit_log(user=user, action="update", obj=entry, house=house, citizen_id=entry.citizen_id, detail="placed")
     return stay
+
+
+def stay_questionnaire_record(*, stay: Stay, instrument_code: str, moment: str, answers, user):
+    """Record a questionnaire at the stay's start or end (staff of the stay's sector): the response in the
+    citizen's record (contracts), linked to the stay here, in one transaction."""
+    from beds.models import StayResponse
+    from contracts.models.questionnaires import STAY_MOMENTS
+    from contracts.questionnaire_services import questionnaire_response_record
+
+    _require_booking_access(stay=stay, user=user)
+    if moment not in STAY_MOMENTS:
+        raise ValidationError({"moment": _("Vælg opholdets start eller slutning.")}, code="invalid")
+    with transaction.atomic():
+        response = questionnaire_response_record(
+            house=stay.house, citizen=stay.citizen, instrument_code=instrument_code, moment=moment, answers=answers,
+            sector=stay.sector, user=user, contract=stay.contract, answered_on=timezone.localdate())
+        StayResponse.objects.create(stay=stay, response=response)
+    return response

@@ -133,6 +133,7 @@ def _stay_panel_context(request, stay, **forms) -> dict:
         "aftercare": aftercare, "panel_error": forms.get("panel_error", ""),
         "undoable": services.stay_cancel_undoable(stay), "undo_minutes": UNDO_MINUTES,
         "panel_message": forms.get("panel_message", ""),
+        "instruments": stay_instruments(stay) if request.access.may_book(stay) else [],
     }
 
 
@@ -177,3 +178,45 @@ def stay_goal_evaluate(request, pk: int, goal_pk: int):
             form = None
     return render(request, "beds/_stay.html", _stay_panel_context(
         request, stay, evaluate_forms={goal.pk: form} if form else {}, panel_message=message))
+
+
+def stay_questionnaire(request, pk: int, code: str):
+    """A questionnaire at the start or end of the stay (staff of the stay's sector), on a page of its own:
+    the answers are too many for the side panel. Back to the board when saved."""
+    from django.shortcuts import redirect
+
+    from contracts.forms import QuestionnaireForm, add_service_error
+    from contracts.models.questionnaires import STAY_MOMENTS
+    from contracts.questionnaire_services import house_instrument_for
+
+    stay = _own_stay(request, pk)
+    if not request.access.may_book(stay):
+        raise PermissionDenied
+    chosen = house_instrument_for(house=stay.house, code=code)
+    moments = [m for m in (chosen.moments if chosen else []) if m in STAY_MOMENTS]
+    if not moments:
+        raise Http404
+    form = QuestionnaireForm(request.POST or None, instrument=chosen.instrument, moments=moments,
+                             sectors={stay.sector})
+    form.fields.pop("answered_on")  # given now, at the stay
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.stay_questionnaire_record(stay=stay, instrument_code=code, moment=form.cleaned_data["moment"],
+                                               answers=form.answers(), user=request.user)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            from django.contrib import messages
+
+            messages.success(request, _("Besvarelsen er gemt."))
+            return redirect("beds:board")
+    return render(request, "contracts/questionnaire_form.html", {
+        "form": form, "citizen": stay.citizen, "instrument": chosen.instrument, "back_url": "beds:board"})
+
+
+def stay_instruments(stay) -> list:
+    """The house's instruments used at a stay's start or end (links on the stay panel)."""
+    from contracts.models.questionnaires import STAY_MOMENTS
+    from contracts.questionnaire_selectors import house_instruments
+
+    return [hi for hi in house_instruments(house=stay.house) if set(hi.moments) & set(STAY_MOMENTS)]
