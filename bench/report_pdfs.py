@@ -56,6 +56,26 @@ def main(argv: list[str] | None = None) -> int:
                   floor_label="one-page WeasyPrint PDF", floor=common.ms(common.median(floor)),
                   ratio=common.median(pdf) / common.median(floor), raw={"pdf": pdf, "floor": floor})
 
+    # The disclosure audit alone for the same house-year: suppression of the whole report (primary and
+    # complementary cells) and the linear program per hidden cell, beside the year PDF's build time.
+    from reporting.disclosure import disclose
+    from reporting.selectors import report_tables
+
+    raw_tables = report_tables(house=one, period=year)
+    audits: list[int] = []
+
+    def audit_year():
+        _shown, publication, intervals = disclose(raw_tables, below=one.small_number_threshold,
+                                                  start=year.start.isoformat(), end=year.end.isoformat())
+        audits[:] = [len(publication.values), len(publication.hidden), len(intervals)]
+
+    audit = common.repeat(audit_year, times=2, warmup=0)
+    cells, hidden, small = audits
+    report.figure(f"disclosure audit, one house-year ({cells} cells, {hidden} hidden, {small} small audited)",
+                  f"median {common.median(audit):.2f} s", floor_label="the year PDF's build (above)",
+                  floor=f"{common.median(pdf):.2f} s", ratio=common.median(audit) / common.median(pdf),
+                  raw={"audit": audit, "pdf": pdf, "cells": cells, "hidden": hidden, "small": small})
+
     one_quarter = common.repeat(lambda: report_render(house=one, period=quarter, formats=list(FORMATS)),
                                 times=1, warmup=0)[0]
 
