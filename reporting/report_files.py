@@ -167,6 +167,10 @@ def render_xlsx(*, data: dict, previous: dict | None, notes: dict | None = None)
     cover.append([_("Periode"), data["period"]["label"], _danish_date(data["period"]["start"]),
                   _danish_date(data["period"]["end"])])
     cover.append([_("Skjul tal under"), data["suppress_below"]])
+    if data["suppress_below"] > 1:
+        cover.append(["", _("„<%(n)s“: et tal fra 1 til %(m)s. „–“: skjult, for at et lille tal ikke kan regnes "
+                            "ud af de andre tal (aldrig 0).") % {"n": data["suppress_below"],
+                                                                "m": data["suppress_below"] - 1}])
     cover.append([_("Oprettet"), _danish_date(timezone.localdate())])
     context = _notes_context(notes, data)
     if context["approval"]:
