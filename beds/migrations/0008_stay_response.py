@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('beds', '0006_handover_attention'),
+        ('beds', '0007_house_change'),
         ('contracts', '0006_questionnaires'),
     ]
 
