@@ -21,6 +21,7 @@ from reporting.report_layout import (
     Block,
     cell_text,
     changes_lines,
+    key_figures_table,
     number,
     report_blocks,
     rules_tables,
@@ -105,6 +106,7 @@ def render_pdf(*, data: dict, previous: dict | None, notes: dict | None = None) 
         block.comment = context["comments"].get(block.key, "")
     html = render_to_string("reporting/report_pdf.html", {
         **context,
+        "key_figures": key_figures_table(data=data, previous=previous),
         "blocks": blocks,
         "rules": rules_tables(rules=data.get("rules", {})),
         "house_name": data["house_name"],
@@ -185,6 +187,16 @@ def render_xlsx(*, data: dict, previous: dict | None, notes: dict | None = None)
         cover.append([_("Ledelsens kommentar"), context["comments"]["summary"]])
     cover["A1"].font = Font(bold=True)
     used = {cover.title}
+    kf = key_figures_table(data=data, previous=previous)
+    if kf is not None:
+        sheet = book.create_sheet(_sheet_title(_("Nøgletal"), used))
+        sheet.append([_("Nøgletal")])
+        sheet["A1"].font = Font(bold=True)
+        sheet.append([])
+        sheet.append(kf.columns)
+        for row in kf.rows:
+            sheet.append(row)
+        sheet.column_dimensions["A"].width = 42
     _rules_sheet(book.create_sheet(_sheet_title(_("Husets regler"), used)), data)
     short = sheet_names()
     for block in blocks:
@@ -204,6 +216,8 @@ def render_xlsx(*, data: dict, previous: dict | None, notes: dict | None = None)
             sheet.append(values)
         sheet.append([])
         sheet.append([block.footnote])
+        for warning in block.warnings:
+            sheet.append([_("Bemærk"), warning])
         if context["comments"].get(block.key):
             sheet.append([_("Ledelsens kommentar"), context["comments"][block.key]])
         sheet.column_dimensions["A"].width = 42

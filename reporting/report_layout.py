@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from activities.models import Offer
 from beds.models import FaerdigbehandlingOutcome, TurnAwayReason
 from contracts.models import DiagnosisGroup, EndReason, MunicipalServices, ReferralSource, TreatmentResponsibility
 from contracts.questionnaire_selectors import instrument_names
@@ -81,6 +82,7 @@ def _labels() -> dict[str, str]:
         "turned_away_reasons": _("Afvist, årsag"),
         "withdrawn": _("Trukket tilbage"),
         "pending": _("Afventer"),
+        "stays_with_request": _("heraf booket fra en henvendelse"),
         # activity tables (from activities.selectors)
         "by_year": "", "by_semester": "", "by_cohort": "", "by_date": "", "by_month": "", "by_offer": "",
         "totals": _("I alt"), "at_end": _("Ved periodens slutning"),
@@ -123,7 +125,7 @@ def _labels() -> dict[str, str]:
         "stays_with_ors": _("Ophold med ORS"), "mean_ors": _("ORS, gennemsnit"),
     }
     for choices in (ReferralSource, DiagnosisGroup, TreatmentResponsibility, EndReason, TurnAwayReason,
-                    FaerdigbehandlingOutcome):
+                    FaerdigbehandlingOutcome, Offer):
         labels.update({c.value: str(c.label) for c in choices})
     labels.update({c.value: str(c.label) for c in MunicipalServices})
     labels.update(instrument_names())
@@ -147,6 +149,9 @@ class Block:
     text_rows: list[list[str]] = field(default_factory=list)  # the rows formatted for reading
     chart: str = ""  # a data: URI with an SVG chart, if the table has one
     comment: str = ""  # the leader's comment on this section (approved reports)
+    warnings: list[str] = field(default_factory=list)  # what the reader must know before using the figures
+    series: bool = False  # an activity table: periods across, so no "year before" shading of columns
+    wide: bool = False  # many columns: a smaller type in the PDF
 
 
 # Descriptive leaves of the activity tables (not figures) and per-person detail kept out of the report.
@@ -262,10 +267,16 @@ def report_blocks(*, data: dict, previous: dict | None) -> list[Block]:
     prev_label = previous["period"]["label"] if previous else ""
     blocks = []
     for key, table in data["tables"].items():
-        if not isinstance(table, dict):
+        if not isinstance(table, dict) or key == "key_figures":  # its own page (`key_figures_table`)
             continue
         title, explanation, footnote = meta.get(key, (labels.get(key, key.replace("_", " ").capitalize()), "", ""))
         prev_table = (previous or {}).get("tables", {}).get(key, {}) if previous else {}
+        series = next((k for k in SERIES_KEYS if isinstance(table.get(k), dict)), None)
+        if series is not None:
+            blocks.append(_series_block(key=key, table=table, prev_table=prev_table or {}, series=series,
+                                        data=data, previous=previous, meta=(title, explanation, footnote),
+                                        labels=labels))
+            continue
         if key == "stays_per_month":
             table, prev_table = _months_aligned(table, prev_table)
         sectors = [s for s in ("kommune", "region") if s in table] or [None]
@@ -291,10 +302,222 @@ def report_blocks(*, data: dict, previous: dict | None) -> list[Block]:
                 row.append({"value": _value(section, path), "share": _share(path, section or {})})
                 if previous:
                     prev_section = prev_table.get(sector) if sector else prev_table
-                    row.append({"value": _value(prev_section, path), "share": _share(path, prev_section or {})})
+                    value = _value(prev_section, path)
+                    if _after(path, previous["period"]["end"]):
+                        value = STRUCTURAL  # granted after that period: not a zero, it could not exist
+                    row.append({"value": value, "share": _share(path, prev_section or {})})
             block.rows.append(row)
+        block.warnings = _warnings(key, table)
         blocks.append(block)
     return blocks
+
+
+def _count(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _warnings(key: str, table: dict) -> list[str]:
+    """Warnings beside a table, from its own published figures."""
+    warnings = []
+    if key == "requests":
+        for sector, part in table.items():
+            stays, linked = _count((part or {}).get("stays")), _count((part or {}).get("stays_with_request"))
+            if stays and linked is not None and linked < stays:
+                warnings.append(_("%(sector)s: kun %(linked)s af %(stays)s ophold er booket fra en registreret "
+                                  "henvendelse. Henvendelser, der førte til et ophold, registreres altså ikke altid, "
+                                  "så 'Førte til ophold' er for lavt, og andelen afviste er for høj: den er "
+                                  "beregnet af de registrerede henvendelser, ikke af alle.") % {
+                    "sector": _sector_label(sector), "linked": number(linked), "stays": number(stays)})
+    return warnings
+
+
+# --- activity tables: one row per figure, one column per period ------------------------------------------
+
+SERIES_KEYS = ("by_year", "by_semester", "by_cohort", "by_date", "by_month")
+STRUCTURAL = "·"  # the figure cannot exist for that column (not a zero): explained in the footnote
+MAX_COLUMNS = 8  # a monthly series with its year before would not fit the page: then the period only
+WHOLE_YEAR_TABLES = frozenset({"budget"})
+# Figures an activity selector gives as None when nothing is reported (attendance of a semester not yet in);
+# anywhere else None is a figure hidden by suppression ("–").
+NOT_REPORTED_AS_NONE = {"recovery_school": {("attended",)}}  # figures for the whole calendar year whatever the period
+
+
+def _danish(day: str | datetime.date) -> str:
+    value = datetime.date.fromisoformat(day) if isinstance(day, str) else day
+    return f"{value.day}.{value.month}.{value.year}"
+
+
+def _series_label(series: str, key: str, entry: dict, *, period: dict, one_year: bool, table_key: str,
+                  short: bool = False) -> str:
+    if series == "by_year":
+        if one_year and table_key not in WHOLE_YEAR_TABLES:
+            return period["label"]  # "1. kvartal 2022": the year's figures are those of the period
+        return key
+    if series == "by_month":
+        year, month = key.split("-")
+        name = MONTH_NAMES[int(month) - 1]
+        return f"{name[:3]}. {year}" if short else f"{name} {year}"
+    if series == "by_date":
+        return _danish(key)
+    return str(entry.get("label") or _term(key))
+
+
+def _series_figures(entries: list[dict]) -> list[tuple]:
+    """The figure paths of a series, in first-seen order (a sector's figures nested: kommune → employees)."""
+    paths: list[tuple] = []
+    for entry in entries:
+        for path, _v in _flatten(entry or {}):
+            if path not in paths:
+                paths.append(path)
+    # A sector not counted on one date (None) is no figure of its own: its figures are rows already.
+    return [p for p in paths if not any(len(q) > len(p) and q[:len(p)] == p for q in paths)]
+
+
+def _series_block(*, key: str, table: dict, prev_table: dict, series: str, data: dict, previous: dict | None,
+                  meta: tuple[str, str, str], labels: dict) -> Block:
+    """An activity table as the evaluation lays it out: figures down, periods across (the year before first),
+    Danish dates and month names, and the period's total where the period holds several of them."""
+    title, explanation, footnote = meta
+    period = data["period"]
+    one_year = period["start"][:4] == period["end"][:4]
+    current = list(table[series].items())
+    before = list((prev_table.get(series) or {}).items()) if previous else []
+    if len(current) + len(before) > MAX_COLUMNS:
+        before = []
+    prev_period = previous["period"] if previous else period
+    short = len(current) + len(before) > 6
+    columns_data = [(
+        _series_label(series, k, e, period=prev_period, one_year=prev_period["start"][:4] == prev_period["end"][:4],
+                      table_key=key, short=short), e, True) for k, e in before if k not in dict(current)]
+    columns_data += [(_series_label(series, k, e, period=period, one_year=one_year, table_key=key, short=short), e,
+                      False) for k, e in current]
+    paths = _series_figures([e for _label, e, _prev in columns_data])
+    totals = table.get("totals") if isinstance(table.get("totals"), dict) else table
+    with_total = len(current) > 1 and any(_get(totals, p) is not None and not isinstance(_get(totals, p), dict)
+                                          for p in paths)
+    at_end = table.get("at_end") if isinstance(table.get("at_end"), dict) else None
+    columns = [""] + [label for label, _e, _p in columns_data]
+    if with_total:
+        columns.append(_("I alt %(period)s") % {"period": period["label"]})
+    notes = [footnote] if footnote else []
+    end_dates = sorted({v["on_date"] for v in (at_end or {}).values() if isinstance(v, dict) and v.get("on_date")})
+    if at_end is not None:
+        columns.append(_("Ved periodens slutning"))
+        if end_dates:
+            notes.append(_("Ved periodens slutning: optællingen %(dates)s (den første dag efter perioden, ellers "
+                           "den seneste før dens slutning).") % {"dates": ", ".join(_danish(d) for d in end_dates)})
+    if series in ("by_semester", "by_cohort") and not _semester_aligned(period):
+        notes.append(_("Opgjort pr. semester: kolonnen viser hele semestret (forår = januar–juni, efterår = "
+                       "juli–december), også den del, der ligger uden for perioden; den kan ikke sammenlignes "
+                       "direkte med perioder af en anden længde."))
+    if key in WHOLE_YEAR_TABLES and not (period["start"][5:] == "01-01" and period["end"][5:] == "12-31"):
+        notes.append(_("Budgettet gælder hele året, også når rapporten dækker en kortere periode."))
+    if not current:
+        notes.append(_("Intet indberettet i perioden."))
+    block = Block(key=key, title=title, explanation=explanation, footnote=" ".join(notes), columns=columns,
+                  series=True, wide=len(columns) > 8)
+    for path in paths:
+        row: list = [_row_label(path, labels)]
+        for _label, entry, _prev in columns_data:
+            value = _get(entry, path)
+            if value is None and key in NOT_REPORTED_AS_NONE and path in NOT_REPORTED_AS_NONE[key]:
+                value = STRUCTURAL  # nothing reported yet, which is not a hidden figure
+            row.append({"value": value if value is not None or _has_path(entry, path) else STRUCTURAL,
+                        "share": None})
+        if with_total:
+            value = _get(totals, path)
+            row.append({"value": value if not isinstance(value, dict) and (value is not None or
+                                                                             _has_path(totals, path)) else NA,
+                        "share": None})
+        if at_end is not None:
+            row.append({"value": _at_end_value(at_end, path), "share": None})
+        block.rows.append(row)
+    return block
+
+
+def _after(path: tuple, end: str) -> bool:
+    """Whether a row "2021 K1" (a quarter of grant) begins after the period ending on `end`."""
+    last = str(path[-1]) if path else ""
+    if len(last) != 7 or last[4:6] != " K" or not last[:4].isdigit() or last[6] not in "1234":
+        return False
+    first_month = 3 * (int(last[6]) - 1) + 1
+    return f"{last[:4]}-{first_month:02d}-01" > end
+
+
+def _has_path(value, path: tuple) -> bool:
+    for p in path:
+        if not isinstance(value, dict) or p not in value:
+            return False
+        value = value[p]
+    return True
+
+
+def _at_end_value(at_end: dict, path: tuple):
+    """Staff at the period's end for a row "Kommune · Medarbejdere"; the total only where both sectors counted."""
+    if len(path) != 2:
+        return NA
+    sector, figure = path
+    if sector == "total":
+        parts = [at_end.get(s) for s in ("kommune", "region")]
+        values = [p.get(figure) for p in parts if isinstance(p, dict)]
+        if len(values) == 2 and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+            return round(sum(values), 2) if any(isinstance(v, float) for v in values) else sum(values)
+        return NA
+    entry = at_end.get(sector)
+    return entry.get(figure, NA) if isinstance(entry, dict) else STRUCTURAL
+
+
+def _semester_aligned(period: dict) -> bool:
+    return period["start"][5:] in ("01-01", "07-01") and period["end"][5:] in ("06-30", "12-31")
+
+
+def _key_figure_names() -> dict[str, str]:
+    return {
+        "stays": _("Ophold"), "unique_citizens": _("Unikke borgere"), "nights": _("Nætter"),
+        "occupancy_percent": _("Belægning (%)"), "contracts_in_force": _("Kontrakter i kraft ved periodens slutning"),
+        "new_contracts": _("Nye kontrakter"), "turned_away_percent": _("Afviste henvendelser (%)"),
+        "followups_overdue": _("Opfølgninger over tid ved periodens slutning"),
+    }
+
+
+@dataclass
+class KeyFigures:
+    """The Nøgletal page: per sector a column for the period, the year before and the change."""
+
+    columns: list[str]
+    rows: list[list[str]]
+
+
+def key_figures_table(*, data: dict, previous: dict | None) -> KeyFigures | None:
+    figures = (data.get("tables") or {}).get("key_figures")
+    if not figures:
+        return None
+    names = _key_figure_names()
+    this_label = data["period"]["label"]
+    prev_label = previous["period"]["label"] if previous else _("året før")
+    sectors = [s for s in ("kommune", "region") if s in figures]
+    columns = [""]
+    for sector in sectors:
+        columns += [f"{_sector_label(sector)} {this_label}", prev_label, _("Ændring")]
+    keys = [k for k in names if any(k in figures[s] for s in sectors)]
+    rows = []
+    for key in keys:
+        row = [names[key]]
+        for sector in sectors:
+            cell = figures[sector].get(key)
+            if cell is None:
+                row += [STRUCTURAL, STRUCTURAL, ""]
+                continue
+            change = cell["change"]
+            sign = "+" if _number(change) and change > 0 else ""
+            row += [number(cell["value"]), number(cell["previous"]) if previous else "",
+                    f"{sign}{number(change)}" if change is not None else ""]
+        rows.append(row)
+    return KeyFigures(columns=columns, rows=rows)
+
+
+def _number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def changes_lines(changes: list[dict]) -> list[str]:
@@ -313,16 +536,18 @@ def changes_lines(changes: list[dict]) -> list[str]:
 
 
 def number(value, decimals: int = 1) -> str:
-    """Danish number format: 1.234 and 2,5; hidden figures as a dash."""
+    """Danish number format: 1.234 and 2,5; hidden figures as a dash; whole floats (hours) without ",0"."""
     if value is None:
         return HIDDEN
-    if value == NA:
-        return NA
+    if value == NA or value == STRUCTURAL:
+        return value
     if isinstance(value, bool):
         return _("ja") if value else _("nej")
     if isinstance(value, int):
         return f"{value:,}".replace(",", ".")
     if isinstance(value, float):
+        if value.is_integer() and abs(value) >= 100:
+            return f"{int(value):,}".replace(",", ".")
         text = f"{value:,.{decimals}f}"
         return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
     return str(value)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from psykiatrihus.models import House
 from psykiatrihus.services import audit_log
 from reporting.disclosure import DisclosureError, Publication
+from reporting.key_figures import key_figures
 from reporting.models import ReportFormat, ReportPublication, ReportRun, ReportStatus
 from reporting.report_files import render_json, render_pdf, render_xlsx
 from reporting.selectors import REPORT_LANGUAGE, Period, period_is_grid, previous_quarter
@@ -67,13 +68,14 @@ def _report_figures(*, house: House, period: Period, formats, suppress_below: in
         now = disclosed_figures(house=house, period=period, suppress_below=suppress_below,
                                 progress=lambda p: step(int(p * 0.5)), published=earlier)
         publications = [now.publication]
-        previous = None
-        if set(formats) & {"pdf", "xlsx"}:
-            before = disclosed_figures(house=house, period=period.previous_year(), suppress_below=suppress_below,
-                                       progress=lambda p: step(50 + int(p * 0.3)),
-                                       published=[*earlier, now.publication])
-            previous = before.data
-            publications.append(before.publication)
+        # The same period a year before: the PDF/XLSX comparison columns and the key figures' "last year".
+        before = disclosed_figures(house=house, period=period.previous_year(), suppress_below=suppress_below,
+                                   progress=lambda p: step(50 + int(p * 0.3)),
+                                   published=[*earlier, now.publication])
+        publications.append(before.publication)
+        previous = before.data if set(formats) & {"pdf", "xlsx"} else None
+        # Made from the figures both periods publish (after suppression), so it adds nothing to audit.
+        now.data["tables"] = {"key_figures": key_figures(data=now.data, previous=before.data), **now.data["tables"]}
         if now.data["suppress_below"] <= 1:
             publications = []
         return {"data": now.data, "previous": previous}, publications

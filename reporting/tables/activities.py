@@ -39,6 +39,28 @@ def _activity_builder(name: str) -> Callable[..., dict | None]:
     return build
 
 
+def table_staff(*, house: House, period: Period) -> dict | None:
+    """Table 24, with the staff "at the period's end" taken from a count dated the day after the period where
+    there is one (staff are counted on 1 January and 1 July: the count of 1.1.2022 is the staff as 2021
+    closes, where the latest count inside 2021 would be that of 1.1.2021)."""
+    import datetime
+
+    build = _activity_builder("staff_counts")
+    figures = build(house=house, period=period)
+    if figures is None:
+        return None
+    following = period.end + datetime.timedelta(days=1)
+    after = build(house=house, period=Period(start=following, end=following, label=""))
+    counted = ((after or {}).get("by_date") or {}).get(following.isoformat())
+    if counted:
+        at_end = dict(figures.get("at_end") or {})
+        for sector, value in counted.items():
+            if sector in at_end and isinstance(value, dict):
+                at_end[sector] = {"on_date": following.isoformat(), **value}
+        figures = {**figures, "at_end": at_end}
+    return figures
+
+
 def table_activities(*, house: House, period: Period) -> dict:
     """The activity tables of `activities.selectors` (a table whose selector answers None is left out)."""
     result: dict = {}
@@ -163,7 +185,7 @@ register(Table(
     key="recovery_school",
     title=_("Recoveryskolens kurser (tabel 21)"),
     explanation=_("Kurser, tilmeldte og fremmødte pr. semester."),
-    footnote=_("Fremmødte er tomt for et semester, hvor intet kursus har indberettet fremmøde."),
+    footnote=_("Fremmødte er „·“ for et semester, hvor intet kursus har indberettet fremmøde."),
     sheet=_("Recoveryskolen"),
     build=_activity_builder("recovery_school_courses"),
     relations=_recovery_relations,
@@ -203,7 +225,7 @@ register(Table(
     explanation=_("Medarbejdere og årsværk pr. sektor på de optalte datoer."),
     footnote=_("Uden vikarer, elever og studerende."),
     sheet=_("Medarbejdere"),
-    build=_activity_builder("staff_counts"),
+    build=table_staff,
     relations=_staff_relations,
     not_counts=ACTIVITY_NOT_COUNTS,
 ))

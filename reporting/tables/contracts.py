@@ -127,9 +127,10 @@ def table_treatment_responsibility(*, house: House, period: Period) -> dict:
 
 
 def table_municipal_services(*, house: House, period: Period) -> dict:
-    """Municipal services alongside (mestringsvejleder, ÅFR, both, none) among holders (table 12)."""
-    return {s: _holders_by("municipal_services", ("mestringsvejleder", "afr", "both", "none"), house=house,
-                           sector=s, period=period) for s in SECTORS}
+    """Municipal services alongside (mestringsvejleder, ÅFR, both, none) among municipal holders (table 12).
+    Only municipal contracts record them, so the table has no regional column (it would be 100 % unknown)."""
+    return {Sector.KOMMUNE.value: _holders_by("municipal_services", ("mestringsvejleder", "afr", "both", "none"),
+                                              house=house, sector=Sector.KOMMUNE.value, period=period)}
 
 
 def contracts_apply(*, house: House, period: Period) -> bool:
@@ -270,7 +271,8 @@ register(Table(
     title=_("Kommunale tilbud ved siden af (tabel 12)"),
     explanation=_("Om borgere med kontrakt i perioden har mestringsvejleder, Åben Fleksibel Rådgivning, begge "
         "eller ingen af delene."),
-    footnote=_("Som registreret på kontrakten. 'Ukendt': ikke registreret."),
+    footnote=_("Som registreret på kontrakten. 'Ukendt': ikke registreret. Registreres kun på kommunale "
+               "kontrakter, så tabellen har ingen regional kolonne."),
     sheet=_("Kommunale tilbud"),
     build=table_municipal_services,
     relations=_holder_relations,

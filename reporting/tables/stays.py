@@ -7,7 +7,19 @@ import datetime
 from collections.abc import Iterator
 
 from django.db import connection
-from django.db.models import Count, DateField, ExpressionWrapper, F, Func, IntegerField, Q, Sum, Value
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
@@ -151,6 +163,13 @@ def table_requests(*, house: House, period: Period) -> dict:
             .filter(day__gte=period.start, day__lte=period.end)
             .values("sector", "outcome", "turn_away_reason").annotate(n=Count("id")))
     rows = list(rows)
+    # The stays that took place, and how many of them were booked from a recorded request: where staff book
+    # without recording the request, "led to a stay" and the share turned away say less than they seem to.
+    linked = StayRequest.objects.filter(stay_id=OuterRef("pk"))
+    stays = {r["sector"]: r for r in (
+        Stay.objects.filter(house=house, status__in=COUNTED_STAY_STATUSES, kind="ordinary",
+                            arrival_date__gte=period.start, arrival_date__lte=period.end)
+        .order_by().values("sector").annotate(n=Count("id"), linked=Count("id", filter=Exists(linked))))}
     result = {}
     for sector in SECTORS:
         mine = [r for r in rows if r["sector"] == sector]
@@ -158,6 +177,8 @@ def table_requests(*, house: House, period: Period) -> dict:
             "outcomes": partition(counts_by(mine, "outcome", REQUEST_OUTCOMES)),
             "turned_away_reasons": partition(counts_by([r for r in mine if r["outcome"] == "turned_away"],
                                                       "turn_away_reason", TURN_AWAY_REASONS)),
+            "stays": stays.get(sector, {}).get("n", 0),
+            "stays_with_request": stays.get(sector, {}).get("linked", 0),
         }
     return result
 
@@ -250,6 +271,7 @@ def _requests_relations(key: str, data: dict) -> Iterator[Relation]:
     yield from partition_relations(key, data)
     for sector in data:
         yield same((key, sector, "outcomes", "counts", "turned_away"), (key, sector, "turned_away_reasons", "total"))
+        yield same((key, sector, "stays"), ("stays", sector, "stays"))  # the same stays, counted twice
 
 
 def _always(_path: Path) -> bool:
@@ -331,7 +353,9 @@ register(Table(
     title=_("Henvendelser og afviste henvendelser"),
     explanation=_("Henvendelser om ophold i perioden, hvor mange der førte til ophold, og hvor mange der blev "
         "afvist, med årsag."),
-    footnote=_("Huset skal kunne imødekomme en henvendelse samme dag; en afvist henvendelse registreres altid."),
+    footnote=_("Huset skal kunne imødekomme en henvendelse samme dag; en afvist henvendelse registreres altid. "
+               "'Ophold': ophold med ankomst i perioden; 'heraf booket fra en henvendelse': de ophold, "
+               "der er booket fra en registreret henvendelse."),
     sheet=_("Henvendelser"),
     build=table_requests,
     relations=_requests_relations,
