@@ -19,6 +19,8 @@ from reporting.tables.activities import table_staff
 from reporting.tables.contracts import table_municipal_services
 from reporting.tables.stays import table_requests
 
+pytestmark = pytest.mark.django_db  # the layout reads the table registry's labels (and the tests build data)
+
 
 def _data(tables: dict, period) -> dict:
     return {"period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label},
