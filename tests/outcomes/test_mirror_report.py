@@ -40,6 +40,8 @@ def test_json_suppressed(house, cohort):
     region = data["tables"]["admissions_mirror"]["region"]
     assert region["citizens"] == "<5" and region["admissions_before"] == "<5"
     assert region["bed_days_before"] == 33 and region["bed_days_after"] == 224
+    # A median of fewer than five citizens would be one person's figure: hidden with the cohort size.
+    assert region["median_bed_days_before"] is None and region["median_bed_days_after"] is None
 
 
 def test_not_yet_observable_in_the_report(house, cohort):

@@ -97,3 +97,10 @@ def test_outcomes_in_the_pdf(house, scored, tmp_path):
                           check=True).stdout
     assert "Spørgeskemaer: borgernes egen vurdering" in text and "WHO-5 Trivselsindeks" in text
     assert "ORS ved opholdets start" in text
+
+
+def test_small_groups_hide_their_means(house, scored):
+    outcomes = report_data(house=house, period=period_for(year=2022), suppress_below=5)["tables"]["outcomes"]
+    who5 = outcomes["region"]["who5"]
+    assert who5["citizens_two_scores"] == "<5" and who5["mean_first"] is None and who5["mean_latest"] is None
+    assert outcomes["region"]["ors_at_stay_start"]["mean_ors"] is None
