@@ -1,5 +1,4 @@
 from django.contrib import admin
-from guardian.admin import GuardedModelAdmin
 
 from psykiatrihus.models import AuditEvent, House, HousePolicy, Membership, SsoGroupMapping, SsoIdentity
 from psykiatrihus.services import audit_log
@@ -29,7 +28,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(House)
-class HouseAdmin(GuardedModelAdmin):
+class HouseAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "default_stay_frame_nights", "small_number_threshold", "active"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

@@ -7,7 +7,6 @@ from django.db import models
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 
 class Sector(models.TextChoices):
@@ -46,25 +45,9 @@ class House(models.Model):
         verbose_name = _("hus")
         verbose_name_plural = _("huse")
         ordering = ["name"]
-        permissions = [
-            ("book_in_house", "Kan booke ophold i huset"),
-            ("view_house_reports", "Kan se husets rapporter"),
-            ("view_house_dashboard", "Kan se husets ledelsesoverblik"),
-            ("view_audit_log", "Kan søge i husets logbog"),
-        ]
 
     def __str__(self) -> str:
         return self.name
-
-
-class HouseUserObjectPermission(UserObjectPermissionBase):
-    """Direct-FK guardian tables (fast, unlike the generic ones)."""
-
-    content_object = models.ForeignKey(House, on_delete=models.CASCADE)
-
-
-class HouseGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(House, on_delete=models.CASCADE)
 
 
 class Membership(models.Model):

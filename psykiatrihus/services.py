@@ -12,31 +12,19 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm
 
 from psykiatrihus.models import AuditAction, AuditEvent, House, HousePolicy, Membership, Role, Sector
 from psykiatrihus.scoping import group_name
 
-# Object permissions on the house, per role (the groups per house hold them).
-ROLE_HOUSE_PERMS: dict[str, list[str]] = {
-    Role.MUNICIPAL_STAFF: ["book_in_house"],
-    Role.REGIONAL_STAFF: ["book_in_house"],
-    Role.PEER: [],
-    Role.LEADER: ["book_in_house", "view_house_reports", "view_house_dashboard", "view_audit_log"],
-    Role.STEERING: ["view_house_reports", "view_house_dashboard"],
-    Role.ADMIN: ["view_house_reports", "view_audit_log"],
-}
-
 
 def house_groups_ensure(*, house: House) -> dict[str, Group]:
-    """Groups per house and sector (`aarhus:kommune`) and per house-wide role (`aarhus:leader`)."""
+    """Groups per house and sector (`aarhus:kommune`) and per house-wide role (`aarhus:leader`). They carry no
+    house permissions: rights come from memberships (psykiatrihus.scoping); a sector's group is what a consent
+    grants its object permission on a citizen to (contracts)."""
     groups: dict[str, Group] = {}
     for key in [Sector.KOMMUNE, Sector.REGION, *[r.value for r in Role]]:
         group, _ = Group.objects.get_or_create(name=group_name(house, str(key)))
         groups[str(key)] = group
-    for role, perms in ROLE_HOUSE_PERMS.items():
-        for perm in perms:
-            assign_perm(f"psykiatrihus.{perm}", groups[str(role)], house)
     return groups
 
 
