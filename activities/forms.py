@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import ActivityKind, Offer, Term
+from psykiatrihus.forms import TEXT_MAX_LENGTH, WindowDateField
 from psykiatrihus.models import Sector
 
 MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d"]
@@ -32,7 +33,7 @@ class MonthInput(forms.DateInput):
         return value
 
 
-class MonthField(forms.DateField):
+class MonthField(WindowDateField):
     widget = MonthInput
 
     def __init__(self, **kwargs):
@@ -58,9 +59,10 @@ class ActivityForm(forms.Form):
     seats = forms.IntegerField(label=_("Pladser (kun holdforløb)"), required=False, min_value=1, max_value=1000)
     sessions_planned = forms.IntegerField(label=_("Antal gange (kun holdforløb)"), required=False, min_value=1,
                                           max_value=1000)
-    starts_on = forms.DateField(label=_("Start"), required=False, widget=DateInput)
+    starts_on = WindowDateField(label=_("Start"), required=False, widget=DateInput)
     location = forms.CharField(label=_("Sted"), max_length=200, required=False)
-    description = forms.CharField(label=_("Beskrivelse"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(label=_("Beskrivelse"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                                  max_length=TEXT_MAX_LENGTH)
 
 
 class EnrolForm(forms.Form):
@@ -72,7 +74,7 @@ class EnrolForm(forms.Form):
 
 
 class ScheduleForm(forms.Form):
-    first_day = forms.DateField(label=_("Første gang"), widget=DateInput)
+    first_day = WindowDateField(label=_("Første gang"), widget=DateInput)
     time = forms.TimeField(label=_("Klokken"), initial=datetime.time(10, 0),
                            widget=forms.TimeInput(attrs={"type": "time"}))
     count = forms.IntegerField(label=_("Antal gange"), min_value=1, max_value=200)
@@ -116,7 +118,7 @@ def _yesterday() -> datetime.date:
 
 
 class SocialvagtenForm(CountForm):
-    day = forms.DateField(label=_("Dag"), initial=_yesterday, widget=DateInput)
+    day = WindowDateField(label=_("Dag"), initial=_yesterday, widget=DateInput)
     phone = forms.IntegerField(label=_("Telefoniske henvendelser"), initial=0, max_value=MAX)
     in_person = forms.IntegerField(label=_("Personligt fremmøde"), initial=0, max_value=MAX)
     field_order = ["day", "phone", "in_person", "replace"]
@@ -124,7 +126,7 @@ class SocialvagtenForm(CountForm):
 
 class StaffCountForm(CountForm):
     sector = forms.ChoiceField(label=_("Sektor"), choices=Sector.choices)
-    on_date = forms.DateField(label=_("Opgjort pr."), widget=DateInput,
+    on_date = WindowDateField(label=_("Opgjort pr."), widget=DateInput,
                               initial=lambda: timezone.localdate().replace(day=1))
     employees = forms.IntegerField(label=_("Medarbejdere"), max_value=MAX)
     fte = forms.DecimalField(label=_("Årsværk"), max_digits=7, decimal_places=2)

@@ -13,6 +13,7 @@ from beds.models import (
     StayKind,
     TurnAwayReason,
 )
+from psykiatrihus.forms import TEXT_MAX_LENGTH, WindowDateField, WindowDateTimeField
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -20,12 +21,12 @@ DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="
 class BookForm(forms.Form):
     cpr = forms.CharField(label=_("Borgerens CPR-nummer"), max_length=11,
                           widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}))
-    arrival = forms.DateTimeField(label=_("Ankomst"), widget=DATETIME_WIDGET)
-    planned_departure = forms.DateTimeField(label=_("Planlagt afrejse"), widget=DATETIME_WIDGET)
+    arrival = WindowDateTimeField(label=_("Ankomst"), widget=DATETIME_WIDGET)
+    planned_departure = WindowDateTimeField(label=_("Planlagt afrejse"), widget=DATETIME_WIDGET)
     kind = forms.ChoiceField(label=_("Type"), choices=StayKind.choices, initial=StayKind.ORDINARY)
     extension_reason = forms.CharField(label=_("Lederens begrundelse for længere ophold"), required=False,
-                                       widget=forms.Textarea(attrs={"rows": 2}))
-    fb_decided_on = forms.DateField(label=_("Fælles beslutning, dato"), required=False,
+                                       widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX_LENGTH)
+    fb_decided_on = WindowDateField(label=_("Fælles beslutning, dato"), required=False,
                                     widget=forms.DateInput(attrs={"type": "date"}))
     fb_ward = forms.CharField(label=_("Sengeafsnit"), required=False, max_length=200)
     fb_case_worker = forms.CharField(label=_("Myndighedsrådgiver"), required=False, max_length=200)
@@ -33,15 +34,16 @@ class BookForm(forms.Form):
 
 
 class CheckInForm(forms.Form):
-    at = forms.DateTimeField(label=_("Ankommet"), required=False, widget=DATETIME_WIDGET,
+    at = WindowDateTimeField(label=_("Ankommet"), required=False, widget=DATETIME_WIDGET,
                              help_text=_("Tomt: nu. Kom borgeren tidligere end planlagt, starter opholdet da."))
     ors_score = forms.IntegerField(label=_("ORS ved start (0–40)"), required=False, min_value=0, max_value=40)
 
 
 class CheckOutForm(forms.Form):
-    at = forms.DateTimeField(label=_("Rejst"), required=False, widget=DATETIME_WIDGET, help_text=_("Tomt: nu."))
+    at = WindowDateTimeField(label=_("Rejst"), required=False, widget=DATETIME_WIDGET, help_text=_("Tomt: nu."))
     srs_score = forms.IntegerField(label=_("SRS ved slut (0–40)"), required=False, min_value=0, max_value=40)
-    end_note = forms.CharField(label=_("Afslutningsnote"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    end_note = forms.CharField(label=_("Afslutningsnote"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                               max_length=TEXT_MAX_LENGTH)
     fb_outcome = forms.ChoiceField(label=_("Udfald (færdigbehandling)"), required=False,
                                    choices=[("", "—"), *FaerdigbehandlingOutcome.choices])
     fb_stays_attached = forms.TypedChoiceField(
@@ -146,7 +148,7 @@ class GoalEvaluateForm(forms.Form):
 
 
 class AftercareRecordForm(forms.Form):
-    done_on = forms.DateField(label=_("Dato"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    done_on = WindowDateField(label=_("Dato"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     kind = forms.ChoiceField(label=_("Form"), required=False,
                              choices=[("", _("Som planlagt")), (AftercareKind.VISIT, AftercareKind.VISIT.label),
                                       (AftercareKind.CALL, AftercareKind.CALL.label)])
@@ -184,7 +186,7 @@ class AttentionForm(forms.Form):
     reason = forms.CharField(label=_("Hvorfor"), max_length=500,
                              error_messages={"required": _("Skriv hvorfor."),
                                              "max_length": _("Højst %(limit_value)d tegn.")})
-    until = forms.DateField(label=_("Til og med"), widget=forms.DateInput(attrs={"type": "date"}),
+    until = WindowDateField(label=_("Til og med"), widget=forms.DateInput(attrs={"type": "date"}),
                             error_messages={"required": _("Vælg en dato."), "invalid": _("Skriv en dato.")})
 
     def __init__(self, *args, sectors=(), citizens=(), **kwargs):

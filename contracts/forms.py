@@ -17,6 +17,7 @@ from contracts.models import (
     ReferralSource,
     TreatmentResponsibility,
 )
+from psykiatrihus.forms import TEXT_MAX_LENGTH, WindowDateField
 from psykiatrihus.models import Sector
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -47,13 +48,13 @@ class ContractContentForm(forms.Form):
     referral_source = forms.ChoiceField(label=_("Henvisningsvej"), required=False)
     stay_frame_nights = forms.IntegerField(label=_("Individuel opholdsramme (nætter)"), required=False, min_value=0,
                                            help_text=_("Tom: husets ramme gælder."))
-    review_on = forms.DateField(label=_("Revurderes senest"), required=False, widget=DATE)
+    review_on = WindowDateField(label=_("Revurderes senest"), required=False, widget=DATE)
     crisis_what_helps = forms.CharField(label=_("Kriseplan: hvad hjælper"), required=False,
-                                        widget=forms.Textarea(attrs={"rows": 2}))
+                                        widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX_LENGTH)
     crisis_warning_signs = forms.CharField(label=_("Kriseplan: advarselstegn"), required=False,
-                                           widget=forms.Textarea(attrs={"rows": 2}))
+                                           widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX_LENGTH)
     crisis_who_to_call = forms.CharField(label=_("Kriseplan: hvem kontaktes"), required=False,
-                                         widget=forms.Textarea(attrs={"rows": 2}))
+                                         widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX_LENGTH)
     municipal_services = forms.ChoiceField(label=_("Kommunale tilbud ved siden af"), required=False,
                                            choices=[("", _("Ikke angivet"))] + list(MunicipalServices.choices))
     resident_in_municipality = forms.BooleanField(label=_("Bosat i kommunen"), required=False)
@@ -116,7 +117,7 @@ class CitizenContractForm(ContractContentForm):
     phone = forms.CharField(label=_("Telefon"), max_length=32, required=False)
     next_of_kin = forms.CharField(label=_("Pårørende"), max_length=300, required=False)
     sector = forms.ChoiceField(label=_("Sektor"), choices=Sector.choices)
-    granted_on = forms.DateField(label=_("Bevilget"), widget=DATE)
+    granted_on = WindowDateField(label=_("Bevilget"), widget=DATE)
 
     field_order = ["name", "cpr", "phone", "next_of_kin", "sector", "granted_on"]
 
@@ -130,7 +131,7 @@ class CitizenContractForm(ContractContentForm):
 
 
 class ContractEndForm(forms.Form):
-    ended_on = forms.DateField(label=_("Slutdato"), widget=DATE)
+    ended_on = WindowDateField(label=_("Slutdato"), widget=DATE)
     end_reason = forms.ChoiceField(label=_("Årsag"), choices=[("", _("Vælg"))] + list(EndReason.choices))
     reason_text = forms.CharField(label=_("Uddybning"), required=False, max_length=500,
                                   help_text=_("Skal udfyldes ved ”Andet”."))
@@ -141,9 +142,10 @@ class ContractEndForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    held_on = forms.DateField(label=_("Mødedato"), widget=DATE)
+    held_on = WindowDateField(label=_("Mødedato"), widget=DATE)
     participants = forms.CharField(label=_("Deltagere"), required=False, max_length=500)
-    outcome = forms.CharField(label=_("Resultat"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.CharField(label=_("Resultat"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                              max_length=TEXT_MAX_LENGTH)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -162,7 +164,7 @@ class ConsentForm(forms.Form):
     to_sector = forms.ChoiceField(label=_("Må ses af"), choices=Sector.choices)
     scope = forms.ChoiceField(label=_("Omfang"), choices=ConsentScope.choices, widget=forms.RadioSelect,
                               initial=ConsentScope.CONTRACT)
-    given_on = forms.DateField(label=_("Givet"), widget=DATE)
+    given_on = WindowDateField(label=_("Givet"), widget=DATE)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
     def __init__(self, *args, to_sectors, **kwargs):
@@ -178,19 +180,21 @@ class VisitationForm(forms.Form):
     decided_by = forms.CharField(label=_("Afgjort af"), max_length=200,
                                  help_text=_("Navn og funktion, fx myndighedsrådgiver eller visitationsudvalg."),
                                  error_messages={"required": _("Skriv hvem der har truffet afgørelsen.")})
-    decided_on = forms.DateField(label=_("Afgjort den"), widget=DATE,
+    decided_on = WindowDateField(label=_("Afgjort den"), widget=DATE,
                                  error_messages={"required": _("Angiv datoen for afgørelsen.")})
-    granted_from = forms.DateField(label=_("Bevilget fra"), widget=DATE,
+    granted_from = WindowDateField(label=_("Bevilget fra"), widget=DATE,
                                    error_messages={"required": _("Angiv hvornår bevillingen starter.")})
-    granted_until = forms.DateField(label=_("Bevilget til og med"), widget=DATE,
+    granted_until = WindowDateField(label=_("Bevilget til og med"), widget=DATE,
                                     error_messages={"required": _("Angiv hvornår bevillingen slutter.")})
     purpose = forms.CharField(label=_("Formål"), widget=forms.Textarea(attrs={"rows": 2}),
-                              error_messages={"required": _("Skriv formålet med opholdet.")})
-    goals = forms.CharField(label=_("Mål (ét pr. linje)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+                              error_messages={"required": _("Skriv formålet med opholdet.")},
+                              max_length=TEXT_MAX_LENGTH)
+    goals = forms.CharField(label=_("Mål (ét pr. linje)"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                            max_length=TEXT_MAX_LENGTH)
     stay_frame_nights = forms.IntegerField(label=_("Særlig opholdsramme (nætter)"), required=False, min_value=1,
                                            max_value=366, help_text=_("Tom: husets ramme gælder."))
     frame_reason = forms.CharField(label=_("Begrundelse for en længere ramme"), required=False,
-                                   widget=forms.Textarea(attrs={"rows": 2}))
+                                   widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX_LENGTH)
 
     def __init__(self, *args, sectors, **kwargs):
         super().__init__(*args, **kwargs)
@@ -214,7 +218,7 @@ class QuestionnaireForm(forms.Form):
 
     sector = forms.ChoiceField(label=_("Sektor"))
     moment = forms.ChoiceField(label=_("Tidspunkt"))
-    answered_on = forms.DateField(label=_("Besvaret"), widget=DATE)
+    answered_on = WindowDateField(label=_("Besvaret"), widget=DATE)
 
     def __init__(self, *args, instrument, moments, sectors, **kwargs):
         super().__init__(*args, **kwargs)

@@ -25,12 +25,11 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from psykiatrihus.api_parsers import RequestTooLarge
 from psykiatrihus.dates import DateWindow, date_window
+from psykiatrihus.forms import TEXT_MAX_LENGTH  # noqa: F401 (shared with the serializers)
 from psykiatrihus.models import House
 from psykiatrihus.scoping import Access, access_for
 
 API_PREFIX = "/api/"
-# Free text stored in a TextField (notes, crisis plans): bounded before the database all the same.
-TEXT_MAX_LENGTH = 5000
 
 
 # --- the error shape ----------------------------------------------------------------------------------------

@@ -11,6 +11,9 @@ from django.utils.dateparse import parse_datetime
 
 from psykiatrihus.dates import date_window
 
+# Free text stored in a TextField (notes, crisis plans): bounded before the database all the same.
+TEXT_MAX_LENGTH = 5000
+
 
 def window_for(form: forms.BaseForm, house) -> None:
     """Check every window date field of `form` against `house`'s window (its opening year)."""

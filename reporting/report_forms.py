@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from psykiatrihus.forms import WindowDateField
 from reporting.models import ReportFormat
 from reporting.selectors import Period, half_year, period_for, period_is_grid
 from reporting.services import OFF_GRID_REASON
@@ -24,8 +25,8 @@ class ReportRequestForm(forms.Form):
     quarter = forms.TypedChoiceField(label=_("Kvartal"), coerce=int, required=False,
                                      choices=[(1, "1."), (2, "2."), (3, "3."), (4, "4.")])
     half = forms.TypedChoiceField(label=_("Halvår"), coerce=int, required=False, choices=[(1, "1."), (2, "2.")])
-    start = forms.DateField(label=_("Fra"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Til"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = WindowDateField(label=_("Fra"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = WindowDateField(label=_("Til"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     formats = forms.MultipleChoiceField(label=_("Formater"), choices=ReportFormat.choices,
                                         initial=["pdf"], widget=forms.CheckboxSelectMultiple)
     raw = forms.BooleanField(label=_("Rå tal (uden skjulte småtal) – kun til intern brug"), required=False)

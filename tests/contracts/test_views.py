@@ -204,10 +204,20 @@ class TestConsentForm:
         assert client_for("kommune").get(f"/borgere/kontrakt/{world.bo_r.pk}/").status_code == 404
 
     def test_consent_future_date_is_a_field_error(self, world, client_for):
+        import datetime
+
+        from django.utils import timezone
+
+        next_month = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+        r = client_for("region").post(f"/borgere/{world.bo.pk}/samtykke/", {"to_sector": "kommune",
+                                                                           "scope": "contract",
+                                                                           "given_on": next_month})
+        assert r.status_code == 200 and "fremtiden" in r.content.decode()
+        # Year 2099 is outside the date window: a field error too, before the service is asked.
         r = client_for("region").post(f"/borgere/{world.bo.pk}/samtykke/", {"to_sector": "kommune",
                                                                            "scope": "contract",
                                                                            "given_on": "2099-01-01"})
-        assert r.status_code == 200 and "fremtiden" in r.content.decode()
+        assert r.status_code == 200 and "Datoen skal ligge mellem" in r.content.decode()
         assert not Consent.objects.exists()
 
     def test_outsider_and_peer_cannot_reach_consent(self, world, client_for):
