@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from activities.models import Offer
+from activities.selectors import Offer  # the choice labels, through the owner's selectors
 from beds.models import FaerdigbehandlingOutcome, TurnAwayReason
 from contracts.models import DiagnosisGroup, EndReason, MunicipalServices, ReferralSource, TreatmentResponsibility
 from contracts.questionnaire_selectors import instrument_names
