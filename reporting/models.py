@@ -61,7 +61,8 @@ class ReportRun(models.Model):
     requeues = models.PositiveSmallIntegerField(_("sendt i kø igen"), default=0)
     # The suppressed figures the files were made from ({"data": ..., "previous": ...}): approval renders the
     # files again from them with the comments, and a revision is compared against them. Never raw for steering.
-    figures = models.JSONField(_("tal"), null=True, blank=True)
+    # Kept as JSON text, not jsonb: jsonb reorders keys, and the order is the report's (tables, age bands, months).
+    figures = models.TextField(_("tal"), blank=True, default="")
     approved_at = models.DateTimeField(_("godkendt"), null=True, blank=True)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("godkendt af"))
@@ -101,6 +102,13 @@ class ReportRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ReportStatus.DONE, ReportStatus.FAILED)
+
+    @property
+    def figures_data(self) -> dict | None:
+        """The stored figures, in the order they were built (None before the run is built)."""
+        import json
+
+        return json.loads(self.figures) if self.figures else None
 
     @property
     def is_approved(self) -> bool:

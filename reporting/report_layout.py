@@ -35,7 +35,8 @@ def _table_meta() -> dict[str, tuple[str, str, str]]:
 def section_titles() -> dict[str, str]:
     """The titles of the sections a leader comments on (the report as a whole, the rules, each table)."""
     titles = {key: meta[0] for key, meta in _table_meta().items()}
-    return {"summary": _("Rapporten som helhed"), "rules": _("Husets regler i perioden"), **titles}
+    return {"summary": _("Rapporten som helhed"), "key_figures": _("Nøgletal"), "rules": _("Husets regler i perioden"),
+            **titles}
 
 
 def sheet_names() -> dict[str, str]:

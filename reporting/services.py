@@ -7,6 +7,7 @@ call `report_run_request` / `report_runs_schedule_quarter`.
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 
 from django.conf import settings
@@ -229,7 +230,8 @@ def report_run_build(*, run_id: int) -> ReportRun:
             ReportPublication(run_id=run_id, house=run.house, period_start=p.start, period_end=p.end,
                               suppress_below=run.suppress_below, figures=p.to_json()) for p in publications])
         ReportRun.objects.filter(pk=run_id).update(status=ReportStatus.DONE, progress=100, files=stored,
-                                                   figures=figures, finished_at=timezone.now(),
+                                                   figures=json.dumps(figures, ensure_ascii=False),
+                                                   finished_at=timezone.now(),
                                                    touched_at=timezone.now(), error="")
     run.refresh_from_db()
     return run
@@ -313,8 +315,9 @@ class ReportConflict(Exception):
 
 def report_sections(*, run: ReportRun) -> list[str]:
     """The sections a leader may comment on: the report as a whole, the rules, then every table shown."""
-    tables = ((run.figures or {}).get("data") or {}).get("tables") or {}
-    return [SUMMARY, "rules", *[k for k, v in tables.items() if isinstance(v, dict)]]
+    tables = ((run.figures_data or {}).get("data") or {}).get("tables") or {}
+    shown = [k for k, v in tables.items() if isinstance(v, dict)]
+    return [SUMMARY, *[k for k in shown if k == "key_figures"], "rules", *[k for k in shown if k != "key_figures"]]
 
 
 def _commentable(run: ReportRun, user) -> None:
@@ -413,11 +416,12 @@ def report_run_approve(*, run: ReportRun, user, comments: dict | None = None) ->
         previous = approved[0] if approved else None
         run.version = (previous.version + 1) if previous else 1
         run.revises = previous
-        run.changes = figures_changed(old=previous.figures["data"], new=run.figures["data"]) if previous else []
+        figures = run.figures_data
+        run.changes = figures_changed(old=previous.figures_data["data"], new=figures["data"]) if previous else []
         now = timezone.now()
         notes = _approval_notes(run=run, comments=report_comments(run=run), user=user, at=now, previous=previous,
                                 changes=run.changes)
-        files = report_files(figures=run.figures, formats=run.formats, notes=notes)
+        files = report_files(figures=figures, formats=run.formats, notes=notes)
         run.files = _files_store(run=run, files=files)
         run.approved_at, run.approved_by = now, user
         run.save(update_fields=["version", "revises", "changes", "files", "approved_at", "approved_by"])

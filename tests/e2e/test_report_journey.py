@@ -78,6 +78,13 @@ def test_leader_orders_comments_approves_and_steering_downloads(open_session, ho
     page.get_by_label("Belægning", exact=True).fill("Lav belægning i juli skyldes ferielukning.")
     page.get_by_role("button", name="Gem kommentarer").click()
     expect(page.get_by_role("status")).to_contain_text("Kommentarerne er gemt")
+    from tests.e2e.conftest import ARTIFACTS
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    for width in (1440, 820, 390):  # the comment page on a desk, a tablet and a phone
+        page.set_viewport_size({"width": width, "height": 900})
+        leader.screenshot(ARTIFACTS / f"report-comments-{width}.png")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("button", name="Godkend og send til styregruppen").click()
     expect(page.get_by_role("status")).to_contain_text("Rapporten er godkendt")
     expect(page.locator(".badge.approved")).to_contain_text("Godkendt")
