@@ -153,6 +153,7 @@ def _world(house, other_house, users, make_member):
     from activities.services import activity_create, enrolment_create, session_create
     from beds.models import Bed
     from beds.services import stay_book, stay_goals_set, stay_request_record
+    from contracts.questionnaire_services import house_instrument_choose, questionnaire_response_record
     from contracts.services import (
         citizen_create,
         consent_give,
@@ -179,8 +180,11 @@ def _world(house, other_house, users, make_member):
                          planned_departure=arrival + datetime.timedelta(hours=20), user=staff)
         goal = stay_goals_set(stay=stay, goals=["Sove"], user=staff)[0]
         request = stay_request_record(house=h, sector="region", channel="phone", user=staff, citizen=citizen)
+        house_instrument_choose(house=h, code="who5", moments=["followup"])
+        response = questionnaire_response_record(house=h, citizen=citizen, instrument_code="who5", moment="followup",
+                                                 answers=[3, 3, 3, 3, 3], sector="region", user=staff)
         values = {"citizen": citizen.pk, "contract": contract.pk, "consent": consent.pk, "followup": followup.pk,
-                  "stay": stay.pk, "goal": goal.pk, "request": request.pk}
+                  "stay": stay.pk, "goal": goal.pk, "request": request.pk, "questionnaire": response.pk}
         if key == "far":
             activity = activity_create(house=h, name="Fjern gåtur", kind="course", seats=5, sessions_planned=1)
             session = session_create(activity=activity,
