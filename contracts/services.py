@@ -10,10 +10,11 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from guardian.shortcuts import assign_perm, remove_perm
 
 from contracts.cpr import cpr_birth_date, cpr_clean, cpr_gender
@@ -34,7 +35,7 @@ from contracts.models import (
 from psykiatrihus import crypto
 from psykiatrihus.dates import add_months  # noqa: F401 (re-exported for callers)
 from psykiatrihus.models import House, Sector
-from psykiatrihus.scoping import group_name
+from psykiatrihus.scoping import access_for, group_name
 from psykiatrihus.services import audit_log
 
 FOLLOWUP_INTERVAL_MONTHS = {Sector.KOMMUNE: 12, Sector.REGION: 6}
@@ -50,6 +51,24 @@ UPDATABLE_FIELDS = ("referral_source", "stay_frame_nights", "review_on", "next_f
                     *MUNICIPAL_FIELDS)
 ADULT_AGE = 18
 
+
+
+def _require(user, house: House, allowed, message: str) -> None:
+    """The acting user's right, asked of `Access` (psykiatrihus.scoping) like beds' services do: services called
+    by a person check it themselves, whatever view or endpoint called them (no user: the system, e.g. imports)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return
+    if not allowed(access_for(user, house)):
+        raise PermissionDenied(message)
+
+
+def _owns_citizen(access, citizen: Citizen) -> bool:
+    """One of the user's sectors owns the citizen's record (registered by it, or a contract there)."""
+    sectors = {citizen.registered_by_sector, *Contract.objects.filter(citizen=citizen).values_list("sector", flat=True)}
+    return any(access.may_see_sector(sector) for sector in sectors)
+
+
+EDIT_CONTRACT = gettext_lazy("Kun kontraktens egen sektor kan ændre den.")
 
 def followup_next_due(*, sector: str, since: datetime.date, house: House | None = None) -> datetime.date:
     """The next follow-up: the house's rule for the sector on that date (psykiatrihus.policy), by default
@@ -206,6 +225,7 @@ def contract_create(*, house: House, citizen: Citizen, sector: str, granted_on: 
 
     Municipal contracts need an adult citizen (18+ on the grant date) who is not recorded as living
     outside the municipality; sector-specific fields are refused on the other sector."""
+    _require(user, house, lambda a: a.may_see_sector(sector), _("Du kan kun give kontrakter i din egen sektor."))
     sector = Sector(sector)
     if citizen.house_id != house.pk:
         raise ValidationError(_("Borgeren hører ikke til dette hus."), code="invalid")
@@ -245,6 +265,7 @@ def contract_create(*, house: House, citizen: Citizen, sector: str, granted_on: 
 @transaction.atomic
 def contract_update(*, contract: Contract, user=None, **fields) -> Contract:
     """Change the contract's content (not its status: pause/resume/end have their own services)."""
+    _require(user, contract.house, lambda a: a.may_edit_contract(contract), EDIT_CONTRACT)
     unknown = set(fields) - set(UPDATABLE_FIELDS)
     if unknown:
         raise ValidationError(_("Feltet kan ikke ændres: %(f)s") % {"f": ", ".join(sorted(unknown))}, code="invalid")
@@ -271,6 +292,7 @@ def contract_update(*, contract: Contract, user=None, **fields) -> Contract:
 @transaction.atomic
 def contract_pause(*, contract: Contract, user=None, on: datetime.date | None = None, note: str = "") -> Contract:
     """A paused contract gives no right to a bed until resumed (e.g. during an admission)."""
+    _require(user, contract.house, lambda a: a.may_edit_contract(contract), EDIT_CONTRACT)
     contract = _locked(contract)
     if contract.status != ContractStatus.ACTIVE:
         raise ValidationError(_("Kun en aktiv kontrakt kan sættes på pause."), code="not_active")
@@ -285,6 +307,7 @@ def contract_pause(*, contract: Contract, user=None, on: datetime.date | None = 
 
 @transaction.atomic
 def contract_resume(*, contract: Contract, user=None, on: datetime.date | None = None, note: str = "") -> Contract:
+    _require(user, contract.house, lambda a: a.may_edit_contract(contract), EDIT_CONTRACT)
     contract = _locked(contract)
     if contract.status != ContractStatus.PAUSED:
         raise ValidationError(_("Kun en kontrakt på pause kan genoptages."), code="not_paused")
@@ -301,6 +324,7 @@ def contract_resume(*, contract: Contract, user=None, on: datetime.date | None =
 def contract_end(*, contract: Contract, ended_on: datetime.date, reason: str, reason_text: str = "",
                  user=None) -> Contract:
     """End a contract with one of the domain's reasons ("Andet" needs a text). Ending twice is a conflict."""
+    _require(user, contract.house, lambda a: a.may_edit_contract(contract), EDIT_CONTRACT)
     contract = _locked(contract)
     if contract.status == ContractStatus.ENDED:
         raise ValidationError(_("Kontrakten er allerede afsluttet."), code="already_ended")
@@ -333,6 +357,7 @@ def contract_end(*, contract: Contract, ended_on: datetime.date, reason: str, re
 def followup_record(*, contract: Contract, held_on: datetime.date, participants: str = "", outcome: str = "",
                     eligibility: dict | None = None, user=None) -> FollowUp:
     """Record a follow-up meeting; the next one is due a sector interval after it (kommune 12, region 6 months)."""
+    _require(user, contract.house, lambda a: a.may_edit_contract(contract), EDIT_CONTRACT)
     contract = _locked(contract)
     if contract.status == ContractStatus.ENDED:
         raise ValidationError(_("Kontrakten er afsluttet; der kan ikke registreres opfølgning."),
@@ -371,6 +396,8 @@ def consent_give(*, citizen: Citizen, to_sector: str, scope: str = ConsentScope.
     Grants `view_citizen_across_wall` on the citizen to the group `<house>:<to_sector>` (what
     `Access.citizen_filter` honours). Health data crosses only with scope `contract_and_health`.
     An open consent to the same sector is replaced (a scope change is withdraw + give)."""
+    _require(user, citizen.house, lambda a: _owns_citizen(a, citizen),
+             _("Kun borgerens egen sektor kan registrere samtykke."))
     errors: dict[str, str] = {}
     if to_sector not in Sector.values:
         errors["to_sector"] = _("Vælg den sektor, der må se oplysningerne.")
@@ -401,6 +428,8 @@ def consent_give(*, citizen: Citizen, to_sector: str, scope: str = ConsentScope.
 @transaction.atomic
 def consent_withdraw(*, consent: Consent, withdrawn_on: datetime.date | None = None, user=None) -> Consent:
     """Withdraw a consent; the other sector loses sight of the citizen at once."""
+    _require(user, consent.house, lambda a: _owns_citizen(a, consent.citizen),
+             _("Kun borgerens egen sektor kan tilbagekalde samtykke."))
     consent = Consent.objects.select_for_update().select_related("citizen", "house").get(pk=consent.pk)
     if consent.withdrawn_on is not None:
         raise ValidationError(_("Samtykket er allerede tilbagekaldt."), code="already_withdrawn")
@@ -429,6 +458,7 @@ def visitation_decide(*, house: House, citizen: Citizen, sector: str, decided_on
                       granted_from: datetime.date, granted_until: datetime.date, purpose: str, goals: str = "",
                       stay_frame_nights: int | None = None, frame_reason: str = "", user=None):
     """Record a visitation decision. Refused where the house's rules do not admit by visitation."""
+    _require(user, house, lambda a: a.may_see_sector(sector), _("Du kan kun visitere i din egen sektor."))
     from contracts.models import VisitationDecision
     from psykiatrihus.policy import policy_for
 
