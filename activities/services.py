@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -35,10 +35,28 @@ from activities.models import (
     Term,
 )
 from psykiatrihus.models import House, Sector
+from psykiatrihus.scoping import access_for
 from psykiatrihus.services import audit_log
 
 DEFAULT_SESSION_MINUTES = 90
 
+
+
+def _require_manage(user, activity: Activity, citizen=None) -> None:
+    """The acting user runs the activity or works in its sector (`activities.selectors.activity_may_manage`),
+    and (unless they run it) sees the citizen named (`Access.may_see_citizen`): checked here, whatever view or
+    endpoint called."""
+    from activities.selectors import activity_may_manage, activity_runs
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return
+    access = access_for(user, activity.house)
+    if not activity_may_manage(access=access, activity=activity):
+        raise PermissionDenied(_("Du kan ikke ændre denne aktivitet."))
+    # a runner names the citizens on their own activity (as `activities.selectors._named_scope` shows them)
+    if citizen is not None and not activity_runs(access=access, activity=activity) \
+            and not access.may_see_citizen(citizen):
+        raise ValidationError({"citizen": _("Borgeren findes ikke i huset.")})
 
 def _duplicate(field: str, message: str) -> ValidationError:
     """A field error that keeps the code `duplicate` (the API answers 409 for it)."""
@@ -114,6 +132,7 @@ def activity_seats_set(*, activity: Activity, seats: int, user=None) -> list[Enr
 
 def session_create(*, activity: Activity, starts_at: datetime.datetime, ends_at: datetime.datetime | None = None,
                    note: str = "", user=None) -> Session:
+    _require_manage(user, activity)
     ends_at = ends_at or starts_at + datetime.timedelta(minutes=DEFAULT_SESSION_MINUTES)
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("Sluttidspunktet skal ligge efter starttidspunktet.")})
@@ -205,6 +224,7 @@ def _promote_waiting(*, activity: Activity, free: int) -> list[Enrolment]:
 
 def enrolment_create(*, activity: Activity, citizen, user=None) -> Enrolment:
     """Enrol a citizen on a course: a seat while there is one, else the end of the waiting list."""
+    _require_manage(user, activity, citizen)
     if citizen.house_id != activity.house_id:
         raise ValidationError({"citizen": _("Borgeren hører ikke til dette hus.")})
     try:
@@ -234,6 +254,7 @@ def enrolment_create(*, activity: Activity, citizen, user=None) -> Enrolment:
 def enrolment_withdraw(*, enrolment: Enrolment, user=None) -> Enrolment | None:
     """Withdraw from a course or its waiting list; a freed seat goes to the first on the waiting list.
     Returns the enrolment that got the seat, if any."""
+    _require_manage(user, enrolment.activity)
     with transaction.atomic():
         activity = Activity.objects.select_for_update().get(pk=enrolment.activity_id)
         locked = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
@@ -270,6 +291,7 @@ def _session_checks(session: Session) -> None:
 def attendance_record(*, session: Session, citizen, present: bool = True, user=None) -> Attendance:
     """Named attendance. On a course only enrolled citizens can be marked; on an open activity naming is
     optional (its head count stays the figure) and the head count is raised to at least the named present."""
+    _require_manage(user, session.activity, citizen)
     _session_checks(session)
     activity = session.activity
     if citizen.house_id != activity.house_id:
@@ -302,6 +324,7 @@ def attendance_toggle(*, session: Session, citizen, user=None) -> Attendance:
 
 def head_count_record(*, session: Session, head_count: int, user=None) -> Session:
     """The head count of an open activity's session (nobody needs to be named)."""
+    _require_manage(user, session.activity)
     _session_checks(session)
     if session.activity.kind != ActivityKind.OPEN:
         raise ValidationError({"head_count": _("Et holdforløb tælles med navngivet fremmøde, ikke i hoveder.")},
