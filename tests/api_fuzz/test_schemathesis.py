@@ -20,10 +20,11 @@ ROLES = ["kommune", "region", "peer", "leder", "styregruppe", "admin"]
 MAX_EXAMPLES_PER_OPERATION = 12
 CREDENTIAL_OPERATIONS = {"/api/v1/auth/token/"}
 # Writes checked against domain rules OpenAPI cannot express (a CPR's date exists and is not in the future,
-# municipal contracts need an 18+ citizen, an end date not before the grant, ...): a schema-valid body may
+# municipal contracts need an 18+ citizen, an end date not before the grant, a questionnaire's answers fit its
+# instrument's items and scale, ...): a schema-valid body may
 # rightly get a Danish 400. They are still fuzzed for 500s and for matching their documented responses.
 DOMAIN_RULE_PREFIXES = ("/api/v1/citizens/", "/api/v1/contracts/", "/api/v1/followups/", "/api/v1/visitations/",
-                        "/api/v1/reports/")
+                        "/api/v1/reports/", "/api/v1/questionnaire-responses/")
 
 
 @pytest.fixture
