@@ -52,6 +52,14 @@ def night(house, users):
     return {"leaver": leaver, "early": early, "cancel": cancel, "overdue": overdue, "today": today}
 
 
+# Elements that stick out of the screen (outside the scroll boxes of the board and tables), for the message.
+WIDE_ELEMENTS_JS = """() => [...document.querySelectorAll('body *')].filter(e => {
+    const r = e.getBoundingClientRect();
+    return r.right > innerWidth + 1 && !(e.parentElement && e.parentElement.closest('.board-wrap, .table-wrap'));
+  }).slice(0, 6).map(e => e.tagName + '.' + e.className + '#' + e.id + ' '
+                          + Math.round(e.getBoundingClientRect().right))"""
+
+
 def _shots(session, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page = session.page
@@ -59,9 +67,7 @@ def _shots(session, name: str) -> None:
         page.set_viewport_size({"width": width, "height": height})
         page.wait_for_timeout(150)
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        wide = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(e => {
-            const r = e.getBoundingClientRect(); return r.right > innerWidth + 1 && !(e.parentElement && e.parentElement.closest('.board-wrap, .table-wrap'));
-          }).slice(0, 6).map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right))""")
+        wide = page.evaluate(WIDE_ELEMENTS_JS)
         assert overflow <= 1, f"{name} at {width} px is {overflow} px wider than the screen: {wide}"
         page.screenshot(path=str(ARTIFACTS / f"night-shift-{name}-{width}.png"), full_page=True)
     page.set_viewport_size({"width": 820, "height": 1180})
