@@ -55,7 +55,7 @@ def _group(sector: str, name: str, value) -> dict:
 
 
 def _measure_report(run: ReportRun, access: Access) -> dict:
-    data = (run.figures or {}).get("data") or {}
+    data = (run.figures_data or {}).get("data") or {}
     groups = [_group(sector, name, value) for sector, name, value in _figures(data.get("tables") or {})]
     return {
         "resourceType": "MeasureReport", "id": str(run.pk), "status": "complete", "type": "summary",

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from contracts.instruments import instruments_ensure
 from contracts.questionnaire_services import house_instrument_choose, questionnaire_response_record
 from contracts.services import admissions_import, consent_give
 from tests.conftest import PASSWORD
@@ -22,6 +23,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def bo(world, users):  # noqa: F811
     house = world.bo.house
+    instruments_ensure()  # shipped by a data migration, which a transactional test's flush empties
     house_instrument_choose(house=house, code="who5", moments=["contract_start", "followup"])
     admissions_import(house=house, rows=[
         {"cpr": world.cprs["bo"], "admitted": "2021-01-02T10:00", "discharged": "2021-01-20T11:00", "ward": "P3"},

@@ -45,7 +45,7 @@ def test_only_approved_reports_and_their_figures(client, dataset, users):
     assert report.status == "complete" and report.type == "summary"
     assert str(report.period.start) == "2021-01-01" and str(report.period.end) == "2021-12-31"
     scores = {g.code.coding[0].code: (g.measureScore.value if g.measureScore else g.code.text) for g in report.group}
-    tables = run.figures["data"]["tables"]
+    tables = run.figures_data["data"]["tables"]
     source = tables.get("key_figures") or tables["stays"]
     for sector, figures in source.items():
         for name in ("stays", "nights"):
