@@ -30,6 +30,7 @@ from rest_framework.response import Response
 from psykiatrihus.api import ErrorSerializer, house_access
 from psykiatrihus.models import Sector
 from psykiatrihus.scoping import Access
+from psykiatrihus.sections import sections_render
 from psykiatrihus.services import audit_log_many
 from reporting import charts
 from reporting.dashboard_selectors import (
@@ -319,6 +320,8 @@ def dashboard(request):
         if access.sees_citizens and "kommune" in sectors:
             context["fb_list"] = _faerdigbehandling_list(request=request, access=access,
                                                          today=context["now"]["today"])
+        # Parts other apps contribute to the leader's "now" (e.g. stays awaiting a leader's decision).
+        context["now_sections"] = sections_render(page="dashboard_now", request=request, sectors=sectors)
     data, computed_at = dashboard_trends_cached(house=access.house, months=months)
     context["trends"] = _trend_charts(access=access, data=data, sectors=sectors)
     context["computed_at"] = computed_at
