@@ -13,7 +13,8 @@ What a reader knows, and so what the audit assumes an attacker knows:
 `disclose()` hides every count from 1 to N-1 ("primary"), then, while some primary cell could be narrowed to
 fewer than three values (both values where N is 3) by a linear program over all of that, hides one more
 figure next to it ("complementary"): the cheapest that protects it — a cell already "<N" made "–" before a
-printed one, a small printed cell before a large one, and parts before totals. `audit()` is the proof: for
+printed one, a small printed cell before a large one, and parts before totals. A last pass prints again every
+"–" that later ones made unnecessary (totals and large cells first). `audit()` is the proof: for
 every primary cell, the smallest and largest value consistent with everything published
 (HiGHS, the solver of `scipy.optimize.linprog(method="highs")`).
 """
@@ -431,6 +432,7 @@ def suppress_publication(pub: Publication, *, below: int, published: list[Public
                         and path not in pub.hidden:
                     pub.hidden[path] = COMPLEMENTARY
     _protect(pub, published, below)
+    _take_back(pub, published, below)
     intervals = audit([*published, pub], below=below)
     before = {(i.period, i.path): i.possible for i in audit(published, below=below)} if published else {}
     # an earlier cell the new publication does not narrow is not this publication's to refuse
@@ -473,6 +475,57 @@ def _protect(pub: Publication, published: list[Publication], below: int) -> None
             continue
         for path in step:
             pub.hidden[path] = COMPLEMENTARY
+
+
+def _take_back(pub: Publication, published: list[Publication], below: int) -> None:
+    """Print again every complementary cell the protection turns out not to need (a cell hidden early on can
+    become redundant once later ones are hidden): the most informative first, totals and large cells before
+    small ones. A cell is printed again ("–" back to its figure, or to "<N" for a small one) only if no small
+    hidden cell it is connected to loses its protection or, where it had none, any of its possible values."""
+    need = required_values(below)
+    publications = [*published, pub]
+    totals = {r.total for r in pub.relations}
+    classes = _equal_classes(pub)
+    kept_before = {path for earlier in published if earlier.period == pub.period
+                   for path, kind in earlier.hidden.items() if kind == COMPLEMENTARY}
+    widths: dict[tuple, int] = {}
+
+    def small_keys(program: _Program, key: tuple) -> list[tuple]:
+        around = {k for r in program.component(key) for k in program.rows[r].coefs}
+        return [k for k in around if k[0] != "latent" and k in program.vars and _small_key(publications, k, below)]
+
+    candidates = sorted((p for p, kind in pub.hidden.items() if kind == COMPLEMENTARY and p not in kept_before),
+                        key=lambda p: _cost(pub, p, totals), reverse=True)
+    for path in candidates:
+        if pub.hidden.get(path) != COMPLEMENTARY:
+            continue
+        members = [p for p in classes.get(path, [path]) if pub.hidden.get(p) == COMPLEMENTARY]
+        program = _Program(publications, below)
+        affected = small_keys(program, (pub.start, pub.end, path, pub.values[path]))
+        for key in affected:
+            if key not in widths:
+                widths[key] = _width(*program.interval(key))
+        for p in members:
+            if 0 < pub.values[p] < below:
+                pub.hidden[p] = PRIMARY
+            else:
+                del pub.hidden[p]
+        after = _Program(publications, below)
+        still = [k for k in affected if _small_key(publications, k, below)]
+        new_widths = {k: _width(*after.interval(k)) for k in still}
+        if all(w >= min(need, widths[k]) for k, w in new_widths.items()):
+            widths.update(new_widths)
+            continue
+        for p in members:
+            pub.hidden[p] = COMPLEMENTARY
+
+
+def _small_key(publications: list[Publication], key: tuple, below: int) -> bool:
+    """Whether a variable of the program is a small hidden cell of one of the publications."""
+    start, end, path, value = key
+    if not 0 < value < below:
+        return False
+    return any(p.period == (start, end) and path in p.hidden and p.values.get(path) == value for p in publications)
 
 
 def _width_with(publications: list[Publication], new: int, hide: list[Path], cell: tuple, below: int) -> int:

@@ -234,3 +234,73 @@ def test_random_tables_never_leave_a_small_cell_narrowed(case):
                for p, v in pub.values.items() if 0 < v < below)
     assert all(pub.values[p] > 0 for p in pub.hidden)  # zeros are always printed
     assert_protected([pub], below)
+
+
+# --- as few hidden as protection allows ---------------------------------------------------------------------
+
+
+def test_a_dash_the_protection_does_not_need_is_printed_again():
+    """Four citizens, all small: table 0 splits them 0/1/0/1/2, tables 1 and 2 give all four in one part.
+    Worked by hand: the population (4) must be "–", since "<5" in tables 1 and 2 plus three parts of at least
+    1 in table 0 would pin it to 3 or 4. With the totals "–" (at least 3, no upper bound), each part of table 0
+    printed as "<5" still has the four values 1..4: they need not be "–" too, although making them so is the
+    first thing the protection tries."""
+    parts0 = [("t0", "counts", f"c{i}") for i in range(5)]
+    values = dict(zip(parts0, [0, 1, 0, 1, 2], strict=True)) | {("t0", "total"): 4}
+    relations = [Relation(total=("t0", "total"), parts=tuple(parts0))]
+    for t in (1, 2):
+        names = [(f"t{t}", "counts", "c0"), (f"t{t}", "counts", "c1")]
+        values |= {names[0]: 0, names[1]: 4, (f"t{t}", "total"): 4}
+        relations += [Relation(total=(f"t{t}", "total"), parts=tuple(names)),
+                      Relation(total=(f"t{t}", "total"), parts=(("t0", "total"),))]
+    pub = Publication(start="2022-01-01", end="2022-03-31", values=values, relations=relations)
+    suppress_publication(pub, below=5)
+    assert {p: pub.hidden[p] for p in parts0 if p in pub.hidden} == {
+        ("t0", "counts", "c1"): PRIMARY, ("t0", "counts", "c3"): PRIMARY, ("t0", "counts", "c4"): PRIMARY}
+    for t in (0, 1, 2):
+        assert pub.hidden[(f"t{t}", "total")] == COMPLEMENTARY
+    assert pub.hidden[("t1", "counts", "c1")] == pub.hidden[("t2", "counts", "c1")] == COMPLEMENTARY
+    assert_protected([pub])
+
+
+def _same_figure(pub: Publication, path) -> set:
+    """The cells that are one figure printed in several places (single-part relations), `path` included."""
+    group, todo = {path}, [path]
+    while todo:
+        p = todo.pop()
+        for r in pub.relations:
+            if len(r.parts) == 1 and not r.minus and p in (r.total, r.parts[0]):
+                for q in (r.total, r.parts[0]):
+                    if q not in group:
+                        group.add(q)
+                        todo.append(q)
+    return group
+
+
+def _protected(pub: Publication, below: int) -> bool:
+    need = min(3, below - 1)
+    for path in pub.hidden:
+        if 0 < pub.values[path] < below:
+            low, high = reader_interval([pub], below, 0, path)
+            if high - low + 1 < need:
+                return False
+    return True
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(linked_tables())
+def test_no_dash_can_be_printed_again_without_narrowing_a_small_cell(case):
+    """Local minimality: printing any "–" again (as its figure, or "<N" for a small one), together with the
+    places the same figure is printed, would let a reader narrow some small cell (the independent checker)."""
+    pub, below = case
+    suppress_publication(pub, below=below)
+    for path in [p for p, kind in pub.hidden.items() if kind == COMPLEMENTARY]:
+        saved = dict(pub.hidden)
+        for p in _same_figure(pub, path):
+            if pub.hidden.get(p) == COMPLEMENTARY:
+                if 0 < pub.values[p] < below:
+                    pub.hidden[p] = PRIMARY
+                else:
+                    del pub.hidden[p]
+        assert not _protected(pub, below), path
+        pub.hidden = saved
