@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from activities.selectors import Offer  # the choice labels, through the owner's selectors
-from beds.models import FaerdigbehandlingOutcome, TurnAwayReason
-from contracts.models import DiagnosisGroup, EndReason, MunicipalServices, ReferralSource, TreatmentResponsibility
+from beds.aggregates import stay_choice_labels
+from contracts.aggregates import contract_choice_labels, municipal_services_labels
 from contracts.questionnaire_selectors import instrument_names
 from psykiatrihus.models import AdmissionRoute, FrameExtension, PostStayFollowUp
 from reporting.tables import TABLES
@@ -125,10 +125,11 @@ def _labels() -> dict[str, str]:
         "worsened": _("Mærkbart dårligere"), "ors_at_stay_start": _("ORS ved opholdets start"),
         "stays_with_ors": _("Ophold med ORS"), "mean_ors": _("ORS, gennemsnit"),
     }
-    for choices in (ReferralSource, DiagnosisGroup, TreatmentResponsibility, EndReason, TurnAwayReason,
-                    FaerdigbehandlingOutcome, Offer):
-        labels.update({c.value: str(c.label) for c in choices})
-    labels.update({c.value: str(c.label) for c in MunicipalServices})
+    # in this order: a value two choices share ("other") takes the label of the later one
+    labels.update(contract_choice_labels())
+    labels.update(stay_choice_labels())
+    labels.update({c.value: str(c.label) for c in Offer})
+    labels.update(municipal_services_labels())
     labels.update(instrument_names())
     labels["none"] = _("Ingen af delene")
     labels["unknown"] = _("Ukendt")

@@ -4,26 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Value
-from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
-from beds.models import Stay
-from contracts.models import Contract
+from beds.aggregates import holder_activity
+from contracts.aggregates import (
+    DIAGNOSIS_GROUPS,
+    REFERRAL_SOURCES,
+    contract_counts,
+    contracts_ended,
+    contracts_in_force_by_quarter_granted,
+    contracts_in_force_exist,
+    holder_counts_by,
+    holder_diagnoses,
+    holders_by_age_gender,
+)
 from psykiatrihus.models import House, Sector
 from reporting.tables.house_rules import sectors_using
 from reporting.tables.periods import Period
-from reporting.tables.querysets import (
-    COUNTED_STAY_STATUSES,
-    SECTORS,
-    Age,
-    age_band,
-    age_gender_partition,
-    contracts_active_at,
-    counts_by,
-    holders_in_period,
-    partition,
-)
+from reporting.tables.querysets import SECTORS, age_gender_partition, counts_by, partition
 from reporting.tables.registry import Path, Relation, Table, partition_relations, register, same
 
 END_REASONS = ("not_needed", "too_ill", "behaviour", "moved", "died", "other")
@@ -31,14 +29,8 @@ END_REASONS = ("not_needed", "too_ill", "behaviour", "moved", "died", "other")
 
 def table_contracts(*, house: House, period: Period) -> dict:
     """New in the period, active at its end, ended in it (with reasons), per sector (table 2)."""
-    rows = (Contract.objects.filter(house=house).order_by().values("sector").annotate(
-        new=Count("id", filter=Q(granted_on__gte=period.start, granted_on__lte=period.end)),
-        active_at_end=Count("id", filter=Q(granted_on__lte=period.end)
-                            & (Q(ended_on__isnull=True) | Q(ended_on__gt=period.end))),
-    ))
-    by_sector = {r["sector"]: r for r in rows}
-    ended = (Contract.objects.filter(house=house, ended_on__gte=period.start, ended_on__lte=period.end)
-             .order_by().values("sector", "end_reason").annotate(n=Count("id")))
+    by_sector = contract_counts(house=house, start=period.start, end=period.end)
+    ended = contracts_ended(house=house, start=period.start, end=period.end)
     result = {}
     for sector in SECTORS:
         reasons = counts_by([r for r in ended if r["sector"] == sector], "end_reason", END_REASONS)
@@ -53,67 +45,41 @@ def table_contracts(*, house: House, period: Period) -> dict:
 
 def table_contracts_by_quarter_granted(*, house: House, period: Period) -> dict:
     """Contracts still active at the end of the period, by the quarter they were granted (table 3)."""
-    result = {}
-    for sector in SECTORS:
-        rows = (contracts_active_at(house=house, sector=sector, day=period.end)
-                .annotate(y=ExtractYear("granted_on"), q=ExtractQuarter("granted_on"))
-                .values("y", "q").annotate(n=Count("id")).order_by("y", "q"))
-        result[sector] = partition({f"{r['y']} K{r['q']}": r["n"] for r in rows})
-    return result
+    found = contracts_in_force_by_quarter_granted(house=house, day=period.end)
+    return {sector: partition(found.get(sector, {})) for sector in SECTORS}
 
 
 def table_holders_activity(*, house: House, period: Period) -> dict:
     """Contract holders in the period who used a bed of the sector in it, and those who did not (table 4)."""
+    found = holder_activity(house=house, start=period.start, end=period.end)
     result = {}
     for sector in SECTORS:
-        used = Stay.objects.filter(house=house, sector=sector, citizen_id=OuterRef("citizen_id"),
-                                   status__in=COUNTED_STAY_STATUSES, arrival_date__gte=period.start,
-                                   arrival_date__lte=period.end)
-        agg = holders_in_period(house=house, sector=sector, period=period).annotate(used=Exists(used)).aggregate(
-            holders=Count("citizen_id", distinct=True),
-            active=Count("citizen_id", distinct=True, filter=Q(used=True)),
-        )
-        result[sector] = partition({"active": agg["active"], "inactive": agg["holders"] - agg["active"]},
-                                    total=agg["holders"])
+        holders, active = found.get(sector, {}).get("holders", 0), found.get(sector, {}).get("active", 0)
+        result[sector] = partition({"active": active, "inactive": holders - active}, total=holders)
     return result
 
 
 def table_holders_age_gender(*, house: House, period: Period) -> dict:
     """Citizens with a contract in force at the end of the period, by age then and gender (tables 5, 10)."""
-    result = {}
-    for sector in SECTORS:
-        rows = (contracts_active_at(house=house, sector=sector, day=period.end)
-                .annotate(age_years=Age(Value(period.end), F("citizen__birth_date")))
-                .annotate(band=age_band("age_years"), gender=F("citizen__gender"))
-                .values("band", "gender").annotate(n=Count("citizen_id", distinct=True)))
-        result[sector] = age_gender_partition(rows)
-    return result
+    rows = holders_by_age_gender(house=house, day=period.end)
+    return {sector: age_gender_partition([r for r in rows if r["sector"] == sector]) for sector in SECTORS}
 
 
-def _holders_by(field: str, keys, *, house: House, sector: str, period: Period) -> dict:
-    rows = (holders_in_period(house=house, sector=sector, period=period).values(field)
-            .annotate(n=Count("citizen_id", distinct=True)))
-    counts = counts_by(rows, field, list(keys) + ["unknown"])
+def _holders_by(field: str, keys, *, rows: list[dict], sector: str) -> dict:
+    counts = counts_by([r for r in rows if r["sector"] == sector], field, list(keys) + ["unknown"])
     return partition(counts)
 
 
 def table_referral_sources(*, house: House, period: Period) -> dict:
     """How contract holders in the period came to the house (tables 6, 7); blank = 'unknown'."""
-    from contracts.models import REFERRAL_SOURCES_BY_SECTOR
-
-    return {s: _holders_by("referral_source", REFERRAL_SOURCES_BY_SECTOR[s], house=house, sector=s,
-                           period=period) for s in SECTORS}
+    rows = holder_counts_by(house=house, start=period.start, end=period.end, field="referral_source")
+    return {s: _holders_by("referral_source", REFERRAL_SOURCES[s], rows=rows, sector=s) for s in SECTORS}
 
 
 def table_diagnoses(*, house: House, period: Period) -> dict:
     """Regional holders' main diagnosis group and how many of them have psychiatric comorbidity (table 8)."""
-    from contracts.models import DiagnosisGroup
-
-    keys = [c.value for c in DiagnosisGroup] + ["unknown"]
-    rows = list(holders_in_period(house=house, sector=Sector.REGION, period=period).values("diagnosis_group").annotate(
-        n=Count("citizen_id", distinct=True),
-        comorbid=Count("citizen_id", distinct=True, filter=Q(psychiatric_comorbidity=True)),
-    ))
+    keys = [*DIAGNOSIS_GROUPS, "unknown"]
+    rows = holder_diagnoses(house=house, sector=Sector.REGION.value, start=period.start, end=period.end)
     return {Sector.REGION.value: {
         "diagnosis": partition(counts_by(rows, "diagnosis_group", keys)),
         "comorbidity": partition(counts_by(rows, "diagnosis_group", keys, value="comorbid")),
@@ -122,15 +88,20 @@ def table_diagnoses(*, house: House, period: Period) -> dict:
 
 def table_treatment_responsibility(*, house: House, period: Period) -> dict:
     """Who holds treatment responsibility for regional holders (table 9)."""
-    return {Sector.REGION.value: _holders_by("treatment_responsibility", ("clinic", "house"), house=house,
-                                             sector=Sector.REGION, period=period)}
+    sector = Sector.REGION.value
+    rows = holder_counts_by(house=house, start=period.start, end=period.end, field="treatment_responsibility",
+                            sector=sector)
+    return {sector: _holders_by("treatment_responsibility", ("clinic", "house"), rows=rows, sector=sector)}
 
 
 def table_municipal_services(*, house: House, period: Period) -> dict:
     """Municipal services alongside (mestringsvejleder, ÅFR, both, none) among municipal holders (table 12).
     Only municipal contracts record them, so the table has no regional column (it would be 100 % unknown)."""
-    return {Sector.KOMMUNE.value: _holders_by("municipal_services", ("mestringsvejleder", "afr", "both", "none"),
-                                              house=house, sector=Sector.KOMMUNE.value, period=period)}
+    sector = Sector.KOMMUNE.value
+    rows = holder_counts_by(house=house, start=period.start, end=period.end, field="municipal_services",
+                            sector=sector)
+    return {sector: _holders_by("municipal_services", ("mestringsvejleder", "afr", "both", "none"), rows=rows,
+                                sector=sector)}
 
 
 def contracts_apply(*, house: House, period: Period) -> bool:
@@ -138,8 +109,7 @@ def contracts_apply(*, house: House, period: Period) -> bool:
     contract in the period, or a contract was in force in it anyway (history is never hidden)."""
     if sectors_using(house=house, period=period, rule=lambda p: p.admits_bsk):
         return True
-    return Contract.objects.filter(house=house, granted_on__lte=period.end).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=period.start)).exists()
+    return contracts_in_force_exist(house=house, start=period.start, end=period.end)
 
 
 # --- relations -------------------------------------------------------------------------------------------

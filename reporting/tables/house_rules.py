@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
-from django.db.models import Count, DateField, ExpressionWrapper, F, Q
 from django.utils.translation import gettext_lazy as _
 
+from beds.aggregates import GOAL_RESULTS, active_beds, aftercare_counts, stay_goal_counts
 from psykiatrihus.models import House
 from reporting.tables.periods import Period
 from reporting.tables.querysets import SECTORS, counts_by, partition
@@ -56,10 +56,7 @@ def report_rules(*, house: House, period: Period) -> dict:
     (active beds now) and every version with the date it took effect (`valid_from` None: the built-in
     default, in force since before the period), `until` the day before the next version (None: still in
     force at the period's end) and `changed`: the rules that differ from the version before. Two queries."""
-    from beds.models import Bed
-
-    beds = {r["sector"]: r for r in Bed.objects.filter(house=house, active=True).order_by().values("sector")
-            .annotate(beds=Count("id"), faerdigbehandling=Count("id", filter=Q(may_be_faerdigbehandling=True)))}
+    beds = active_beds(house=house)
     result: dict = {}
     for sector, versions in _versions_in_period(house=house, period=period).items():
         bed_set = {"beds": beds.get(sector, {}).get("beds", 0),
@@ -97,24 +94,14 @@ def table_waiting_list(*, house: House, period: Period) -> dict | None:
     return {s: {k: figures.get(s, empty)[k] for k in empty} for s in sectors}
 
 
-GOAL_RESULTS = ("achieved", "partly", "not_achieved", "not_evaluated")
-
-
 def table_stay_goals(*, house: House, period: Period) -> dict | None:
     """For sectors whose stays carry goals: stays ended in the period (checked out, departure date in it)
     with goals (`stays_ended_with_goals`), and their goals by evaluation. None when no sector's rules have
     goals in the period."""
-    from beds.models import StayGoal
-
     sectors = sectors_using(house=house, period=period, rule=lambda p: p.stays_have_goals)
     if not sectors:
         return None
-    departure_date = ExpressionWrapper(F("stay__arrival_date") + F("stay__nights"), output_field=DateField())
-    by_result = {key: Count("id", filter=Q(result="" if key == "not_evaluated" else key)) for key in GOAL_RESULTS}
-    rows = {r["stay__sector"]: r for r in (
-        StayGoal.objects.filter(stay__house=house, stay__sector__in=sectors, stay__status="checked_out")
-        .annotate(dep=departure_date).filter(dep__gte=period.start, dep__lte=period.end)
-        .order_by().values("stay__sector").annotate(stays=Count("stay_id", distinct=True), **by_result))}
+    rows = stay_goal_counts(house=house, sectors=sectors, start=period.start, end=period.end)
     result = {}
     for sector in sectors:
         row = rows.get(sector, {})
@@ -130,16 +117,11 @@ def table_aftercare(*, house: House, period: Period) -> dict | None:
     """For sectors that follow up after a stay: safety visits/calls planned for a day in the period, by what
     became of them (done, not reached, cancelled, `open`: still planned, not recorded). None when no sector's
     rules plan them."""
-    from beds.models import StayAftercare
-
     sectors = sectors_using(house=house, period=period, rule=lambda p: p.plans_post_stay_followup)
     if not sectors:
         return None
-    rows = list(StayAftercare.objects.filter(stay__house=house, stay__sector__in=sectors,
-                                             planned_on__gte=period.start, planned_on__lte=period.end)
-                .order_by().values("stay__sector", "status").annotate(n=Count("id")))
-    rows = [{**r, "status": "open" if r["status"] == "planned" else r["status"]} for r in rows]
-    return {s: {"followups": partition(counts_by([r for r in rows if r["stay__sector"] == s], "status",
+    rows = aftercare_counts(house=house, sectors=sectors, start=period.start, end=period.end)
+    return {s: {"followups": partition(counts_by([r for r in rows if r["sector"] == s], "status",
                                                 AFTERCARE_OUTCOMES))} for s in sectors}
 
 

@@ -1,56 +1,16 @@
-"""Querysets and small helpers shared by the table builders (read-only aggregates over other apps' tables)."""
+"""Shapes and constants shared by the table builders: the sectors, and how counts become partitions.
+
+The counting itself happens in the owning apps' aggregates (`beds.aggregates`, `contracts.aggregates`,
+`activities.selectors`); the builders turn their plain rows into the report's JSON here."""
 
 from __future__ import annotations
 
-import datetime
-
-from django.db.models import Case, Func, IntegerField, Q, QuerySet, Value, When
-
-from beds.models import Stay
-from contracts.models import Contract
-from psykiatrihus.models import House, Sector
-from reporting.tables.periods import Period
+from contracts.aggregates import AGE_BANDS, GENDERS
+from psykiatrihus.models import Sector
 
 SECTORS: tuple[str, ...] = (Sector.KOMMUNE.value, Sector.REGION.value)
-# Stays that took place (cancelled and no-show stays did not).
-COUNTED_STAY_STATUSES = ("checked_in", "checked_out")
-AGE_BANDS = ("under_20", "20-29", "30-39", "40-49", "50-59", "60-69", "70+")
-GENDERS = ("F", "M")
 
-
-def stays_in_period(*, house: House, sector: str, period: Period, ordinary_only: bool = True) -> QuerySet:
-    qs = Stay.objects.filter(house=house, sector=sector, status__in=COUNTED_STAY_STATUSES,
-                             arrival_date__gte=period.start, arrival_date__lte=period.end)
-    if ordinary_only:
-        qs = qs.filter(kind="ordinary")
-    return qs.order_by()
-
-
-def holders_in_period(*, house: House, sector: str, period: Period) -> QuerySet:
-    """Contracts in force on at least one day of the period (granted before its end, not ended before it)."""
-    return Contract.objects.filter(house=house, sector=sector, granted_on__lte=period.end).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=period.start)
-    ).order_by()
-
-
-def contracts_active_at(*, house: House, sector: str, day: datetime.date) -> QuerySet:
-    """Contracts in force at the end of `day` (a contract ended on `day` is no longer active)."""
-    return Contract.objects.filter(house=house, sector=sector, granted_on__lte=day).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=day)
-    ).order_by()
-
-
-class Age(Func):
-    """Whole years between two dates (PostgreSQL AGE)."""
-
-    template = "EXTRACT(YEAR FROM AGE(%(expressions)s))::integer"
-    output_field = IntegerField()
-
-
-def age_band(field: str) -> Case:
-    bounds = [(20, "under_20"), (30, "20-29"), (40, "30-39"), (50, "40-49"), (60, "50-59"), (70, "60-69")]
-    return Case(*[When(Q(**{f"{field}__lt": upper}), then=Value(band)) for upper, band in bounds],
-                default=Value("70+"))
+__all__ = ["AGE_BANDS", "GENDERS", "SECTORS", "age_gender_partition", "counts_by", "partition"]
 
 
 def counts_by(rows, key: str, keys: tuple[str, ...] | list[str], value: str = "n") -> dict[str, int]:
@@ -72,11 +32,8 @@ def partition(counts: dict, total: int | None = None) -> dict:
     return {"counts": counts, "total": total}
 
 
-
-
-
-
 def age_gender_partition(rows, value: str = "n") -> dict:
+    """Rows `{"band", "gender", value}` as a partition of age band × gender (every cell, 0 where absent)."""
     cells = {band: {g: 0 for g in GENDERS} for band in AGE_BANDS}
     for r in rows:
         if r["band"] in cells and r["gender"] in GENDERS:

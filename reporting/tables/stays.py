@@ -3,93 +3,48 @@ and gender, requests and those turned away, færdigbehandling (tables 13–19 of
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterator
 
-from django.db import connection
-from django.db.models import (
-    Count,
-    DateField,
-    Exists,
-    ExpressionWrapper,
-    F,
-    Func,
-    IntegerField,
-    OuterRef,
-    Q,
-    Sum,
-    Value,
-)
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
-from beds.models import Stay, StayRequest
+from beds.aggregates import (
+    CITIZENS_BY_STAYS,
+    STAYS_BY_NIGHTS,
+    faerdigbehandling_figures,
+    request_counts,
+    stay_citizens_across_sectors,
+    stay_nights_by_age_gender,
+    stay_table_figures,
+    stays_by_arrival_month,
+    stays_from_requests,
+)
 from psykiatrihus.models import House, Sector
 from reporting.tables.periods import Period
-from reporting.tables.querysets import (
-    COUNTED_STAY_STATUSES,
-    SECTORS,
-    Age,
-    age_band,
-    age_gender_partition,
-    counts_by,
-    partition,
-    stays_in_period,
-)
+from reporting.tables.querysets import SECTORS, age_gender_partition, counts_by, partition
 from reporting.tables.registry import Derived, Path, Relation, Table, partition_relations, register, same
-
-CITIZENS_BY_STAYS = ("1-2", "3-9", "10+")
-STAYS_BY_NIGHTS = ("0-1", "2", "3", "4", "5+")
 
 # --- the stay table --------------------------------------------------------------------------------
 
 
-# One statement for both sectors. Written as SQL because the ORM spent ~97% of this table's time compiling
-# the nested aggregate (measured by bench/report_tables.py: ~30 ms of Python around ~0.4 ms in PostgreSQL);
-# the database work is the same: the (house, sector, arrival_date) index, one pass, two GROUP BYs.
-STAY_TABLE_SQL = """
-WITH per_citizen AS (
-    SELECT sector, citizen_id, count(*) AS n, sum(nights) AS cn,
-           count(*) FILTER (WHERE nights <= 1) AS b01, count(*) FILTER (WHERE nights = 2) AS b2,
-           count(*) FILTER (WHERE nights = 3) AS b3, count(*) FILTER (WHERE nights = 4) AS b4,
-           count(*) FILTER (WHERE nights >= 5) AS b5
-    FROM beds_stay
-    WHERE house_id = %(house)s AND sector = ANY(%(sectors)s) AND status = ANY(%(statuses)s)
-      AND kind = 'ordinary' AND arrival_date BETWEEN %(start)s AND %(end)s
-    GROUP BY sector, citizen_id
-)
-SELECT sector, sum(n), count(*), sum(cn), max(n), max(cn),
-       count(*) FILTER (WHERE n <= 2), count(*) FILTER (WHERE n BETWEEN 3 AND 9), count(*) FILTER (WHERE n >= 10),
-       sum(b01), sum(b2), sum(b3), sum(b4), sum(b5)
-FROM per_citizen GROUP BY sector
-"""
-
-
-def _stay_table(figures: tuple | None) -> dict:
-    stays, citizens, nights, max_stays, max_nights, c12, c39, c10, b01, b2, b3, b4, b5 = (
-        int(f or 0) for f in (figures or (0,) * 13))
+def _stay_table(figures: dict) -> dict:
+    stays, citizens, nights = figures["stays"], figures["unique_citizens"], figures["nights"]
     return {
         "stays": stays,
         "unique_citizens": citizens,
         "nights": nights,
         "stays_per_citizen": round(stays / citizens, 2) if citizens else None,
         "nights_per_stay": round(nights / stays, 2) if stays else None,
-        "max_stays_one_citizen": max_stays,
-        "max_nights_one_citizen": max_nights,
-        "citizens_by_stays": {"1-2": c12, "3-9": c39, "10+": c10},
-        "stays_by_nights": {"0-1": b01, "2": b2, "3": b3, "4": b4, "5+": b5},
+        "max_stays_one_citizen": figures["max_stays_one_citizen"],
+        "max_nights_one_citizen": figures["max_nights_one_citizen"],
+        "citizens_by_stays": figures["citizens_by_stays"],
+        "stays_by_nights": figures["stays_by_nights"],
     }
 
 
 def _stay_tables(*, house: House, sectors: tuple[str, ...], period: Period) -> dict:
-    """Stays with arrival in the period (ordinary stays that took place), per sector, in one query:
-    a per-citizen aggregate, aggregated again per sector."""
-    with connection.cursor() as cursor:
-        cursor.execute(STAY_TABLE_SQL, {"house": house.pk, "sectors": list(sectors),
-                                        "statuses": list(COUNTED_STAY_STATUSES),
-                                        "start": period.start, "end": period.end})
-        found = {row[0]: row[1:] for row in cursor.fetchall()}
-    return {sector: _stay_table(found.get(sector)) for sector in sectors}
+    """Stays with arrival in the period (ordinary stays that took place), per sector, in one query."""
+    figures = stay_table_figures(house=house, sectors=sectors, start=period.start, end=period.end)
+    return {sector: _stay_table(figures[sector]) for sector in sectors}
 
 
 def table_stays_sector(*, house: House, sector: str, period: Period) -> dict:
@@ -104,24 +59,14 @@ def table_stays(*, house: House, period: Period) -> dict:
 
 def table_stays_both_sectors(*, house: House, period: Period) -> dict:
     """Unique citizens with a stay in either sector, and how many used both: only ever in aggregate."""
-    per_citizen = (Stay.objects.filter(house=house, status__in=COUNTED_STAY_STATUSES, kind="ordinary",
-                                       arrival_date__gte=period.start, arrival_date__lte=period.end)
-                   .order_by().values("citizen_id").annotate(sectors=Count("sector", distinct=True)))
-    agg = per_citizen.aggregate(unique=Count("citizen_id"), both=Count("citizen_id", filter=Q(sectors__gte=2)))
-    return {"unique_citizens": agg["unique"], "citizens_in_both_sectors": agg["both"]}
+    return stay_citizens_across_sectors(house=house, start=period.start, end=period.end)
 
 
 def table_stays_per_month(*, house: House, period: Period) -> dict:
     """Stays per month of arrival, per sector (the chart)."""
     keys = [f"{y}-{m:02d}" for y, m in period.months()]
-    result = {}
-    for sector in SECTORS:
-        rows = (stays_in_period(house=house, sector=sector, period=period)
-                .annotate(y=ExtractYear("arrival_date"), m=ExtractMonth("arrival_date"))
-                .values("y", "m").annotate(n=Count("id")))
-        found = {f"{r['y']}-{r['m']:02d}": r["n"] for r in rows}
-        result[sector] = partition({k: found.get(k, 0) for k in keys})
-    return result
+    found = stays_by_arrival_month(house=house, start=period.start, end=period.end)
+    return {sector: partition({k: found.get(sector, {}).get(k, 0) for k in keys}) for sector in SECTORS}
 
 # --- occupancy -------------------------------------------------------------------------------------
 
@@ -140,14 +85,8 @@ def table_occupancy(*, house: House, period: Period) -> dict | None:
 
 def table_nights_age_gender(*, house: House, period: Period) -> dict:
     """Nights of stays arriving in the period, by the citizen's age at arrival and gender (table 15)."""
-    result = {}
-    for sector in SECTORS:
-        rows = (stays_in_period(house=house, sector=sector, period=period)
-                .annotate(age_years=Age(F("arrival_date"), F("citizen__birth_date")))
-                .annotate(band=age_band("age_years"), gender=F("citizen__gender"))
-                .values("band", "gender").annotate(n=Sum("nights")))
-        result[sector] = age_gender_partition(rows)
-    return result
+    rows = stay_nights_by_age_gender(house=house, start=period.start, end=period.end)
+    return {sector: age_gender_partition([r for r in rows if r["sector"] == sector]) for sector in SECTORS}
 
 
 TURN_AWAY_REASONS = ("no_bed", "not_eligible", "no_contract", "other")
@@ -155,21 +94,11 @@ REQUEST_OUTCOMES = ("booked", "turned_away", "withdrawn", "pending")
 
 
 def table_requests(*, house: House, period: Period) -> dict:
-    """Requests for a stay in the period, and those turned away by reason (the house's idle-capacity goal)."""
-    from django.db.models.functions import TruncDate
-
-    rows = (StayRequest.objects.filter(house=house).order_by()
-            .annotate(day=TruncDate("requested_at"))
-            .filter(day__gte=period.start, day__lte=period.end)
-            .values("sector", "outcome", "turn_away_reason").annotate(n=Count("id")))
-    rows = list(rows)
-    # The stays that took place, and how many of them were booked from a recorded request: where staff book
-    # without recording the request, "led to a stay" and the share turned away say less than they seem to.
-    linked = StayRequest.objects.filter(stay_id=OuterRef("pk"))
-    stays = {r["sector"]: r for r in (
-        Stay.objects.filter(house=house, status__in=COUNTED_STAY_STATUSES, kind="ordinary",
-                            arrival_date__gte=period.start, arrival_date__lte=period.end)
-        .order_by().values("sector").annotate(n=Count("id"), linked=Count("id", filter=Exists(linked))))}
+    """Requests for a stay in the period, and those turned away by reason (the house's idle-capacity goal),
+    with the stays that took place and how many of them were booked from a recorded request: where staff
+    book without recording the request, "led to a stay" and the share turned away say less than they seem."""
+    rows = request_counts(house=house, start=period.start, end=period.end)
+    stays = stays_from_requests(house=house, start=period.start, end=period.end)
     result = {}
     for sector in SECTORS:
         mine = [r for r in rows if r["sector"] == sector]
@@ -177,8 +106,8 @@ def table_requests(*, house: House, period: Period) -> dict:
             "outcomes": partition(counts_by(mine, "outcome", REQUEST_OUTCOMES)),
             "turned_away_reasons": partition(counts_by([r for r in mine if r["outcome"] == "turned_away"],
                                                       "turn_away_reason", TURN_AWAY_REASONS)),
-            "stays": stays.get(sector, {}).get("n", 0),
-            "stays_with_request": stays.get(sector, {}).get("linked", 0),
+            "stays": stays.get(sector, {}).get("stays", 0),
+            "stays_with_request": stays.get(sector, {}).get("with_request", 0),
         }
     return result
 
@@ -191,29 +120,11 @@ def table_faerdigbehandling(*, house: House, period: Period) -> dict:
 
     Nights in the period are the overlap of [arrival date, departure date) with the period's days, so a
     six-month stay is shared fairly between quarters."""
-    end_excl = period.end + datetime.timedelta(days=1)
-    qs = Stay.objects.filter(house=house, kind="faerdigbehandling", status__in=COUNTED_STAY_STATUSES).order_by()
-    departure_date = ExpressionWrapper(F("arrival_date") + F("nights"), output_field=DateField())
-    overlapping = qs.annotate(dep=departure_date).filter(arrival_date__lte=period.end).filter(
-        Q(dep__gt=period.start) | Q(arrival_date__gte=period.start)
-    )
-    overlap_nights = Func(
-        Value(0), Func(Func(F("dep"), Value(end_excl), function="LEAST"),
-                       Func(F("arrival_date"), Value(period.start), function="GREATEST"), function="",
-                       arg_joiner=" - "),
-        function="GREATEST", output_field=IntegerField(),
-    )
-    agg = overlapping.aggregate(
-        nights=Coalesce(Sum(overlap_nights), 0),
-        citizens=Count("citizen_id", distinct=True),
-    )
-    outcome_rows = (qs.annotate(dep=departure_date).filter(status="checked_out", dep__gte=period.start,
-                                                           dep__lte=period.end)
-                    .values("fb_outcome").annotate(n=Count("id")))
+    figures = faerdigbehandling_figures(house=house, start=period.start, end=period.end)
     return {Sector.KOMMUNE.value: {
-        "nights": int(agg["nights"]),
-        "citizens": agg["citizens"],
-        "outcomes": partition(counts_by(outcome_rows, "fb_outcome", FB_OUTCOMES)),
+        "nights": figures["nights"],
+        "citizens": figures["citizens"],
+        "outcomes": partition(counts_by(figures["outcomes"], "fb_outcome", FB_OUTCOMES)),
     }}
 
 

@@ -1,0 +1,34 @@
+"""Aggregates over the beds app's data, for other apps' figures (reporting, dashboards).
+
+They return plain values (counts, dicts, lists of dicts): no model instance, no name, no CPR leaves. One
+module per resource:
+
+- `stays`     stays: the report's stay tables, færdigbehandling, nights in windows, ORS at the start
+- `requests`  requests for a stay
+- `holders`   contract holders who used a bed
+- `care`      the house's beds, goals for the stays, follow-up after a stay
+"""
+
+from beds.aggregates.care import GOAL_RESULTS, active_beds, aftercare_counts, stay_goal_counts
+from beds.aggregates.holders import holder_activity
+from beds.aggregates.requests import request_counts, stays_from_requests
+from beds.aggregates.stays import (
+    CITIZENS_BY_STAYS,
+    STAYS_BY_NIGHTS,
+    USED_STATUSES,
+    faerdigbehandling_figures,
+    ors_at_stay_start,
+    stay_choice_labels,
+    stay_citizens_across_sectors,
+    stay_nights_by_age_gender,
+    stay_nights_in_windows,
+    stay_table_figures,
+    stays_by_arrival_month,
+)
+
+__all__ = [
+    "CITIZENS_BY_STAYS", "GOAL_RESULTS", "STAYS_BY_NIGHTS", "USED_STATUSES", "active_beds", "aftercare_counts",
+    "faerdigbehandling_figures", "holder_activity", "ors_at_stay_start", "request_counts", "stay_choice_labels",
+    "stay_citizens_across_sectors", "stay_goal_counts", "stay_nights_by_age_gender", "stay_nights_in_windows",
+    "stay_table_figures", "stays_by_arrival_month", "stays_from_requests",
+]
