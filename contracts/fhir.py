@@ -21,12 +21,23 @@ def _citizens(query: FhirQuery) -> QuerySet:
     return visible_union(Citizen, [citizens_visible(access=a) for a in query.accesses.values() if a.sees_citizens])
 
 
+def _mark_cpr_visible(citizens: list[Citizen], accesses: dict[int, Access]) -> None:
+    """`citizens_visible` annotates `cpr_visible` per house, and the union over houses loses it: ask each
+    house's selector once for the whole page."""
+    by_house: dict[int, list[Citizen]] = {}
+    for citizen in citizens:
+        by_house.setdefault(citizen.house_id, []).append(citizen)
+    for house_id, group in by_house.items():
+        visible = dict(citizens_visible(access=accesses[house_id]).filter(pk__in=[c.pk for c in group])
+                       .values_list("pk", "cpr_visible"))
+        for citizen in group:
+            citizen.cpr_visible = bool(visible.get(citizen.pk, False))
+
+
 def _patient(citizen: Citizen, access: Access) -> dict:
-    # citizens_visible annotates cpr_visible per house; a union loses it, so ask again for this one citizen.
-    annotated = citizens_visible(access=access).filter(pk=citizen.pk).first() or citizen
     identifier = []
-    if getattr(annotated, "cpr_visible", False):  # DK Core's CPR identifier only where the full CPR may be seen
-        identifier.append({"system": CPR_SYSTEM, "value": citizen_cpr_display(citizen=annotated).replace("-", "")})
+    if getattr(citizen, "cpr_visible", False):  # DK Core's CPR identifier only where the full CPR may be seen
+        identifier.append({"system": CPR_SYSTEM, "value": citizen_cpr_display(citizen=citizen).replace("-", "")})
     return {
         "resourceType": "Patient", "id": str(citizen.pk), "identifier": identifier or None,
         "name": [{"text": citizen.name}], "birthDate": citizen.birth_date.isoformat(),
@@ -83,7 +94,7 @@ def _consent(consent: Consent, access: Access) -> dict:
 def register() -> None:
     register_fhir_type(FhirType(
         name="Patient", model_path="fhir.resources.R4B.patient.Patient", queryset=_citizens, resource=_patient,
-        patient_field="pk", citizen_attr="pk",
+        patient_field="pk", citizen_attr="pk", prepare=_mark_cpr_visible,
         description="Borgere brugeren må se; CPR (urn:oid:1.2.208.176.1.2) kun hvor det fulde CPR må ses.",
     ))
     register_fhir_type(FhirType(

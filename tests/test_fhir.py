@@ -137,6 +137,30 @@ class TestWall:
         bo = get(client, users["kommune"], f"/fhir/R4/Patient/{world['bo'].pk}")
         assert bo.status_code == 200 and "identifier" not in bo.json() and "0101851233" not in bo.content.decode()
 
+    def test_patient_search_costs_the_same_queries_for_one_or_many_patients(self, client, world, users):
+        """CPR visibility is fetched once per house for the page, not once per patient; the identifier is
+        still given per patient (the municipal worker's own citizens, not the region's without consent)."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        kommune = users["kommune"]
+        get(client, kommune, "/fhir/R4/Patient")  # the token exists and the read is audited before counting
+        with CaptureQueriesContext(connection) as one:
+            assert bundle_ids(get(client, kommune, "/fhir/R4/Patient")) == [str(world["anna"].pk)]
+        house = world["anna"].house
+        more = [citizen_create(house=house, sector="kommune", name=f"Borger {i}", cpr=cpr)
+                for i, cpr in enumerate(["0303803331", "0404803342", "0505803353", "0606803364"])]
+        audited = AuditEvent.objects.filter(detail="FHIR Patient").count()
+        get(client, kommune, "/fhir/R4/Patient")
+        assert AuditEvent.objects.filter(detail="FHIR Patient").count() == audited + 4  # the four new ones
+        with CaptureQueriesContext(connection) as five:
+            response = get(client, kommune, "/fhir/R4/Patient")
+        assert bundle_ids(response) == sorted([str(c.pk) for c in [world["anna"], *more]], key=int)
+        assert len(five.captured_queries) == len(one.captured_queries)
+        identifiers = {e["resource"]["id"]: e["resource"]["identifier"][0]["value"]
+                       for e in response.json()["entry"]}
+        assert identifiers[str(more[2].pk)] == "0505803353" and identifiers[str(world["anna"].pk)] == "1005901232"
+
     @pytest.mark.parametrize("role", ["peer", "styregruppe", "admin", "outsider"])
     def test_roles_without_citizen_data_see_no_citizen_resources(self, client, world, users, role):
         for name in ("Encounter", "EpisodeOfCare", "Consent", "Patient", "QuestionnaireResponse"):
