@@ -64,6 +64,7 @@ def _labels() -> dict[str, str]:
         "hours_occupied": _("Belagte sengetimer"),
         "hours_percent": _("Belægning i timer (%)"),
         "new": _("Nye kontrakter"),
+        "active_at_start": _("Aktive ved periodens start"),
         "active_at_end": _("Aktive ved periodens slutning"),
         "ended": _("Afsluttede"),
         "active": _("Aktive (har brugt en plads)"),

@@ -48,13 +48,16 @@ def _in_force_at(*, house: House, day: datetime.date) -> QuerySet:
 
 
 def contract_counts(*, house: House, start: datetime.date, end: datetime.date) -> dict[str, dict[str, int]]:
-    """Per sector with contracts: `new` (granted in [start, end]) and `active_at_end` (in force at the end of
-    `end`). One query."""
+    """Per sector with contracts: `active_at_start` (in force at the end of the day before `start`), `new`
+    (granted in [start, end]) and `active_at_end` (in force at the end of `end`). One query."""
     rows = (Contract.objects.filter(house=house).order_by().values("sector").annotate(
+        active_at_start=Count("id", filter=Q(granted_on__lt=start) & (Q(ended_on__isnull=True)
+                                                                     | Q(ended_on__gte=start))),
         new=Count("id", filter=Q(granted_on__gte=start, granted_on__lte=end)),
         active_at_end=Count("id", filter=Q(granted_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gt=end))),
     ))
-    return {r["sector"]: {"new": r["new"], "active_at_end": r["active_at_end"]} for r in rows}
+    return {r["sector"]: {"active_at_start": r["active_at_start"], "new": r["new"],
+                          "active_at_end": r["active_at_end"]} for r in rows}
 
 
 def contracts_ended(*, house: House, start: datetime.date, end: datetime.date) -> list[dict]:

@@ -28,7 +28,9 @@ END_REASONS = ("not_needed", "too_ill", "behaviour", "moved", "died", "other")
 
 
 def table_contracts(*, house: House, period: Period) -> dict:
-    """New in the period, active at its end, ended in it (with reasons), per sector (table 2)."""
+    """Active at the period's start, new in it, active at its end, ended in it (with reasons), per sector
+    (table 2). Start + new − ended = end: the stock is published at both ends so that the audit sees the
+    identity a reader can use (with the start given, hiding the ended total protects nothing)."""
     by_sector = contract_counts(house=house, start=period.start, end=period.end)
     ended = contracts_ended(house=house, start=period.start, end=period.end)
     result = {}
@@ -36,6 +38,7 @@ def table_contracts(*, house: House, period: Period) -> dict:
         reasons = counts_by([r for r in ended if r["sector"] == sector], "end_reason", END_REASONS)
         row = by_sector.get(sector, {})
         result[sector] = {
+            "active_at_start": row.get("active_at_start", 0),
             "new": row.get("new", 0),
             "active_at_end": row.get("active_at_end", 0),
             "ended": partition(reasons),
@@ -115,6 +118,17 @@ def contracts_apply(*, house: House, period: Period) -> bool:
 # --- relations -------------------------------------------------------------------------------------------
 
 
+def _contracts_relations(key: str, data: dict) -> Iterator[Relation]:
+    """The ended reasons add up to the ended total, and the stock moves by what came and went: active at the
+    end = active at the start + new − ended. The year before's end is this year's start, so without this
+    relation a hidden ended total would be recoverable from printed figures the audit did not connect."""
+    yield from partition_relations(key, data)
+    for sector in data:
+        yield Relation(total=(key, sector, "active_at_end"),
+                       parts=((key, sector, "active_at_start"), (key, sector, "new")),
+                       minus=((key, sector, "ended", "total"),))
+
+
 def _contracts_flow(path: Path) -> bool:
     return path[-1] == "new" or "ended" in path
 
@@ -151,12 +165,12 @@ def _diagnoses_relations(key: str, data: dict) -> Iterator[Relation]:
 register(Table(
     key="contracts",
     title=_("Brugerstyrede kontrakter (tabel 2)"),
-    explanation=_("Nye kontrakter i perioden, aktive kontrakter ved periodens slutning og afsluttede kontrakter "
-        "med årsag."),
+    explanation=_("Aktive kontrakter ved periodens start, nye kontrakter i perioden, aktive kontrakter ved "
+        "periodens slutning og afsluttede kontrakter med årsag."),
     footnote=_("En kontrakt er aktiv fra bevillingsdatoen til og med dagen før afslutningsdatoen."),
     sheet=_("Kontrakter"),
     build=table_contracts,
-    relations=partition_relations,
+    relations=_contracts_relations,
     flow=_contracts_flow,
     uses_contracts=True,
 ))
