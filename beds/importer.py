@@ -309,7 +309,8 @@ def _copy_stays(rows: list[tuple]) -> None:
     constraints apply to COPY exactly as to INSERT. Every NOT NULL column is written; the rest are NULL."""
     import psycopg
 
-    extra = {"extension_reason": "", "fb_ward": "", "fb_case_worker": "", "fb_house_contact": ""}
+    extra = {"extension_reason": "", "fb_ward": "", "fb_case_worker": "", "fb_house_contact": "",
+             "extension_state": "none", "extension_decision_note": ""}
     columns = COPY_COLUMNS + tuple(extra)
     tail = tuple(extra.values())
     sql = f"COPY beds_stay ({', '.join(columns)}) FROM STDIN"

@@ -158,6 +158,17 @@ class FaerdigbehandlingOutcome(models.TextChoices):
 HOLDING_STATUSES = ("booked", "checked_in", "checked_out")
 
 
+class ExtensionState(models.TextChoices):
+    """A stay beyond the house's frame: staff book it with their reason as "afventer leder" (the bed is held for
+    the whole requested period), and a leader of the stay's sector approves or declines it (declined: the stay
+    is shortened to the frame). A leader who books beyond the frame approves it at once."""
+
+    NONE = "none", _("Inden for rammen")
+    PENDING = "pending", _("Afventer leder")
+    APPROVED = "approved", _("Godkendt af leder")
+    DECLINED = "declined", _("Afvist af leder")
+
+
 class Stay(models.Model):
     """An ophold. `period` = [arrival, departure) where departure is the actual check-out time once
     checked out, else the planned departure. Nights = departure date − arrival date (local dates)."""
@@ -189,7 +200,14 @@ class Stay(models.Model):
     end_note = models.TextField(_("afslutningsnote"), blank=True)
     extension_reason = models.TextField(_("begrundelse for længere ophold"), blank=True)
     extension_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+", verbose_name=_("forlænget af"))
+                                     related_name="+", verbose_name=_("længere ophold besluttet af"))
+    extension_state = models.CharField(_("længere ophold"), max_length=16, choices=ExtensionState.choices,
+                                       default=ExtensionState.NONE)
+    extension_frame_nights = models.PositiveSmallIntegerField(_("ramme (nætter)"), null=True, blank=True)
+    extension_frame_until = models.DateTimeField(_("afrejse inden for rammen"), null=True, blank=True)
+    extension_requested_departure = models.DateTimeField(_("ønsket afrejse"), null=True, blank=True)
+    extension_decided_at = models.DateTimeField(_("længere ophold besluttet"), null=True, blank=True)
+    extension_decision_note = models.TextField(_("lederens note"), blank=True)
     # Færdigbehandling (joint decision: ward, municipal case worker, house)
     fb_decided_on = models.DateField(_("fælles beslutning dato"), null=True, blank=True)
     fb_ward = models.CharField(_("sengeafsnit"), max_length=200, blank=True)
@@ -252,10 +270,36 @@ class Stay(models.Model):
             ),
             models.UniqueConstraint(fields=["house", "import_key"], condition=~Q(import_key=""),
                                     name="stay_unique_import_key"),
+            # Longer stays: a request names its reason and the frame it goes beyond; a decision has a time; a
+            # declined stay says why and has been shortened to its frame (or, when the guest was already past
+            # the frame, to the moment of the decision).
+            models.CheckConstraint(condition=Q(extension_state__in=ExtensionState.values),
+                                   name="stay_extension_state_valid"),
+            models.CheckConstraint(condition=Q(extension_state="none") | ~Q(extension_reason=""),
+                                   name="stay_extension_has_reason"),
+            models.CheckConstraint(
+                condition=~Q(extension_state__in=["pending", "declined"]) | Q(
+                    extension_frame_nights__isnull=False, extension_frame_until__isnull=False,
+                    extension_requested_departure__isnull=False),
+                name="stay_extension_knows_frame"),
+            models.CheckConstraint(
+                condition=~Q(extension_state="pending") | Q(extension_decided_at__isnull=True,
+                                                            extension_by__isnull=True, extension_decision_note=""),
+                name="stay_extension_pending_undecided"),
+            models.CheckConstraint(
+                condition=~Q(extension_state__in=["approved", "declined"]) | Q(extension_decided_at__isnull=False),
+                name="stay_extension_decided_has_time"),
+            models.CheckConstraint(
+                condition=~Q(extension_state="declined") | (~Q(extension_decision_note="") & (
+                    Q(planned_departure__lte=F("extension_frame_until"))
+                    | Q(planned_departure__lte=F("extension_decided_at")))),
+                name="stay_extension_declined_shortened"),
         ]
         indexes = [
             models.Index(fields=["house", "sector", "arrival_date"]),
             GistIndex(fields=["period"], name="stay_period_gist"),
+            models.Index(fields=["house", "extension_state"], condition=Q(extension_state="pending"),
+                         name="stay_extension_pending_idx"),
         ]
 
     def __str__(self) -> str:

@@ -26,6 +26,7 @@ from beds.models import (
     Bed,
     BedBlock,
     BlockReason,
+    ExtensionState,
     FaerdigbehandlingOutcome,
     GoalResult,
     RequestChannel,
@@ -266,6 +267,10 @@ def stay_book(*, house: House, bed: Bed, citizen, arrival: datetime.datetime, pl
         else:
             err("citizen", _("Borgeren har ingen aktiv kommunal kontrakt, der dækker alle nætter i opholdet."))
     extension_by = None
+    # Beyond the frame (houses whose rules let a leader decide): a leader's reasoned booking is approved at once;
+    # staff book it with their reason as "afventer leder", holding the bed until a leader decides
+    # (`beds.extension_services`).
+    extension: dict = {}
     if kind == StayKind.ORDINARY:
         frame = stay_frame_for(house=house, sector=bed.sector, contract=contract, on_date=arrival_date,
                                visitation=visitation)
@@ -274,19 +279,26 @@ def stay_book(*, house: House, bed: Bed, citizen, arrival: datetime.datetime, pl
                 err("extension_reason", _("Opholdet er længere end rammen på %(n)s nætter. Et længere ophold kræver "
                                           "en visitationsafgørelse med en længere ramme.") % {"n": frame})
             elif not extension_reason.strip():
-                err("extension_reason", _("Opholdet er længere end rammen på %(n)s nætter. En leder skal "
-                                          "skrive en begrundelse.") % {"n": frame})
-            elif not access.is_leader:
-                err("extension_reason", _("Kun en leder kan godkende et ophold ud over rammen på %(n)s "
-                                          "nætter.") % {"n": frame})
+                err("extension_reason", _("Opholdet er længere end rammen på %(n)s nætter. Skriv begrundelsen: et "
+                                          "længere ophold afventer en leders godkendelse.") % {"n": frame})
             else:
-                extension_by = user
+                from beds.extension_services import extension_frame_until
+
+                extension = {"extension_state": ExtensionState.PENDING, "extension_frame_nights": frame,
+                             "extension_requested_departure": planned_departure,
+                             "extension_frame_until": extension_frame_until(
+                                 house=house, arrival=arrival, arrival_date=arrival_date, frame_nights=frame,
+                                 departure=planned_departure)}
+                if access.may_decide_extension(bed):
+                    extension_by = user
+                    extension.update(extension_state=ExtensionState.APPROVED, extension_decided_at=timezone.now())
         if policy.max_nights_per_month is not None and extension_by is None:
             used = _nights_in_month(house=house, citizen=citizen, sector=bed.sector, day=arrival_date)
             if used + nights > policy.max_nights_per_month:
-                if (extension_reason.strip() and access.is_leader
+                if (extension_reason.strip() and access.may_decide_extension(bed)
                         and policy.extension_by == FrameExtension.LEADER):
                     extension_by = user
+                    extension.update(extension_state=ExtensionState.APPROVED, extension_decided_at=timezone.now())
                 else:
                     err("planned_departure", _("Husets regler tillader højst %(n)s nætter pr. måned (brugt i "
                                                "måneden: %(used)s). Mere kræver en leders begrundede beslutning.")
@@ -318,7 +330,8 @@ def stay_book(*, house: House, bed: Bed, citizen, arrival: datetime.datetime, pl
                 home_treatment=course, visitation=visitation, kind=kind, status=StayStatus.BOOKED, arrival=arrival,
                 planned_departure=planned_departure, period=DateTimeTZRange(arrival, planned_departure, "[)"),
                 arrival_date=arrival_date, nights=nights, extension_reason=extension_reason.strip(),
-                extension_by=extension_by, fb_decided_on=fb_decided_on if kind != StayKind.ORDINARY else None,
+                extension_by=extension_by, **extension,
+                fb_decided_on=fb_decided_on if kind != StayKind.ORDINARY else None,
                 fb_ward=fb_ward.strip(), fb_case_worker=fb_case_worker.strip(),
                 fb_house_contact=fb_house_contact.strip(), created_by=user,
             )

@@ -201,6 +201,16 @@ class Access:
         sector of a bed / stay / request / entry (or a sector given as a string)."""
         return self._in_house(sector_or_record) and _sector_of(sector_or_record) in self.booking_sectors
 
+    def may_decide_extension(self, sector_or_record) -> bool:
+        """Approve or decline a stay beyond the house's frame ("afventer leder") of this sector: leaders of the
+        sector (a leader without a sector: both). Staff may only ask; the steering group never decides."""
+        return self.is_leader and self.may_book(sector_or_record)
+
+    @property
+    def decides_extensions(self) -> bool:
+        """Leads at least one sector: sees the stays awaiting a leader's decision on the dashboard."""
+        return self.is_leader and bool(self.booking_sectors)
+
     def may_edit_contract(self, contract) -> bool:
         """Only staff of the contract's own sector change it; a consent gives reading only."""
         return self.may_see_sector(contract)

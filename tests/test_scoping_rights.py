@@ -148,3 +148,16 @@ def test_rights_ask_at_most_one_query_for_consents(users, house, people, django_
     with django_assert_num_queries(1):
         for _ in range(50):
             kommune.may_see_record(sector="region", citizen_id=rita.pk)
+
+
+def test_leaders_of_a_sector_decide_its_longer_stays(users, house, make_member):
+    """`may_decide_extension`: approving or declining a stay beyond the frame is a leader's, of the stay's sector."""
+    from psykiatrihus.models import Role
+
+    kommune_leader = access_for(make_member(house, Role.LEADER, "kommune", username="kl"), house)
+    assert kommune_leader.may_decide_extension("kommune") and not kommune_leader.may_decide_extension("region")
+    assert access_for(users["leder"], house).may_decide_extension("region")
+    for who in ("kommune", "region", "peer", "styregruppe", "admin", "outsider"):
+        access = access_for(users[who], house)
+        assert not access.decides_extensions and not any(access.may_decide_extension(s) for s in ("kommune", "region"))
+    assert kommune_leader.decides_extensions and not NO_ACCESS.decides_extensions
