@@ -11,13 +11,8 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from psykiatrihus.models import Role
-from psykiatrihus.scoping import ALL_SECTORS, Access, access_for, houses_for
+from psykiatrihus.scoping import Access, access_for, houses_for
 from reporting.models import ReportRun
-
-
-def may_see_raw(access: Access) -> bool:
-    """Raw report figures only for those who see citizen-level data of both sectors anyway."""
-    return access.is_superuser or access.citizen_sectors >= ALL_SECTORS
 
 
 def may_approve(access: Access) -> bool:
@@ -35,7 +30,7 @@ def runs_visible(access: Access) -> QuerySet:
     if access.house is None or not access.sees_reports:
         return ReportRun.objects.none()
     runs = ReportRun.objects.filter(house=access.house)
-    if not may_see_raw(access):
+    if not access.may_see_raw_figures:
         runs = runs.filter(suppress_below__gte=access.house.small_number_threshold)
     if not sees_drafts(access):
         runs = runs.filter(Q(approved_at__isnull=False) | Q(requested_by_id=access.user_id))

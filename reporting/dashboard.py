@@ -33,6 +33,8 @@ from psykiatrihus.scoping import Access
 from psykiatrihus.sections import sections_render
 from psykiatrihus.services import audit_log_many
 from reporting import charts
+from reporting.dashboard_grid import quarter_label
+from reporting.dashboard_grid_charts import grid_charts
 from reporting.dashboard_selectors import (
     LENGTH_BUCKETS,
     LIST_LIMIT,
@@ -322,8 +324,16 @@ def dashboard(request):
                                                          today=context["now"]["today"])
         # Parts other apps contribute to the leader's "now" (e.g. stays awaiting a leader's decision).
         context["now_sections"] = sections_render(page="dashboard_now", request=request, sectors=sectors)
-    data, computed_at = dashboard_trends_cached(house=access.house, months=months)
-    context["trends"] = _trend_charts(access=access, data=data, sectors=sectors)
+    raw = access.may_see_raw_figures
+    data, computed_at = dashboard_trends_cached(house=access.house, months=months, raw=raw)
+    if raw:
+        context["trends"] = _trend_charts(access=access, data=data, sectors=sectors)
+    else:
+        context["trends"] = grid_charts(data=data, sectors=sectors, sector_label=sector_label,
+                                        reason_label=reason_label)
+        context["grid"] = {"below": data["suppress_below"], "largest_small": data["suppress_below"] - 1,
+                           "quarters": len(data["quarters"]),
+                           "withheld": [quarter_label(k) for k in data["withheld"]]}
     context["computed_at"] = computed_at
     context["age_minutes"] = max(0, int((timezone.now() - computed_at).total_seconds() // 60))
     context["occupancy_missing"] = data.get("occupancy") is None
@@ -397,7 +407,11 @@ class DashboardSerializer(serializers.Serializer):
     months = serializers.ChoiceField(choices=list(TREND_WINDOWS), help_text="Trendperiode i måneder")
     computed_at = serializers.DateTimeField(help_text="Hvornår trendtallene blev beregnet (cache)")
     trends = serializers.DictField(help_text="Trends pr. figur: months, today, occupancy, length_mix, contracts, "
-                                             "turned_away, activity_attendance (kun sektorer brugeren må se)")
+                                             "turned_away, activity_attendance (kun sektorer brugeren må se). "
+                                             "Roller uden rå tal (styregruppen) får hele kvartaler med skjulte "
+                                             "småtal som rapporterne: grid=true, quarters (\"2026-Q3\"), "
+                                             "suppress_below, withheld; et tal er et heltal, \"<N\" (1 til N−1) "
+                                             "eller null (\"–\", skjult så småtallene ikke kan regnes ud)")
     rules = serializers.DictField(help_text="Husets regler i dag pr. sektor: text, valid_from, waiting_list")
     now = serializers.DictField(required=False, help_text="Situationen nu (ikke for styregruppen): today, "
                                                           "week_start, beds, movements, turned_away_week, "
@@ -428,7 +442,7 @@ def dashboard_api(request):
         raise exceptions.ValidationError({"months": [_("Vælg 3, 12 eller 36 måneder.")]})
     months = int(raw_months)
     allowed = set(access.aggregate_sectors)
-    data, computed_at = dashboard_trends_cached(house=house, months=months)
+    data, computed_at = dashboard_trends_cached(house=house, months=months, raw=access.may_see_raw_figures)
     body = {"house": house.slug, "months": months, "computed_at": computed_at.isoformat(),
             "trends": _only(data, allowed)}
     body["rules"] = now_rules(house=house, sectors=allowed, today=house_today(house=house))

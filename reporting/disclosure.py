@@ -645,3 +645,11 @@ def report_suppress(tables: dict, *, below: int) -> dict:
         return _apply(tables, Publication(start="", end="", values={}), {}, below)
     shown, _pub, _intervals = disclose(tables, below=below, start="0001-01-01", end="0001-01-01")
     return shown
+
+
+def withhold(tables: Mapping, *, below: int, start: str, end: str) -> tuple[dict, Publication]:
+    """The tables with every non-zero count hidden ("–"), and that publication: for an output the audit
+    refused (a dashboard quarter), which is then shown without figures rather than not at all."""
+    pub, derived = report_model(tables, start=start, end=end)
+    pub.hidden = {path: COMPLEMENTARY for path, value in pub.values.items() if value > 0}
+    return _apply(tables, pub, derived, below), pub

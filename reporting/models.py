@@ -170,3 +170,33 @@ class ReportPublication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.house} {self.period_start}–{self.period_end}"
+
+
+class DashboardPublication(models.Model):
+    """What the dashboard showed to roles without raw figures for one calendar quarter: the counts with their
+    raw values, which were hidden and how, and the relations (a `reporting.disclosure.Publication`). Each
+    distinct publication is kept once (`digest`): later reports and later dashboard quarters are audited
+    together with every one of them, as with `ReportPublication`."""
+
+    house = models.ForeignKey(House, on_delete=models.PROTECT, related_name="+", verbose_name=_("hus"))
+    period_start = models.DateField(_("periode fra"))
+    period_end = models.DateField(_("periode til"))
+    suppress_below = models.PositiveSmallIntegerField(_("skjul tal under"))
+    figures = models.JSONField(_("offentliggjorte tal"))
+    digest = models.CharField(_("fingeraftryk"), max_length=64)
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("offentliggørelse på overblikket")
+        verbose_name_plural = _("offentliggørelser på overblikket")
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")),
+                                   name="dashboardpublication_period_order"),
+            models.CheckConstraint(condition=Q(suppress_below__gte=2), name="dashboardpublication_suppressed"),
+            models.UniqueConstraint(fields=["house", "period_start", "period_end", "suppress_below", "digest"],
+                                    name="dashboardpublication_once"),
+        ]
+        indexes = [models.Index(fields=["house", "period_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.house} {self.period_start}–{self.period_end}"

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from psykiatrihus.services import audit_log
-from reporting.access import may_approve, may_open, may_see_raw, run_with_access, runs_visible, sees_reports_anywhere
+from reporting.access import may_approve, may_open, run_with_access, runs_visible, sees_reports_anywhere
 from reporting.models import ReportRun, ReportStatus
 from reporting.report_forms import ReportRequestForm
 from reporting.services import (
@@ -50,7 +50,7 @@ def report_list(request):
     access = request.access
     if not access.sees_reports or access.house is None:
         raise PermissionDenied
-    allow_raw = may_see_raw(access)
+    allow_raw = access.may_see_raw_figures
     form = ReportRequestForm(request.POST or None, allow_raw=allow_raw)
     if request.method == "POST" and form.is_valid():
         raw = allow_raw and form.cleaned_data.get("raw")

@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 
 from psykiatrihus.api import Conflict, ErrorSerializer, WindowDateField, house_access
 from psykiatrihus.services import audit_log
-from reporting.access import may_approve, may_open, may_see_raw, run_with_access, runs_visible, sees_reports_anywhere
+from reporting.access import may_approve, may_open, run_with_access, runs_visible, sees_reports_anywhere
 from reporting.models import ReportFormat, ReportRun
 from reporting.report_forms import ReportRequestForm
 from reporting.report_views import CONTENT_TYPES
@@ -175,7 +175,7 @@ class ReportList(APIView):
         house, access = house_access(request, data["house"])
         if not access.sees_reports:
             raise exceptions.PermissionDenied(_("Du har ikke adgang til rapporter."))
-        allow_raw = may_see_raw(access)
+        allow_raw = access.may_see_raw_figures
         form_data = {k: ("" if data.get(k) is None else str(data[k])) for k in ("kind", "year", "quarter", "start",
                                                                                   "end")}
         form = ReportRequestForm({**form_data, "formats": data["formats"], "raw": "on" if data["raw"] else ""},

@@ -84,14 +84,18 @@ def _report_figures(*, house: House, period: Period, formats, suppress_below: in
 
 def report_published(*, house: House, period: Period, below: int, exclude_run: int | None = None
                      ) -> list[Publication]:
-    """Everything published for the house (finished suppressed runs, same threshold) that a report of
-    `period` could be combined with: the calendar years it touches and the year before (its comparison),
-    oldest first."""
+    """Everything published for the house (finished suppressed runs and the dashboard's quarters, same
+    threshold) that a report of `period` could be combined with: the calendar years it touches and the year
+    before (its comparison), oldest first."""
+    from reporting.models import DashboardPublication
+
+    years = {"period_end__year__gte": period.start.year - 1, "period_start__year__lte": period.end.year}
     rows = (ReportPublication.objects.filter(house=house, suppress_below=below, run__status=ReportStatus.DONE,
-                                             period_end__year__gte=period.start.year - 1,
-                                             period_start__year__lte=period.end.year)
-            .exclude(run_id=exclude_run).order_by("created_at", "id").values_list("figures", flat=True))
-    return [Publication.from_json(figures) for figures in rows]
+                                             **years)
+            .exclude(run_id=exclude_run).values_list("created_at", "figures"))
+    shown = DashboardPublication.objects.filter(house=house, suppress_below=below, **years).values_list(
+        "created_at", "figures")
+    return [Publication.from_json(figures) for _at, figures in sorted([*rows, *shown], key=lambda r: r[0])]
 
 
 def report_files(*, figures: dict, formats: list[str] | tuple[str, ...], notes: dict | None = None,
