@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from activities import forms, selectors, services
 from activities.models import Activity, ActivityKind, Enrolment, EnrolmentStatus, Session
 from contracts.selectors import citizen_ids_visible, citizens_by_ids
+from psykiatrihus.dates import date_query_param
 from psykiatrihus.services import audit_log_many
 
 WEEKDAYS = [gettext_lazy("Mandag"), gettext_lazy("Tirsdag"), gettext_lazy("Onsdag"), gettext_lazy("Torsdag"),
@@ -32,13 +33,6 @@ def _member(request):
     if not access.is_member or access.house is None:
         raise PermissionDenied
     return access
-
-
-def _parse_date(value: str | None, default: datetime.date) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
 
 
 def _activity(access, pk: int) -> Activity:
@@ -71,7 +65,7 @@ def _form_errors(form, exc: ValidationError) -> None:
 def calendar(request):
     """The house's week (Monday–Sunday): every session, with its figure (named present or head count)."""
     access = _member(request)
-    day = _parse_date(request.GET.get("dato"), timezone.localdate())
+    day = date_query_param(request.GET.get("dato"), default=timezone.localdate(), house=access.house)
     monday = day - datetime.timedelta(days=day.weekday())
     sunday = monday + datetime.timedelta(days=6)
     sessions = list(selectors.sessions_between(house=access.house, start=monday, end=sunday))

@@ -69,3 +69,14 @@ def date_window(*, house=None, today: datetime.date | None = None) -> DateWindow
     first_year = opened.year if opened else FALLBACK_OPENING_YEAR
     return DateWindow(first=datetime.date(first_year - HISTORY_YEARS_BEFORE_OPENING, 1, 1),
                       last=add_months(today, 12 * YEARS_AHEAD))
+
+
+def date_query_param(raw: str | None, *, default: datetime.date, house=None) -> datetime.date:
+    """A date from a page's query string (`?fra=`, `?nat=`, `?dato=`): the ISO date when it parses and lies in
+    the house's window, else `default`. A page that navigates by date shows its default rather than an error
+    for a hand-edited or stale link."""
+    try:
+        value = datetime.date.fromisoformat(raw or "")
+    except ValueError:
+        return default
+    return value if value in date_window(house=house) else default

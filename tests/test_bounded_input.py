@@ -39,6 +39,32 @@ class TestDateWindow:
             assert "1980" in w.message() and "Datoen" not in w.message()
 
 
+class TestPageDatesOutsideTheWindow:
+    """A page that navigates by date (`?fra=`, `?nat=`, `?dato=`) shows its default for a date outside the
+    window or one that does not parse, where year 9999 plus a night used to overflow into a 500."""
+
+    @pytest.mark.parametrize("raw", ["0001-01-01", "9999-12-31", "1979-12-31", "2026-13-45", "\x00"])
+    def test_board_booking_panel_and_calendar(self, client, house, users, raw):
+        from beds.models import Bed
+
+        bed = Bed.objects.filter(house=house, sector="kommune").first()
+        client.force_login(users["kommune"])
+        board = client.get("/senge/", {"fra": raw})
+        assert board.status_code == 200
+        default = client.get("/senge/")
+        assert board.context["board"].start == default.context["board"].start
+        panel = client.get("/senge/book/", {"seng": bed.pk, "nat": raw}, HTTP_HX_REQUEST="true")
+        assert panel.status_code == 200 and b"9999-12-31" not in panel.content
+        week = client.get("/aktiviteter/", {"dato": raw})
+        assert week.status_code == 200
+        assert week.context["prev"] == client.get("/aktiviteter/").context["prev"]
+
+    def test_a_date_inside_the_window_is_kept(self, client, house, users):
+        client.force_login(users["kommune"])
+        board = client.get("/senge/", {"fra": "2024-03-04"})
+        assert board.status_code == 200 and board.context["board"].start == D(2024, 3, 4)
+
+
 def api_client(users=None, key="leder") -> APIClient:
     client = APIClient(raise_request_exception=False)
     if users is not None:

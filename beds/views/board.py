@@ -17,6 +17,7 @@ from beds.models import Sector, StayStatus
 from beds.night_selectors import free_tonight
 from beds.views._common import BOARD_DAYS, POLL_SECONDS, SAME_READ_WINDOW, _board_member
 from beds.views.requests import _requests_context
+from psykiatrihus.dates import date_query_param
 from psykiatrihus.services import audit_log_many
 
 
@@ -25,13 +26,8 @@ def default_start() -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=1)
 
 
-def _board_params(request) -> tuple[datetime.date, str]:
-    try:
-        start = datetime.date.fromisoformat(request.GET.get("fra", ""))
-    except ValueError:
-        start = default_start()
-    if not 1900 <= start.year <= 2100:  # date arithmetic on the window must never overflow
-        start = default_start()
+def _board_params(request, house) -> tuple[datetime.date, str]:
+    start = date_query_param(request.GET.get("fra"), default=default_start(), house=house)
     sector = request.GET.get("sektor", "")
     if sector not in Sector.values:
         sector = ""
@@ -99,7 +95,7 @@ def _decorate(board) -> None:
 
 
 def _board_context(request, house, access) -> dict:
-    start, sector = _board_params(request)
+    start, sector = _board_params(request, house)
     board = selectors.bed_board(house=house, access=access, start=start, days=BOARD_DAYS, sector=sector or None)
     _decorate(board)
     shown = [c.stay for row in board.rows for c in row.cells if c.starts_here and c.show_name]
@@ -151,7 +147,7 @@ def _grid_etag(request, house) -> str:
     from django.utils.translation import get_language
 
     version = selectors.house_change_version(house=house)
-    start, sector = _board_params(request)
+    start, sector = _board_params(request, house)
     quarter = int(timezone.now().timestamp() // 900)
     return f'W/"{version}-{request.user.pk}-{start:%Y%m%d}-{sector}-{get_language()}-{quarter}"'
 

@@ -18,6 +18,7 @@ from beds.forms import (
 from beds.models import Bed, RequestOutcome, StayKind, TurnAwayReason
 from beds.views._common import _board_member, _done, _form_errors
 from beds.views.requests import _request_closed, _request_panel_context
+from psykiatrihus.dates import date_query_param
 from psykiatrihus.services import audit_log
 
 
@@ -55,10 +56,8 @@ def book(request):
     if stay_request is not None and stay_request.sector != bed.sector:
         return _request_closed(request, _("Henvendelsen gælder sektoren %(sector)s. Vælg en seng i den sektor.")
                                % {"sector": stay_request.get_sector_display()})
-    try:
-        night = datetime.date.fromisoformat(request.GET.get("nat") or request.POST.get("nat") or "")
-    except ValueError:
-        night = timezone.localdate()
+    night = date_query_param(request.GET.get("nat") or request.POST.get("nat"), default=timezone.localdate(),
+                             house=house)
     tz = timezone.get_current_timezone()
     conflict = ""
     known = stay_request.citizen if stay_request is not None and stay_request.citizen_id else None
