@@ -112,12 +112,18 @@ def _requests_and_blocks(*, house: House, rng: random.Random, opened: datetime.d
         tz = ZoneInfo("Europe/Copenhagen")
         objs = []
         day = opened
+        answers = random.Random(SEED + 2000)
         while day < today:
             sector = rng.choice([Sector.KOMMUNE, Sector.REGION])
             outcome = rng.choices(["turned_away", "withdrawn"], weights=[4, 1])[0]
+            requested_at = datetime.datetime.combine(day, datetime.time(rng.randrange(8, 22)), tzinfo=tz)
+            # answered within the hour, now and then only the next morning (a stream of its own, so the
+            # requests themselves stay as they were)
+            answered_at = requested_at + (datetime.timedelta(hours=14) if answers.random() < 0.08
+                                          else datetime.timedelta(minutes=answers.randrange(5, 60)))
             objs.append(StayRequest(
                 house=house, sector=sector, channel=rng.choice(["phone", "in_person", "staff"]),
-                requested_at=datetime.datetime.combine(day, datetime.time(rng.randrange(8, 22)), tzinfo=tz),
+                requested_at=requested_at, answered_at=answered_at,
                 requested_nights=rng.randrange(1, 4), outcome=outcome,
                 turn_away_reason=rng.choices(["no_bed", "not_eligible", "no_contract", "other"],
                                              weights=[6, 2, 2, 1])[0] if outcome == "turned_away" else "",

@@ -116,6 +116,9 @@ class StayRequest(models.Model):
     note = models.CharField(_("note"), max_length=500, blank=True)
     stay = models.OneToOneField("beds.Stay", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="request", verbose_name=_("ophold"))
+    # When the request got its answer (booked, turned away, withdrawn): the house answers the same day.
+    # Empty while pending, and for answers recorded before the time was kept.
+    answered_at = models.DateTimeField(_("besvaret"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
 

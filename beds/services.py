@@ -145,13 +145,17 @@ def bed_block(*, bed: Bed, start: datetime.datetime, end: datetime.datetime, rea
 # --- rules ----------------------------------------------------------------------------------------
 
 
-def stay_frame_for(*, house: House, sector: str, contract, on_date: datetime.date, visitation=None) -> int:
+def stay_frame_for(*, house: House, sector: str, contract, on_date: datetime.date, visitation=None,
+                   policy: Policy | None = None) -> int:
     """The longest ordinary stay (nights) allowed without an extension, under the house's rules valid on
     `on_date` (a stay is judged by its arrival date). THE one place the frame is decided.
 
     A contract's individual frame may only tighten the house's frame; a visitation decision may grant a
-    longer frame (a reasoned special case)."""
-    frame = policy_for(house=house, sector=sector, on_date=on_date).stay_frame_nights
+    longer frame (a reasoned special case). `policy`: the rules valid on `on_date`, when the caller has them
+    already (judging many stays with a `PolicyBook`); `contract`/`visitation` need only `stay_frame_nights`."""
+    if policy is None:
+        policy = policy_for(house=house, sector=sector, on_date=on_date)
+    frame = policy.stay_frame_nights
     if visitation is not None and visitation.stay_frame_nights is not None:
         return visitation.stay_frame_nights
     if contract is not None and contract.stay_frame_nights is not None:
@@ -339,7 +343,7 @@ def stay_book(*, house: House, bed: Bed, citizen, arrival: datetime.datetime, pl
                 # Only a pending request becomes booked: of two staff booking the same request, the second
                 # waits for the first's row lock, finds it booked and rolls its stay back.
                 marked = StayRequest.objects.filter(pk=request.pk, outcome=RequestOutcome.PENDING).update(
-                    outcome=RequestOutcome.BOOKED, stay=stay, citizen=citizen)
+                    outcome=RequestOutcome.BOOKED, stay=stay, citizen=citizen, answered_at=timezone.now())
                 if not marked:
                     raise ValidationError({"request": _("Henvendelsen er allerede afsluttet.")})
             goal_texts = [g.strip()[:500] for g in (goals or (visitation.goal_list if visitation else []))
@@ -577,8 +581,18 @@ def stay_request_record(*, house: House, sector: str, channel: str, user, citize
     return req
 
 
-def stay_request_turn_away(*, stay_request: StayRequest, reason: str, user, note: str = "") -> StayRequest:
-    """The request ends without a stay (no bed, not eligible, no valid contract, other with text)."""
+def _answered_at(stay_request: StayRequest, at: datetime.datetime | None) -> datetime.datetime:
+    """When the request was answered (default now), never before it was made."""
+    moment = _moment(at, "at")
+    if moment < stay_request.requested_at:
+        raise ValidationError({"at": _("Svaret kan ikke ligge før henvendelsen.")})
+    return moment
+
+
+def stay_request_turn_away(*, stay_request: StayRequest, reason: str, user, note: str = "",
+                           at: datetime.datetime | None = None) -> StayRequest:
+    """The request ends without a stay (no bed, not eligible, no valid contract, other with text), answered
+    at `at` (default now; the house answers the same day)."""
     if not access_for(user, stay_request.house).may_book(stay_request):
         raise PermissionDenied(_("Du kan kun behandle henvendelser i din egen sektor."))
     if stay_request.outcome != RequestOutcome.PENDING:
@@ -589,20 +603,23 @@ def stay_request_turn_away(*, stay_request: StayRequest, reason: str, user, note
         raise ValidationError({"note": _("Beskriv årsagen.")})
     stay_request.outcome = RequestOutcome.TURNED_AWAY
     stay_request.turn_away_reason = reason
+    stay_request.answered_at = _answered_at(stay_request, at)
     if note:
         stay_request.note = note
-    stay_request.save(update_fields=["outcome", "turn_away_reason", "note"])
+    stay_request.save(update_fields=["outcome", "turn_away_reason", "note", "answered_at"])
     audit_log(user=user, action="update", obj=stay_request, house=stay_request.house, detail="turned away")
     return stay_request
 
 
-def stay_request_withdraw(*, stay_request: StayRequest, user) -> StayRequest:
+def stay_request_withdraw(*, stay_request: StayRequest, user, at: datetime.datetime | None = None) -> StayRequest:
+    """The citizen no longer wants the stay (answered at `at`, default now)."""
     if not access_for(user, stay_request.house).may_book(stay_request):
         raise PermissionDenied(_("Du kan kun behandle henvendelser i din egen sektor."))
     if stay_request.outcome != RequestOutcome.PENDING:
         raise ValidationError({"outcome": _("Henvendelsen er allerede afsluttet.")})
     stay_request.outcome = RequestOutcome.WITHDRAWN
-    stay_request.save(update_fields=["outcome"])
+    stay_request.answered_at = _answered_at(stay_request, at)
+    stay_request.save(update_fields=["outcome", "answered_at"])
     audit_log(user=user, action="update", obj=stay_request, house=stay_request.house, detail="withdrawn")
     return stay_request
 

@@ -2,7 +2,8 @@
 
 Made only from figures the report already publishes (after suppression), so the page discloses nothing the
 tables do not: a hidden figure stays hidden here, a share is one published count over another, and a change
-is the difference of two published figures.
+is the difference of two published figures. Follow-ups overdue: contracts whose follow-up deadline had
+passed at the period's end (`tables.compliance`).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def _figure(tables: dict, key: str, sector: str):
     if key == "turned_away_percent":
         return _turned_away_percent(tables, sector)
     if key == "followups_overdue":
-        return _get(tables, "followups", sector, ("overdue_at_end",))
+        return _get(tables, "compliance", sector, ("followups_overdue_at_end",))
     table, path = SOURCES[key]
     return _get(tables, table, sector, path)
 
@@ -76,5 +77,7 @@ def key_figures(*, data: dict, previous: dict | None) -> dict:
 
 def _present(tables: dict, key: str, sector: str) -> bool:
     """Whether the report has the figure's table for the sector (a hidden figure is present, but None)."""
-    table = "followups" if key == "followups_overdue" else SOURCES.get(key, ("requests",))[0]
+    if key == "followups_overdue":  # only where contracts are in force (their follow-ups)
+        return "followups_overdue_at_end" in ((tables.get("compliance") or {}).get(sector) or {})
+    table = SOURCES.get(key, ("requests",))[0]
     return isinstance((tables.get(table) or {}).get(sector), dict)

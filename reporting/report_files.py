@@ -21,12 +21,14 @@ from reporting.report_layout import (
     Block,
     cell_text,
     changes_lines,
+    data_quality_rows,
     key_figures_table,
     number,
     report_blocks,
     rules_tables,
     sheet_names,
 )
+from reporting.tables import TABLES
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
@@ -41,7 +43,7 @@ def _data_uri(svg: str) -> str:
 
 
 def _comparison(block: Block, data: dict, previous: dict | None) -> str:
-    """One sentence comparing the period with the same period a year before (stays and occupancy)."""
+    """One sentence comparing the period with the same period a year before (stays, beyond the frame, occupancy)."""
     if previous is None:
         return ""
     parts = []
@@ -53,6 +55,11 @@ def _comparison(block: Block, data: dict, previous: dict | None) -> str:
         if block.key == "stays":
             parts.append(_("%(sector)s: %(now)s ophold (%(before)s året før)")
                          % {"sector": name, "now": number(now["stays"]), "before": number(before["stays"])})
+        elif block.key == "compliance":
+            frame = now.get("stays_by_frame") or {}
+            parts.append(_("%(sector)s: %(n)s af %(stays)s ophold var længere end rammen (%(before)s året før)")
+                         % {"sector": name, "n": number(now.get("stays_beyond_frame")),
+                            "stays": number(frame.get("total")), "before": number(before.get("stays_beyond_frame"))})
         elif block.key == "occupancy":
             parts.append(_("%(sector)s: %(now)s %% belægning (%(before)s %% året før)")
                          % {"sector": name, "now": number(now.get("percent")),
@@ -198,6 +205,23 @@ def render_xlsx(*, data: dict, previous: dict | None, notes: dict | None = None)
             sheet.append(row)
         sheet.column_dimensions["A"].width = 42
     _rules_sheet(book.create_sheet(_sheet_title(_("Husets regler"), used)), data)
+    short = sheet_names()
+    columns, rows = data_quality_rows(data=data)
+    if rows:
+        sheet = book.create_sheet(_sheet_title(short.get("data_quality", _("Datakvalitet")), used))
+        sheet.append([_("Datakvalitet")])
+        sheet["A1"].font = Font(bold=True)
+        sheet.append([str(TABLES["data_quality"].explanation)])
+        sheet.append([])
+        sheet.append(columns)
+        for cell in sheet[4]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([v if isinstance(v, int | float) and not isinstance(v, bool) or v == "" else number(v)
+                          for v in row])
+        sheet.append([])
+        sheet.append([str(TABLES["data_quality"].footnote)])
+        sheet.column_dimensions["A"].width = 52
     short = sheet_names()
     for block in blocks:
         sheet = book.create_sheet(_sheet_title(short.get(block.key, block.title), used))

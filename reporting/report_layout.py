@@ -85,6 +85,20 @@ def _labels() -> dict[str, str]:
         "withdrawn": _("Trukket tilbage"),
         "pending": _("Afventer"),
         "stays_with_request": _("heraf booket fra en henvendelse"),
+        # did the house keep its rules (tables.compliance)
+        "stays_by_frame": _("Ophold"), "within_frame": _("Inden for rammen"),
+        "beyond_with_decision": _("Ud over rammen, med beslutning"),
+        "beyond_without_decision": _("Ud over rammen, uden beslutning"),
+        "stays_beyond_frame": _("Ophold ud over rammen i alt"),
+        "nights_per_month_over_limit": _("Borger-måneder over grænsen for nætter"),
+        "with_decision": _("Med beslutning"), "without_decision": _("Uden beslutning"),
+        "faerdigbehandling_beyond_6_months": _("Færdigbehandling ud over 6 måneder"),
+        "contracts_in_force_at_end": _("Kontrakter i kraft ved periodens slutning"),
+        "followups_overdue_at_end": _("heraf med opfølgning over tid"),
+        "aftercare_overdue_at_end": _("Opfølgninger efter ophold over tid ved periodens slutning"),
+        "requests_answered": _("Henvendelser"), "same_day": _("Besvaret samme dag"),
+        "later": _("Besvaret senere eller endnu ikke"),
+        "answer_time_unknown": _("Svartidspunkt ikke registreret"),
         # activity tables (from activities.selectors)
         "by_year": "", "by_semester": "", "by_cohort": "", "by_date": "", "by_month": "", "by_offer": "",
         "totals": _("I alt"), "at_end": _("Ved periodens slutning"),
@@ -268,17 +282,20 @@ def report_blocks(*, data: dict, previous: dict | None) -> list[Block]:
     labels = _labels()
     this_label = data["period"]["label"]
     prev_label = previous["period"]["label"] if previous else ""
+    quality = data["tables"].get("data_quality") or {}
     blocks = []
     for key, table in data["tables"].items():
-        if not isinstance(table, dict) or key == "key_figures":  # its own page (`key_figures_table`)
+        if not isinstance(table, dict) or key in OWN_PLACE:
             continue
         title, explanation, footnote = meta.get(key, (labels.get(key, key.replace("_", " ").capitalize()), "", ""))
         prev_table = (previous or {}).get("tables", {}).get(key, {}) if previous else {}
         series = next((k for k in SERIES_KEYS if isinstance(table.get(k), dict)), None)
         if series is not None:
-            blocks.append(_series_block(key=key, table=table, prev_table=prev_table or {}, series=series,
-                                        data=data, previous=previous, meta=(title, explanation, footnote),
-                                        labels=labels))
+            block = _series_block(key=key, table=table, prev_table=prev_table or {}, series=series,
+                                  data=data, previous=previous, meta=(title, explanation, footnote),
+                                  labels=labels)
+            block.warnings = data_quality_warnings(key, quality)
+            blocks.append(block)
             continue
         if key == "stays_per_month":
             table, prev_table = _months_aligned(table, prev_table)
@@ -310,7 +327,7 @@ def report_blocks(*, data: dict, previous: dict | None) -> list[Block]:
                         value = STRUCTURAL  # granted after that period: not a zero, it could not exist
                     row.append({"value": value, "share": _share(path, prev_section or {})})
             block.rows.append(row)
-        block.warnings = _warnings(key, table)
+        block.warnings = data_quality_warnings(key, quality)
         blocks.append(block)
     return blocks
 
@@ -319,18 +336,46 @@ def _count(value) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _warnings(key: str, table: dict) -> list[str]:
-    """Warnings beside a table, from its own published figures."""
-    warnings = []
-    if key == "requests":
-        for sector, part in table.items():
-            stays, linked = _count((part or {}).get("stays")), _count((part or {}).get("stays_with_request"))
-            if stays and linked is not None and linked < stays:
-                warnings.append(_("%(sector)s: kun %(linked)s af %(stays)s ophold er booket fra en registreret "
-                                  "henvendelse. Henvendelser, der førte til et ophold, registreres altså ikke altid, "
-                                  "så 'Førte til ophold' er for lavt, og andelen afviste er for høj: den er "
-                                  "beregnet af de registrerede henvendelser, ikke af alle.") % {
-                    "sector": _sector_label(sector), "linked": number(linked), "stays": number(stays)})
+# Tables the report shows in a place of their own: the Nøgletal page, and data quality as warnings beside the
+# tables it concerns (and a sheet of its own in the XLSX).
+OWN_PLACE = frozenset({"key_figures", "data_quality"})
+UNKNOWN_WARN_PERCENT = 10  # an unknown share from this and up is worth a word beside the table
+
+
+def _unknown_texts() -> dict[str, str]:
+    return {
+        "referral_sources": _("Henvisningsvej ukendt for %(n)s af %(of)s (%(p)s %%)"),
+        "diagnoses": _("Diagnose ukendt for %(n)s af %(of)s (%(p)s %%)"),
+        "treatment_responsibility": _("Behandlingsansvar ukendt for %(n)s af %(of)s (%(p)s %%)"),
+        "municipal_services": _("Kommunale tilbud ukendt for %(n)s af %(of)s (%(p)s %%)"),
+    }
+
+
+def data_quality_warnings(key: str, quality: dict) -> list[str]:
+    """Short Danish warnings beside table `key`, from the published data-quality figures (a share only where
+    both its counts are printed, so a warning never shows what the tables hide)."""
+    warnings: list[str] = []
+    sectors = [s for s in ("kommune", "region") if isinstance(quality.get(s), dict)]
+    texts = _unknown_texts()
+    for sector in sectors:
+        section = quality[sector]
+        prefix = _sector_label(sector) + ": "
+        entry = (section.get("unknown") or {}).get(key)
+        if key in texts and isinstance(entry, dict) and _number(entry.get("percent")) \
+                and entry["percent"] >= UNKNOWN_WARN_PERCENT:
+            warnings.append(prefix + texts[key] % {"n": number(entry["unknown"]), "of": number(entry["of"]),
+                                                   "p": number(round(entry["percent"]))})
+        entry = section.get("stays_without_request")
+        if key == "requests" and isinstance(entry, dict) and _count(entry.get("without_request")):
+            share = f" ({number(round(entry['percent']))} %)" if _number(entry.get("percent")) else ""
+            warnings.append(prefix + _("%(n)s af %(stays)s ophold%(share)s er booket uden en registreret "
+                                       "henvendelse, så 'Førte til ophold' er for lavt og andelen afviste for "
+                                       "høj.") % {"n": number(entry["without_request"]),
+                                                 "stays": number(entry["stays"]), "share": share})
+    months = ((quality.get("house") or {}).get("months_without_counts") or {}).get(key)
+    if isinstance(months, dict) and _count(months.get("missing")):
+        warnings.append(_("Intet indberettet for %(n)s af %(months)s måneder; tallene er for lave.") % {
+            "n": number(months["missing"]), "months": number(months["months"])})
     return warnings
 
 
@@ -652,3 +697,28 @@ def rules_tables(*, rules: dict) -> list[RuleTable]:
                     "old": _rule_text(key, before), "new": _rule_text(key, version)})
         tables.append(table)
     return tables
+
+
+# --- data quality (tables.data_quality) ------------------------------------------------------------------
+
+
+def data_quality_rows(*, data: dict) -> tuple[list[str], list[list]]:
+    """The data-quality figures as one table for the XLSX: what, sector, count, of, share (%)."""
+    quality = (data.get("tables") or {}).get("data_quality") or {}
+    meta = _table_meta()
+    columns = [_("Tabel"), _("Sektor"), _("Antal"), _("Af"), _("Andel (%)")]
+    rows: list[list] = []
+    for sector in ("kommune", "region"):
+        section = quality.get(sector) or {}
+        for table, entry in (section.get("unknown") or {}).items():
+            rows.append([_("%(table)s: ukendt") % {"table": meta.get(table, (table,))[0]}, _sector_label(sector),
+                         entry.get("unknown"), entry.get("of"), entry.get("percent")])
+        entry = section.get("stays_without_request")
+        if isinstance(entry, dict):
+            rows.append([_("Ophold booket uden registreret henvendelse"), _sector_label(sector),
+                         entry.get("without_request"), entry.get("stays"), entry.get("percent")])
+    for table, entry in ((quality.get("house") or {}).get("months_without_counts") or {}).items():
+        rows.append([_("%(table)s: måneder uden indberetning") % {"table": meta.get(table, (table,))[0]}, "",
+                     entry.get("missing"), entry.get("months"), None if not entry.get("months") else
+                     round(100.0 * entry["missing"] / entry["months"], 1)])
+    return columns, rows

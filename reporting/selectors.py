@@ -63,7 +63,7 @@ def report_tables(*, house: House, period: Period, progress: Callable[[int], Non
     for i, (key, table) in enumerate(TABLES.items(), start=1):
         if table.uses_contracts and not with_contracts:
             continue
-        value = table.build(house=house, period=period)
+        value = table.build(house=house, period=period, **({"tables": tables} if table.from_tables else {}))
         if value is not None:
             tables[key] = value
         if progress:

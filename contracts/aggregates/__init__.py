@@ -19,6 +19,7 @@ from contracts.aggregates.contracts import (
     contracts_ended,
     contracts_in_force_by_quarter_granted,
     contracts_in_force_exist,
+    followups_overdue_at,
     holder_counts_by,
     holder_diagnoses,
     holders_by_age_gender,
@@ -38,6 +39,7 @@ __all__ = [
     "AGE_BANDS", "DIAGNOSIS_GROUPS", "GENDERS", "HOLDER_FIELDS", "MIRROR_KEYS", "OUTCOME_KEYS", "REFERRAL_SOURCES",
     "WINDOW_DAYS", "Age", "admissions_mirror", "age_band", "cohort_quarters", "contract_choice_labels",
     "contract_counts", "contracts_ended", "contracts_in_force_by_quarter_granted", "contracts_in_force_exist",
+    "followups_overdue_at",
     "holder_counts_by", "holder_diagnoses", "holders_by_age_gender", "holders_in_period",
     "mirror_cohort_after_windows", "municipal_services_labels", "questionnaire_outcomes",
 ]

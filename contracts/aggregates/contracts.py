@@ -122,3 +122,35 @@ def contract_choice_labels() -> dict[str, str]:
 def municipal_services_labels() -> dict[str, str]:
     """The labels of the municipal services alongside a contract (mestringsvejleder, ÅFR, both, none)."""
     return {c.value: str(c.label) for c in MunicipalServices}
+
+
+def followups_overdue_at(*, house: House, day: datetime.date) -> dict[str, dict[str, int]]:
+    """Per sector with contracts in force at the end of `day`: those contracts (`in_force`) and how many had
+    passed their follow-up deadline by then without a follow-up (`overdue`). The deadline in force that day is
+    the one set by the latest follow-up held on or before it; before any, the first one (the contract's
+    recorded due date while it has had no follow-up at all, else the grant date plus the interval of the
+    house's rules on that date, as `followup_next_due` sets it). One query."""
+    from django.db.models import Exists, OuterRef, Subquery
+
+    from contracts.models import FollowUp
+    from psykiatrihus.dates import add_months
+    from psykiatrihus.policy import PolicyBook
+
+    held = FollowUp.objects.filter(contract_id=OuterRef("pk"))
+    rows = (_in_force_at(house=house, day=day)
+            .annotate(last_due=Subquery(held.filter(held_on__lte=day).order_by("-held_on", "-id")
+                                        .values("next_due")[:1]),
+                      any_followup=Exists(held))
+            .values_list("sector", "granted_on", "next_followup_due", "last_due", "any_followup"))
+    book = PolicyBook(house=house)
+    result: dict[str, dict[str, int]] = {}
+    for sector, granted_on, recorded_due, last_due, any_followup in rows:
+        due = last_due
+        if due is None:
+            due = recorded_due if not any_followup else add_months(
+                granted_on, book.policy_for(sector=sector, on_date=granted_on).followup_interval_months)
+        counts = result.setdefault(sector, {"in_force": 0, "overdue": 0})
+        counts["in_force"] += 1
+        if due is not None and due <= day:
+            counts["overdue"] += 1
+    return result

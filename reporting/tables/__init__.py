@@ -9,6 +9,8 @@ shows them:
 - `contracts.py`    brugerstyrede kontrakter and their holders (left out where nobody is admitted under one)
 - `outcomes.py`     admissions before and after a contract (the mirror image), outcome questionnaires
 - `activities.py`   the activity tables from `activities.selectors`
+- `compliance.py`   did the house keep its rules (shown first, after the rules in force)
+- `data_quality.py` where the figures are thin, made from the other tables (`from_tables`; registered last)
 
 To add a table, write a builder `table_<name>(*, house, period) -> dict | None` that returns JSON-ready raw
 figures (normally `{sector: {...}}`, partitions as `{"counts": {...}, "total": n}` via `partition()`), and
@@ -37,7 +39,7 @@ from reporting.tables.periods import Period, period_for, previous_quarter
 from reporting.tables.registry import TABLES, Derived, Path, Relation, Table, register, table_for
 
 # Imported in this order, so the tables register (and the report shows them) in this order.
-MODULES = ("stays", "house_rules", "contracts", "outcomes", "activities")
+MODULES = ("compliance", "stays", "house_rules", "contracts", "outcomes", "activities", "data_quality")
 for _module in MODULES:
     importlib.import_module(f"reporting.tables.{_module}")
 

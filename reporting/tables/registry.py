@@ -71,6 +71,8 @@ class Table:
     flow: Callable[[Path], bool] = _never
     not_counts: frozenset[str] = field(default_factory=frozenset)
     uses_contracts: bool = False  # left out where nobody is admitted under a contract (tables 2–10, 12)
+    # `build(house=, period=, tables=)` gets the raw tables registered before it (a table made from others)
+    from_tables: bool = False
 
 
 TABLES: dict[str, Table] = {}

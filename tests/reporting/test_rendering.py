@@ -117,8 +117,12 @@ class TestTablesFromData:
         table = table_requests(house=dataset.house, period=period_for(year=2021))
         assert (table["kommune"]["stays"], table["kommune"]["stays_with_request"]) == (5, 0)
         assert (table["region"]["stays"], table["region"]["stays_with_request"]) == (2, 0)
-        block = next(b for b in report_blocks(data=_data({"requests": table}, period_for(year=2021)), previous=None))
-        assert len(block.warnings) == 2 and "kun 0 af 5 ophold" in block.warnings[0]
+        from reporting.tables.data_quality import table_data_quality
+
+        quality = table_data_quality(house=dataset.house, period=period_for(year=2021), tables={"requests": table})
+        data = _data({"requests": table, "data_quality": quality}, period_for(year=2021))
+        block = next(b for b in report_blocks(data=data, previous=None))
+        assert len(block.warnings) == 2 and "Kommune: 5 af 5 ophold (100 %) er booket uden" in block.warnings[0]
 
     def test_staff_at_the_end_is_the_count_of_the_next_day(self, house):
         from activities.services import staff_count_record
