@@ -19,8 +19,12 @@ DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="
 
 
 class BookForm(forms.Form):
-    cpr = forms.CharField(label=_("Borgerens CPR-nummer"), max_length=11,
-                          widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}))
+    """The citizen is chosen in the type-ahead (`citizen`, an id the view looks up within the user's scope) or
+    given by a full CPR number typed into the search field (`cpr`), which also works without JavaScript."""
+
+    cpr = forms.CharField(label=_("Borger (navn, fødselsdato eller CPR-nummer)"), max_length=100, required=False,
+                          widget=forms.TextInput(attrs={"autocomplete": "off", "type": "search"}))
+    citizen = forms.IntegerField(required=False, min_value=1, max_value=2**62, widget=forms.HiddenInput)
     arrival = WindowDateTimeField(label=_("Ankomst"), widget=DATETIME_WIDGET)
     planned_departure = WindowDateTimeField(label=_("Planlagt afrejse"), widget=DATETIME_WIDGET)
     kind = forms.ChoiceField(label=_("Type"), choices=StayKind.choices, initial=StayKind.ORDINARY)
@@ -62,7 +66,7 @@ class RequestForm(forms.Form):
     channel = forms.ChoiceField(label=_("Kanal"), choices=[("", _("Vælg kanal")), *RequestChannel.choices],
                                 error_messages={"required": _("Vælg hvordan borgeren henvendte sig."),
                                                 "invalid_choice": _("Vælg en kanal fra listen.")})
-    q = forms.CharField(label=_("Find borger (navn eller CPR-nummer)"), required=False, max_length=100,
+    q = forms.CharField(label=_("Find borger (navn, fødselsdato eller CPR-nummer)"), required=False, max_length=100,
                         widget=forms.TextInput(attrs={"autocomplete": "off", "type": "search"}))
     citizen = forms.TypedChoiceField(label=_("Borger"), required=False, coerce=int, empty_value=None, choices=[],
                                      error_messages={"invalid_choice": _("Vælg en borger fra søgningen.")})
@@ -82,7 +86,14 @@ class RequestForm(forms.Form):
         self.fields["sector"].choices = [(v, label) for v, label in Sector.choices if v in sectors]
         if len(self.fields["sector"].choices) == 1:
             self.fields["sector"].initial = self.fields["sector"].choices[0][0]
-        self.fields["citizen"].choices = [("", _("Ukendt / ikke oplyst"))] + [(c.pk, c.name) for c in citizens]
+        self.fields["citizen"].choices = [("", _("Ukendt / ikke oplyst"))] + [(c.pk, citizen_label(c))
+                                                                             for c in citizens]
+
+
+def citizen_label(citizen) -> str:
+    """Name, birth date and the sectors of the contracts the user sees: two "Anders Jensen" told apart."""
+    sectors = sorted({str(k.get_sector_display()) for k in getattr(citizen, "visible_contracts", [])})
+    return " · ".join([citizen.name, citizen.birth_date.strftime("%d.%m.%Y"), *sectors])
 
 
 class TurnAwayForm(forms.Form):

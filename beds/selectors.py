@@ -397,14 +397,15 @@ def stay_request_actionable(*, access: Access, pk: int) -> StayRequest | None:
 
 
 def stay_request_citizen_choices(*, access: Access, query: str = "", limit: int = 20) -> list:
-    """Citizens the user may see (through `contracts.selectors.citizen_search`: name or exact CPR), for
-    picking the citizen of a request; at most `limit`, by name. One query."""
-    from contracts.selectors import citizen_search
+    """Citizens the user may see (through `contracts.selectors.citizen_lookup`: name, birth date or exact CPR),
+    for picking the citizen of a request; at most `limit`, by name and birth date. Two queries (the contracts
+    the user sees tell namesakes apart)."""
+    from contracts.selectors import citizen_lookup
 
     query = (query or "").strip()
     if not query:
         return []
-    return list(citizen_search(access=access, query=query).prefetch_related(None).order_by("name", "id")[:limit])
+    return citizen_lookup(access=access, query=query, limit=limit)[:limit]
 
 
 def house_change_version(*, house: House) -> int:

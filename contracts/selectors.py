@@ -7,6 +7,7 @@ sector's records of citizens whose recorded consent lets this user's sector acro
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -95,6 +96,60 @@ def citizen_search(*, access: Access, query: str = "") -> QuerySet[Citizen]:
     return qs.filter(name__icontains=query)
 
 
+LOOKUP_LIMIT = 10
+LOOKUP_MIN_NAME = 2
+_DATE_SHAPE = re.compile(r"(\d{1,2})[.\-/](\d{1,2})[.\-/](\d{2}|\d{4})|(\d{2})(\d{2})(\d{2}|\d{4})")
+
+
+def _birth_date_filter(token: str) -> Q | None:
+    """A token written as a birth date (`12.03.1985`, `12-3-85`, `12031985`, `120385`) as a filter, else None.
+    A two-digit year matches both centuries (the CPR's own shorthand)."""
+    match = _DATE_SHAPE.fullmatch(token)
+    if not match:
+        return None
+    day, month, year = (int(g) for g in (match.groups()[:3] if match.group(1) else match.groups()[3:]))
+    if not (1 <= day <= 31 and 1 <= month <= 12):
+        return None
+    years = [year] if year >= 100 else [1900 + year, 2000 + year]
+    return Q(birth_date__day=day, birth_date__month=month, birth_date__year__in=years)
+
+
+def citizen_lookup_kind(query: str) -> str:
+    """What a type-ahead text searches by, for the audit row (never the text itself: it may be a CPR)."""
+    if cpr_lookup_digits(query):
+        return "cpr"
+    tokens = query.split()
+    dates = [t for t in tokens if _birth_date_filter(t) is not None]
+    if dates and len(dates) == len(tokens):
+        return "fødselsdato"
+    return "navn og fødselsdato" if dates else "navn"
+
+
+def citizen_lookup(*, access: Access, query: str, limit: int = LOOKUP_LIMIT) -> list[Citizen]:
+    """Type-ahead: citizens the user may see whose full CPR number, birth date or name matches `query`, at
+    most `limit` + 1 (one more tells the caller there are more). Words of a name may come in any order and
+    may be combined with a birth date ("anders 12.03.1985"). Two queries: citizens and their visible contracts
+    (sector and status tell two people of the same name apart)."""
+    query = (query or "").strip()[:100]
+    digits = cpr_lookup_digits(query)
+    qs = citizens_visible(access=access)
+    if digits:
+        qs = qs.filter(cpr_hash=crypto.lookup_hash(digits))
+    else:
+        condition, named = Q(), 0
+        for token in query.split():
+            by_date = _birth_date_filter(token)
+            if by_date is not None:
+                condition &= by_date
+            else:
+                condition &= Q(name__icontains=token)
+                named += len(token)
+        if not query or (named and named < LOOKUP_MIN_NAME):
+            return []
+        qs = qs.filter(condition)
+    return list(qs.order_by("name", "birth_date", "id")[:limit + 1])
+
+
 def citizen_get(*, access: Access, pk: int) -> Citizen | None:
     return citizens_visible(access=access).filter(pk=pk).first()
 
@@ -173,6 +228,12 @@ def followup_work_list(*, access: Access, today: datetime.date, within_days: int
         .select_related("citizen")
         .order_by("next_followup_due", "id")
     )
+
+
+def followup_overdue(*, contract: Contract, today: datetime.date) -> bool:
+    """An open contract whose next follow-up date has passed (the work list's "overskredet")."""
+    return (contract.status in OPEN_STATUSES and contract.next_followup_due is not None
+            and contract.next_followup_due < today)
 
 
 def due_items(*, contracts, today: datetime.date) -> list[DueItem]:

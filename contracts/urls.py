@@ -5,6 +5,7 @@ from contracts import questionnaire_views, views
 urlpatterns = [
     path("", views.citizen_list, name="citizen_list"),
     path("ny/", views.citizen_create, name="citizen_create"),
+    path("find/", views.citizen_lookup, name="citizen_lookup"),
     path("<int:pk>/", views.citizen_detail, name="citizen_detail"),
     path("<int:pk>/samtykke/", views.consent_create, name="consent_create"),
     path("<int:pk>/visitation/", views.visitation_create, name="visitation_create"),

@@ -28,6 +28,7 @@ from contracts.forms import (
 )
 from contracts.models import ELIGIBILITY_ITEMS, Contract, ContractStatus
 from psykiatrihus.models import Sector
+from psykiatrihus.sections import sections_render
 from psykiatrihus.services import audit_log, audit_log_many
 
 PAGE_SIZE = 50
@@ -80,6 +81,27 @@ def citizen_list(request):
     return render(request, "contracts/citizen_list.html", {"page": page, "rows": rows, "query": query})
 
 
+@require_POST
+def citizen_lookup(request):
+    """Type-ahead on the booking and request panels: the text is posted (a CPR never travels in a URL), the
+    matches are citizens the user may see, told apart by birth date and contract sector and status. Each
+    search is audited by what it searched by (never the text), and the citizens shown as read."""
+    access = _access(request)
+    field = request.POST.get("field", "q")
+    query = str(request.POST.get(field if field in ("q", "cpr") else "q", "")).strip()[:100]
+    found = selectors.citizen_lookup(access=access, query=query)
+    shown = found[:selectors.LOOKUP_LIMIT]
+    if query:
+        audit_log(user=request.user, action="search", object_type="contracts.citizen", house=access.house,
+                  detail="typeahead: søgning på " + selectors.citizen_lookup_kind(query))
+    if shown:
+        audit_log_many(user=request.user, action="read", objects=shown, house=access.house, citizen_attr="pk",
+                       detail="typeahead: borgervalg")
+    return render(request, "contracts/_citizen_lookup.html", {
+        "citizens": shown, "more": len(found) > len(shown), "query": query, "limit": selectors.LOOKUP_LIMIT,
+    })
+
+
 def citizen_create(request):
     """Register a citizen and grant a contract in one step (a known CPR reuses the house's record)."""
     access = _access(request)
@@ -122,12 +144,23 @@ def citizen_detail(request, pk: int):
     if admissions:
         audit_log(user=request.user, action="read", object_type="contracts.admission", house=access.house,
                   citizen_id=citizen.pk, detail=f"{len(admissions)} indlæggelser på borgersiden")
+    followups = list(selectors.followups_visible(access=access).filter(contract__citizen=citizen)
+                     .order_by("-held_on", "-id"))
+    if followups:
+        audit_log_many(user=request.user, action="read", objects=followups, house=access.house,
+                       citizen_attr="contract.citizen_id", detail="borgerens forløb")
+    today = timezone.localdate()
     return render(request, "contracts/citizen_detail.html", {
+        "followups": followups, "overdue": [k for k in citizen.visible_contracts if selectors.followup_overdue(
+            contract=k, today=today)],
+        # What the other apps record about the citizen (stays, requests, activities): they contribute their
+        # sections, so contracts knows no stays.
+        "sections": sections_render(page="citizen", request=request, citizen=citizen),
         "citizen": citizen, "cpr": selectors.citizen_cpr_display(citizen=citizen),
         "contracts": citizen.visible_contracts, "consents": consents,
         "may_consent": bool(own_sectors),
         "decisions": decisions, "may_decide": bool(visitation_sectors),
-        "show_decisions": bool(decisions or visitation_sectors), "today": timezone.localdate(),
+        "show_decisions": bool(decisions or visitation_sectors), "today": today,
         "admissions": admissions, "trends": trends,
         "instruments": qselectors.house_instruments(house=access.house) if own_sectors else [],
     })
@@ -176,6 +209,8 @@ def contract_detail(request, pk: int):
         "may_edit": selectors.contract_may_edit(access=access, contract=contract),
         "timeline": selectors.contract_timeline(contract=contract),
         "followups": contract.followups.all(),
+        "overdue": selectors.followup_overdue(contract=contract, today=timezone.localdate()),
+        "sections": sections_render(page="contract", request=request, contract=contract),
         "eligibility": eligibility if contract.eligibility else [],
         "Status": ContractStatus,
     })

@@ -60,17 +60,21 @@ def book(request):
                              house=house)
     tz = timezone.get_current_timezone()
     conflict = ""
+    chosen = None
     known = stay_request.citizen if stay_request is not None and stay_request.citizen_id else None
     if request.method == "POST":
         form = BookForm(request.POST)
         if known is not None:
             form.fields["cpr"].required = False
-        if form.is_valid():
+        if not form.is_valid():
+            if known is None and form.cleaned_data.get("citizen"):  # the choice survives another field's error
+                from contracts.selectors import citizen_get
+
+                chosen = citizen_get(access=access, pk=form.cleaned_data["citizen"])
+        else:
             data = form.cleaned_data
-            citizen = known or _citizen_by_cpr(access, data["cpr"])
-            if citizen is None:
-                form.add_error("cpr", _("Der findes ingen borger med dette CPR-nummer i huset."))
-            else:
+            citizen = chosen = known or _citizen_chosen(access, form)
+            if citizen is not None:  # else the reason stands beside the field
                 try:
                     stay = services.stay_book(
                         house=house, bed=bed, citizen=citizen, arrival=data["arrival"],
@@ -106,6 +110,9 @@ def book(request):
             form.fields["cpr"].required = False
             audit_log(user=request.user, action="read", obj=stay_request, house=house,
                       citizen_id=stay_request.citizen_id, detail="henvendelse: booking")
+    if chosen is not None and chosen is not known:  # the form comes back with the chosen citizen's name
+        audit_log(user=request.user, action="read", obj=chosen, house=house, citizen_id=chosen.pk,
+                  detail="booking: valgt borger")
     status = 409 if conflict and not request.htmx else 200
     first_waiting = None
     if night <= timezone.localdate() and access.sees_citizens and stay_request is None:
@@ -113,11 +120,36 @@ def book(request):
     response = render(request, "beds/_book.html", {"form": form, "bed": bed, "night": night, "conflict": conflict,
                                                    "first_waiting": first_waiting, "stay_request": stay_request,
                                                    "known_citizen": known, "other_beds": other_beds,
+                                                   "chosen_citizen": chosen,
                                                    "fb_allowed": bed.may_be_faerdigbehandling,
                                                    "faerdigbehandling": StayKind.FAERDIGBEHANDLING}, status=status)
     if conflict:
         response["HX-Trigger"] = "boardChanged"  # the loser's board shows the winner's stay at once
     return response
+
+
+def _citizen_chosen(access, form):
+    """The citizen picked in the type-ahead, else the one whose full CPR number was typed, among those the user
+    may see (one they may not see is "no citizen", as one that does not exist); None with the reason on `cpr`."""
+    from contracts.selectors import citizen_get, cpr_lookup_digits
+
+    data = form.cleaned_data
+    if data.get("citizen"):
+        citizen = citizen_get(access=access, pk=data["citizen"])
+        if citizen is None:
+            form.add_error("cpr", _("Der findes ingen borger med dette CPR-nummer i huset."))
+        return citizen
+    raw = (data.get("cpr") or "").strip()
+    if not raw:
+        form.add_error("cpr", _("Find borgeren ved navn, fødselsdato eller CPR-nummer, og vælg på listen."))
+        return None
+    if not cpr_lookup_digits(raw):
+        form.add_error("cpr", _("Vælg borgeren på listen under feltet, eller skriv hele CPR-nummeret."))
+        return None
+    citizen = _citizen_by_cpr(access, raw)
+    if citizen is None:
+        form.add_error("cpr", _("Der findes ingen borger med dette CPR-nummer i huset."))
+    return citizen
 
 
 def _citizen_by_cpr(access, raw: str):

@@ -74,13 +74,14 @@ def request_new(request):
     if not access.can_book:
         raise PermissionDenied
     sectors = access.booking_sectors
-    searched, matches = False, 0
+    searched, matches, chosen_citizen = False, 0, None
     if request.method == "GET":
         wanted = request.GET.get("sektor", "")
         form = RequestForm(sectors=sectors, initial={"sector": wanted} if wanted in sectors else {})
     else:
         searched = request.POST.get("action") == "search"
         query, matches, citizens, chosen = _request_citizens(request, access, search=searched)
+        chosen_citizen = chosen
         if searched:
             initial = {k: request.POST.get(k, "") for k in ("sector", "channel", "requested_nights", "note", "q")}
             if cpr_shaped(initial["q"]):
@@ -103,7 +104,8 @@ def request_new(request):
                         "sector": Sector(d["sector"]).label,
                         "channel": str(RequestChannel(d["channel"]).label).lower()})
     return render(request, "beds/_request_new.html", {"form": form, "searched": searched,
-                                                       "matches": matches if searched else 0})
+                                                       "matches": matches if searched else 0,
+                                                       "chosen_citizen": chosen_citizen})
 
 
 def cpr_shaped(text: str) -> bool:

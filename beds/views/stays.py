@@ -19,6 +19,7 @@ from beds.forms import (
 )
 from beds.models import Stay, StayKind, StayStatus
 from beds.views._common import _board_member, _done, _form_errors
+from beds.views.stay_course import stay_course_context
 from psykiatrihus.services import audit_log
 
 
@@ -134,6 +135,7 @@ def _stay_panel_context(request, stay, **forms) -> dict:
         "undoable": services.stay_cancel_undoable(stay), "undo_minutes": UNDO_MINUTES,
         "panel_message": forms.get("panel_message", ""),
         "instruments": stay_instruments(stay) if request.access.may_book(stay) else [],
+        **stay_course_context(request, stay),
     }
 
 

@@ -57,7 +57,7 @@ class TestRecordRequest:
     def test_panel_offers_only_the_users_booking_sectors(self, client_for):
         html = htmx(client_for("kommune"), "get", NEW).content.decode()
         assert 'value="kommune"' in html and 'value="region"' not in html
-        assert "Ny henvendelse" in html and "Find borger (navn eller CPR-nummer)" in html
+        assert "Ny henvendelse" in html and "Find borger (navn, fødselsdato eller CPR-nummer)" in html
         html = htmx(client_for("leder"), "get", NEW).content.decode()
         assert 'value="kommune"' in html and 'value="region"' in html
 
@@ -68,7 +68,7 @@ class TestRecordRequest:
                                               "channel": "phone", "requested_nights": "2"})
         html = response.content.decode()
         assert response.status_code == 200 and "1 borger fundet" in html
-        assert f'<option value="{people.anna.pk}" selected>Anna</option>' in html
+        assert f'<option value="{people.anna.pk}" selected>Anna · 10.05.1990 · Kommune</option>' in html
         assert cpr not in html and f"{cpr[:6]}-{cpr[6:]}" not in html  # the CPR typed is not echoed back
         assert AuditEvent.objects.filter(action="search", detail="henvendelse: søgning på cpr").count() == 1
         assert AuditEvent.objects.filter(action="read", citizen_id=people.anna.pk,
@@ -103,7 +103,8 @@ class TestRecordRequest:
 
         with translation.override("en"):
             html = htmx(client_for("kommune"), "get", NEW, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-        assert "New enquiry" in html and "Find citizen (name or CPR number)" in html and "Record enquiry" in html
+        assert "New enquiry" in html and "Record enquiry" in html
+        assert "Find citizen (name, birth date or CPR number)" in html
 
     def test_wrong_sector_is_refused_beside_the_sector(self, client_for):
         response = htmx(client_for("kommune"), "post", NEW, {"sector": "region", "channel": "phone",

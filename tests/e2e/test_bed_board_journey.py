@@ -41,7 +41,7 @@ def _fill_booking(page, cpr: str) -> None:
     now = timezone.localtime()
     arrival = (now - datetime.timedelta(hours=2)).replace(second=0, microsecond=0)
     departure = datetime.datetime.combine(now.date() + datetime.timedelta(days=1), datetime.time(10, 0))
-    page.get_by_label("Borgerens CPR-nummer").fill(cpr)
+    page.get_by_label("Borger (navn, fødselsdato eller CPR-nummer)").fill(cpr)
     page.locator("#id_arrival").fill(arrival.strftime("%Y-%m-%dT%H:%M"))
     page.locator("#id_planned_departure").fill(departure.strftime("%Y-%m-%dT%H:%M"))
 
