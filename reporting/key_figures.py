@@ -81,3 +81,8 @@ def _present(tables: dict, key: str, sector: str) -> bool:
         return "followups_overdue_at_end" in ((tables.get("compliance") or {}).get(sector) or {})
     table = SOURCES.get(key, ("requests",))[0]
     return isinstance((tables.get(table) or {}).get(sector), dict)
+
+
+def source_tables() -> frozenset[str]:
+    """The tables the key figures are read from (a trend column builds only these for its period)."""
+    return frozenset({table for table, _path in SOURCES.values()} | {"requests", "compliance"})

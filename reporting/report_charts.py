@@ -15,7 +15,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from django.utils.translation import gettext as _  # noqa: E402
 
-COLOURS = {"kommune": "#2b6cb0", "region": "#c05621"}
+from reporting.charts import SERIES_STYLES, Series, bar_chart  # noqa: E402
+
+# The dashboard's colours and patterns (reporting.charts): a sector looks the same on screen and on paper.
+COLOURS = {sector: SERIES_STYLES[sector]["colour"] for sector in ("kommune", "region")}
+HATCHES = {sector: "///" if SERIES_STYLES[sector]["pattern"] == "hatch" else None for sector in COLOURS}
+PERIOD_COLOURS = (SERIES_STYLES["total"]["colour"], "#a0aec0")  # the period, the year before
 MONTHS = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 
 
@@ -37,7 +42,8 @@ def _grouped_bars(ax, categories: list[str], series: dict[str, list], *, stub: f
     for i, (sector, values) in enumerate(series.items()):
         xs = [x + (i - (len(series) - 1) / 2) * width for x in range(len(categories))]
         heights = [_numeric(v) or 0.0 for v in values]
-        ax.bar(xs, heights, width=width, color=COLOURS.get(sector, "#555"),
+        ax.bar(xs, heights, width=width, color="#fff" if HATCHES.get(sector) else COLOURS.get(sector, "#555"),
+               edgecolor=COLOURS.get(sector, "#555"), hatch=HATCHES.get(sector),
                label={"kommune": _("Kommune"), "region": _("Region")}.get(sector, sector))
         for x, v in zip(xs, values, strict=True):
             if _numeric(v) is None:
@@ -77,9 +83,9 @@ def chart_occupancy(table: dict, previous: dict | None, this_label: str, prev_la
     categories = [{"kommune": _("Kommune"), "region": _("Region")}[s] for s in sectors]
     fig, ax = plt.subplots(figsize=(7.5, 2.6))
     width = 0.35
-    series = [(this_label, table, "#2f855a")]
+    series = [(this_label, table, PERIOD_COLOURS[0])]
     if previous:
-        series.insert(0, (prev_label, previous, "#a0aec0"))
+        series.insert(0, (prev_label, previous, PERIOD_COLOURS[1]))
     for i, (label, source, colour) in enumerate(series):
         values = [source.get(s, {}).get("percent") for s in sectors]
         xs = [x + (i - (len(series) - 1) / 2) * width for x in range(len(sectors))]
@@ -95,3 +101,15 @@ def chart_occupancy(table: dict, previous: dict | None, this_label: str, prev_la
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(frameon=False, fontsize=8)
     return _svg(fig)
+
+
+def chart_trend(chart: dict) -> str:
+    """One trend (a key figure over the periods, both sectors) drawn by the dashboard's own chart code, so
+    colours and patterns are the dashboard's. A hidden figure ("<5", "–") gets no bar; the table above the
+    chart gives it."""
+    sector_names = {"kommune": _("Kommune"), "region": _("Region")}
+    series = [Series(key=s, label=str(sector_names.get(s, s)), values=[_numeric(v) for v in values])
+              for s, values in chart["series"].items()]
+    return str(bar_chart(chart_id=f"trend-{chart['key']}", title=chart["title"], categories=chart["categories"],
+                         series=series, unit=" %" if chart.get("percent") else "",
+                         y_max=100 if chart.get("percent") else None, height=200))

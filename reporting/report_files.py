@@ -27,6 +27,7 @@ from reporting.report_layout import (
     report_blocks,
     rules_tables,
     sheet_names,
+    trend_tables,
 )
 from reporting.tables import TABLES
 
@@ -111,9 +112,14 @@ def render_pdf(*, data: dict, previous: dict | None, notes: dict | None = None) 
     context = _notes_context(notes, data)
     for block in blocks:
         block.comment = context["comments"].get(block.key, "")
+    trends = trend_tables(data=data)
+    if trends is not None:
+        for chart in trends.charts:
+            chart["uri"] = _data_uri(report_charts.chart_trend(chart))
     html = render_to_string("reporting/report_pdf.html", {
         **context,
         "key_figures": key_figures_table(data=data, previous=previous),
+        "trends": trends,
         "blocks": blocks,
         "rules": rules_tables(rules=data.get("rules", {})),
         "house_name": data["house_name"],
@@ -163,6 +169,34 @@ def _rules_sheet(sheet, data: dict) -> None:
         sheet.column_dimensions[letter].width = 34
 
 
+def _trends_sheet(sheet, trends, data: dict) -> None:
+    """Udvikling: per sector the key figures, one column per period; numbers stay numbers."""
+    from openpyxl.styles import Font
+
+    sheet.append([_("Udvikling")])
+    sheet["A1"].font = Font(bold=True)
+    raw = data["tables"]["trends"]
+    keys = [p["key"] for p in raw["periods"]]
+    for sector, label, rows in trends.sectors:
+        sheet.append([])
+        sheet.append([label, *trends.columns[1:]])
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+        for name, row in rows:
+            values = raw[sector].get(name, {})
+            sheet.append([row[0], *[values[k] if _is_number(values.get(k)) else text
+                                    for k, text in zip(keys, row[1:], strict=True)]])
+    sheet.append([])
+    sheet.append([trends.footnote])
+    sheet.column_dimensions["A"].width = 42
+    for letter in "BCDEFGHIJK":
+        sheet.column_dimensions[letter].width = 16
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def render_xlsx(*, data: dict, previous: dict | None, notes: dict | None = None) -> bytes:
     """One sheet per table; numbers stay numbers, "<5" and hidden figures ("–") are text."""
     from openpyxl import Workbook
@@ -204,6 +238,9 @@ def render_xlsx(*, data: dict, previous: dict | None, notes: dict | None = None)
         for row in kf.rows:
             sheet.append(row)
         sheet.column_dimensions["A"].width = 42
+    trends = trend_tables(data=data)
+    if trends is not None:
+        _trends_sheet(book.create_sheet(_sheet_title(_("Udvikling"), used)), trends, data)
     _rules_sheet(book.create_sheet(_sheet_title(_("Husets regler"), used)), data)
     short = sheet_names()
     columns, rows = data_quality_rows(data=data)

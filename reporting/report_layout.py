@@ -35,8 +35,8 @@ def _table_meta() -> dict[str, tuple[str, str, str]]:
 def section_titles() -> dict[str, str]:
     """The titles of the sections a leader comments on (the report as a whole, the rules, each table)."""
     titles = {key: meta[0] for key, meta in _table_meta().items()}
-    return {"summary": _("Rapporten som helhed"), "key_figures": _("Nøgletal"), "rules": _("Husets regler i perioden"),
-            **titles}
+    return {"summary": _("Rapporten som helhed"), "key_figures": _("Nøgletal"), "trends": _("Udvikling"),
+            "rules": _("Husets regler i perioden"), **titles}
 
 
 def sheet_names() -> dict[str, str]:
@@ -116,7 +116,7 @@ def _labels() -> dict[str, str]:
         "in_person": _("Personligt fremmøde"), "phone": _("Telefonisk"), "per_day": _("Pr. dag"),
         "employees": _("Medarbejdere"), "fte": _("Årsværk"),
         "peers": _("Peer-medarbejdere"), "weekly_hours": _("Timer pr. uge"), "conversations": _("Peer-samtaler"),
-        "kommune": _("Kommune"), "region": _("Region"),
+        "kommune": _("Kommune"), "region": _("Region"), "trends": _("Udvikling"),
         # waiting list, goals and post-stay follow-up (issue 11)
         "placed": _("Fik seng fra ventelisten"), "median_days": _("Ventetid, median (dage)"),
         "mean_days": _("Ventetid, gennemsnit (dage)"), "waiting_at_end": _("Ventede ved periodens slutning"),
@@ -338,7 +338,7 @@ def _count(value) -> int | None:
 
 # Tables the report shows in a place of their own: the Nøgletal page, and data quality as warnings beside the
 # tables it concerns (and a sheet of its own in the XLSX).
-OWN_PLACE = frozenset({"key_figures", "data_quality"})
+OWN_PLACE = frozenset({"key_figures", "data_quality", "trends"})
 UNKNOWN_WARN_PERCENT = 10  # an unknown share from this and up is worth a word beside the table
 
 
@@ -722,3 +722,53 @@ def data_quality_rows(*, data: dict) -> tuple[list[str], list[list]]:
                      entry.get("missing"), entry.get("months"), None if not entry.get("months") else
                      round(100.0 * entry["missing"] / entry["months"], 1)])
     return columns, rows
+
+
+# --- Udvikling: the key figures over the years (or the last five quarters) -----------------------------------
+
+
+@dataclass
+class TrendTable:
+    """The trend page: per sector one table (figures down, periods across, the oldest first), and one chart
+    per figure with both sectors."""
+
+    columns: list[str]
+    # (sector, sector label, rows (figure key, [label, text, text, ...]))
+    sectors: list[tuple[str, str, list[tuple[str, list[str]]]]]
+    charts: list[dict] = field(default_factory=list)  # {"key", "title", "categories", "series": {sector: [...]}}
+    footnote: str = ""
+    wide: bool = False
+
+
+PERCENT_FIGURES = frozenset({"occupancy_percent", "turned_away_percent"})
+
+
+def trend_tables(*, data: dict) -> TrendTable | None:
+    """The "Udvikling" page from `tables.trends` (None if the report has none). A figure a column has no table
+    for is "·" (not a zero); a hidden one "–" or "<N", as everywhere."""
+    from reporting.trends import trend_footnote
+
+    trends = (data.get("tables") or {}).get("trends")
+    if not trends or not trends.get("periods"):
+        return None
+    names = _key_figure_names()
+    periods = trends["periods"]
+    keys = [p["key"] for p in periods]
+    columns = ["", *[p["label"] for p in periods]]
+    sectors, charts = [], []
+    present = [s for s in ("kommune", "region") if isinstance(trends.get(s), dict)]
+    for sector in present:
+        rows = []
+        for name, label in names.items():
+            values = trends[sector].get(name)
+            if values is None:
+                continue
+            rows.append((name, [label, *[number(values[k]) if k in values else STRUCTURAL for k in keys]]))
+        sectors.append((sector, _sector_label(sector), rows))
+    for name, label in names.items():
+        series = {s: [trends[s].get(name, {}).get(k) for k in keys] for s in present if name in trends[s]}
+        if series:
+            charts.append({"key": name, "title": label, "categories": [p["label"] for p in periods],
+                           "series": series, "percent": name in PERCENT_FIGURES})
+    return TrendTable(columns=columns, sectors=sectors, charts=charts, footnote=trend_footnote(table=trends),
+                      wide=len(columns) > 8)

@@ -10,7 +10,8 @@ records and bookings); occupancy and activity figures come from `beds.selectors`
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from psykiatrihus.models import House
@@ -54,13 +55,16 @@ __all__ = [  # the table builders, re-exported for callers that read one table
 ]
 
 
-def report_tables(*, house: House, period: Period, progress: Callable[[int], None] | None = None) -> dict:
-    """Every registered table, raw (not suppressed). `progress(percent)` is called as tables finish. Tables
-    the house's rules do not use are left out: contracts where nobody is admitted under one, and the waiting
-    list, goals and post-stay follow-up where the rules have none (their builders return None)."""
+def report_tables(*, house: House, period: Period, progress: Callable[[int], None] | None = None,
+                  keys: Collection[str] | None = None) -> dict:
+    """Every registered table (or only `keys`), raw (not suppressed). `progress(percent)` is called as tables
+    finish. Tables the house's rules do not use are left out: contracts where nobody is admitted under one, and
+    the waiting list, goals and post-stay follow-up where the rules have none (their builders return None)."""
     tables: dict = {}
     with_contracts = contracts_apply(house=house, period=period)
     for i, (key, table) in enumerate(TABLES.items(), start=1):
+        if keys is not None and key not in keys:
+            continue
         if table.uses_contracts and not with_contracts:
             continue
         value = table.build(house=house, period=period, **({"tables": tables} if table.from_tables else {}))
@@ -132,3 +136,34 @@ def report_data(*, house: House, period: Period, suppress_below: int | None = No
     """The JSON report: `{"house", "period": {"start", "end"}, "tables": {...}}` (suppressed unless 0)."""
     return report_figures(house=house, period=period, suppress_below=suppress_below, progress=progress,
                           published=published).data
+
+
+def report_trend_figures(*, house: House, period: Period, below: int, keys: Collection[str],
+                         sectors: Collection[str], published: list[Publication] | None = None) -> ReportFigures:
+    """One more period's tables `keys` (a trend column: the tables the key figures are read from), for the
+    `sectors` the report shows, suppressed and audited together with what was `published` (see
+    `reporting.trends`). Raises DisclosureError when a small number could not be protected."""
+    raw = report_tables(house=house, period=period, keys=keys)
+    for table in raw.values():
+        if isinstance(table, dict):
+            for sector in SECTORS:
+                if sector not in sectors:
+                    table.pop(sector, None)
+    tables, publication, intervals = disclose(raw, below=below, start=period.start.isoformat(),
+                                              end=period.end.isoformat(), published=published)
+    data = {"house": house.slug, "house_name": house.name,
+            "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label},
+            "suppress_below": below, "tables": tables}
+    return ReportFigures(data=data, publication=publication, intervals=intervals)
+
+
+def house_history_start(*, house: House) -> datetime.date | None:
+    """The first day the house's trends count from: its opening date, or where its records begin when that is
+    not recorded (None: no records at all)."""
+    if house.opened_on is not None:
+        return house.opened_on
+    from beds.aggregates import first_arrival
+    from contracts.aggregates import first_grant
+
+    days = [d for d in (first_arrival(house=house), first_grant(house=house)) if d is not None]
+    return min(days) if days else None

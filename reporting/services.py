@@ -22,11 +22,19 @@ from django.utils.translation import gettext_lazy
 from psykiatrihus.models import House
 from psykiatrihus.services import audit_log
 from reporting.disclosure import DisclosureError, Publication
-from reporting.key_figures import key_figures
+from reporting.key_figures import SECTORS, key_figures, source_tables
 from reporting.models import ReportFormat, ReportPublication, ReportRun, ReportStatus
 from reporting.report_files import render_json, render_pdf, render_xlsx
-from reporting.selectors import REPORT_LANGUAGE, Period, period_is_grid, previous_quarter
+from reporting.selectors import (
+    REPORT_LANGUAGE,
+    Period,
+    house_history_start,
+    period_is_grid,
+    previous_quarter,
+    report_trend_figures,
+)
 from reporting.selectors import report_figures as disclosed_figures
+from reporting.trends import trend_periods, trends_table
 
 logger = logging.getLogger(__name__)
 OFF_GRID_REASON = gettext_lazy("Rapporter med skjulte småtal laves kun for hele kvartaler, halvår og år. En måned "
@@ -75,21 +83,56 @@ def _report_figures(*, house: House, period: Period, formats, suppress_below: in
                                    published=[*earlier, now.publication])
         publications.append(before.publication)
         previous = before.data if set(formats) & {"pdf", "xlsx"} else None
-        # Made from the figures both periods publish (after suppression), so it adds nothing to audit.
-        now.data["tables"] = {"key_figures": key_figures(data=now.data, previous=before.data), **now.data["tables"]}
+        trends, trend_publications = _trend_figures(house=house, period=period, now=now, before=before,
+                                                    published=[*earlier, *publications])
+        publications.extend(trend_publications)
+        step(90)
+        # Made from the figures the periods publish (after suppression), so they add nothing more to audit.
+        now.data["tables"] = {"key_figures": key_figures(data=now.data, previous=before.data),
+                              **({"trends": trends} if trends else {}), **now.data["tables"]}
         if now.data["suppress_below"] <= 1:
             publications = []
         return {"data": now.data, "previous": previous}, publications
 
 
+def _trend_figures(*, house: House, period: Period, now, before, published: list[Publication]
+                   ) -> tuple[dict | None, list[Publication]]:
+    """`tables.trends` and the publications of its extra columns (see `reporting.trends`): the report's period
+    and the year before are the report's own figures; every other column is suppressed on its own, together
+    with what the house published for the same calendar year (nothing else can be combined with it)."""
+    first_day = house_history_start(house=house)
+    periods = trend_periods(period=period, first_day=first_day)
+    if not periods:
+        return None, []
+    below = now.data["suppress_below"]
+    own = {(period.start, period.end): now.data}
+    prior = period.previous_year()
+    own[(prior.start, prior.end)] = before.data
+    shown = {s for t in now.data["tables"].values() if isinstance(t, dict) for s in SECTORS if s in t}
+    columns, extra = [], []
+    for p in periods:
+        data = own.get((p.start, p.end))
+        if data is None:
+            year = str(p.start.year)
+            same_year = [pub for pub in [*published, *extra] if pub.start[:4] == year or pub.end[:4] == year]
+            column = report_trend_figures(house=house, period=p, below=below, keys=source_tables(), sectors=shown,
+                                          published=same_year)
+            extra.append(column.publication)
+            data = column.data
+        columns.append((p, data))
+    return trends_table(columns=columns, first_day=first_day), extra
+
+
 def report_published(*, house: House, period: Period, below: int, exclude_run: int | None = None
                      ) -> list[Publication]:
     """Everything published for the house (finished suppressed runs and the dashboard's quarters, same
-    threshold) that a report of `period` could be combined with: the calendar years it touches and the year
-    before (its comparison), oldest first."""
+    threshold) that a report of `period` could be combined with: the calendar years it touches, the year
+    before (its comparison) and the years of its trend columns, oldest first."""
     from reporting.models import DashboardPublication
 
-    years = {"period_end__year__gte": period.start.year - 1, "period_start__year__lte": period.end.year}
+    periods = trend_periods(period=period, first_day=house_history_start(house=house))
+    first_year = min([period.start.year - 1, *[p.start.year for p in periods]])
+    years = {"period_end__year__gte": first_year, "period_start__year__lte": period.end.year}
     rows = (ReportPublication.objects.filter(house=house, suppress_below=below, run__status=ReportStatus.DONE,
                                              **years)
             .exclude(run_id=exclude_run).values_list("created_at", "figures"))

@@ -26,6 +26,7 @@ from beds.aggregates.stays import (
     STAYS_BY_NIGHTS,
     USED_STATUSES,
     faerdigbehandling_figures,
+    first_arrival,
     ors_at_stay_start,
     stay_choice_labels,
     stay_citizens_across_sectors,
@@ -36,6 +37,7 @@ from beds.aggregates.stays import (
 )
 
 __all__ = [
+    "first_arrival",
     "CITIZENS_BY_STAYS", "GOAL_RESULTS", "STAYS_BY_NIGHTS", "USED_STATUSES", "active_beds", "aftercare_counts",
     "aftercare_overdue_at", "faerdigbehandling_beyond_limit", "nights_per_month_overruns", "request_answer_days",
     "stays_by_frame",

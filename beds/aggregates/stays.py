@@ -157,3 +157,11 @@ def stay_choice_labels() -> dict[str, str]:
     for choices in (TurnAwayReason, FaerdigbehandlingOutcome):
         labels.update({c.value: str(c.label) for c in choices})
     return labels
+
+
+def first_arrival(*, house: House) -> datetime.date | None:
+    """The arrival date of the house's first stay that took place (None without any): where its history
+    begins when its opening date is not recorded."""
+    from django.db.models import Min
+
+    return Stay.objects.filter(house=house, status__in=USED_STATUSES).aggregate(first=Min("arrival_date"))["first"]

@@ -19,6 +19,7 @@ from contracts.aggregates.contracts import (
     contracts_ended,
     contracts_in_force_by_quarter_granted,
     contracts_in_force_exist,
+    first_grant,
     followups_overdue_at,
     holder_counts_by,
     holder_diagnoses,
@@ -36,6 +37,7 @@ from contracts.aggregates.mirror import (
 from contracts.aggregates.outcomes import OUTCOME_KEYS, questionnaire_outcomes
 
 __all__ = [
+    "first_grant",
     "AGE_BANDS", "DIAGNOSIS_GROUPS", "GENDERS", "HOLDER_FIELDS", "MIRROR_KEYS", "OUTCOME_KEYS", "REFERRAL_SOURCES",
     "WINDOW_DAYS", "Age", "admissions_mirror", "age_band", "cohort_quarters", "contract_choice_labels",
     "contract_counts", "contracts_ended", "contracts_in_force_by_quarter_granted", "contracts_in_force_exist",

@@ -154,3 +154,11 @@ def followups_overdue_at(*, house: House, day: datetime.date) -> dict[str, dict[
         if due is not None and due <= day:
             counts["overdue"] += 1
     return result
+
+
+def first_grant(*, house: House) -> datetime.date | None:
+    """The grant date of the house's first contract (None without any): where its history begins when its
+    opening date is not recorded."""
+    from django.db.models import Min
+
+    return Contract.objects.filter(house=house).aggregate(first=Min("granted_on"))["first"]

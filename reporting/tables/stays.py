@@ -231,6 +231,8 @@ register(Table(
     sheet=_("Belægning"),
     build=table_occupancy,
     derived=_occupancy_derived,
+    # occupied bed-nights of a year are those of its quarters (a trend's quarter columns beside a year report)
+    flow=lambda path: path[-1] == "bed_nights_occupied",
     not_counts=frozenset({"bed_nights_available", "hours_available"}),
 ))
 

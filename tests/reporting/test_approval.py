@@ -86,7 +86,7 @@ class TestApprove:
         assert data["approval"]["version"] == 1 and data["approval"]["by"] == "leder"
         assert data["tables"]["stays"]["kommune"]["nights"] == 11  # the figures themselves are the built ones
         # Rendered again from the stored figures in the order they were built (jsonb would sort the keys).
-        assert list(data["tables"])[:3] == ["key_figures", "compliance", "stays"]
+        assert list(data["tables"])[:4] == ["key_figures", "trends", "compliance", "stays"]
         assert list(data["tables"]["nights_age_gender"]["kommune"]["counts"]) == [
             "under_20", "20-29", "30-39", "40-49", "50-59", "60-69", "70+"]
         # One mail, to the steering member with an active account and an address; a link, no figures.

@@ -92,15 +92,16 @@ class TestPublished:
         run = report_run_request(house=dataset.house, period=q1, formats=["json", "pdf"], enqueue=False)
         report_run_build(run_id=run.pk)
         stored = list(ReportPublication.objects.filter(run=run).order_by("period_start"))
-        # the quarter and the same quarter a year before (the PDF's comparison)
-        assert [(p.period_start, p.period_end) for p in stored] == [(D(2020, 1, 1), D(2020, 3, 31)),
-                                                                     (D(2021, 1, 1), D(2021, 3, 31))]
-        pub = Publication.from_json(stored[1].figures)
+        # the quarter, the same quarter a year before (the PDF's comparison) and the trend's quarters between
+        assert [(p.period_start, p.period_end) for p in stored] == [
+            (D(2020, 1, 1), D(2020, 3, 31)), (D(2020, 4, 1), D(2020, 6, 30)), (D(2020, 7, 1), D(2020, 9, 30)),
+            (D(2020, 10, 1), D(2020, 12, 31)), (D(2021, 1, 1), D(2021, 3, 31))]
+        pub = Publication.from_json(stored[-1].figures)
         assert pub.values[("stays", "kommune", "stays")] == 2
         assert pub.hidden[("stays", "kommune", "stays_by_nights", "0-1")] == "primary"
         year = period_for(year=2021)
         published = report_published(house=dataset.house, period=year, below=5)
-        assert len(published) == 2
+        assert len(published) == 5  # the year's trend reaches back to 2019: the 2020 quarters count too
         figures = report_figures(house=dataset.house, period=year, published=published)
         assert figures.intervals and all(i.protected for i in figures.intervals)
 
