@@ -1,6 +1,6 @@
 from django.urls import path
 
-from beds.api import aftercare, beds, goals, house_now, requests, stays, waiting
+from beds.api import aftercare, beds, goals, house_now, moves, requests, stays, waiting
 
 urlpatterns = [
     path("house-now/", house_now.HouseNowView.as_view(), name="api-house-now"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("stays/<int:pk>/check-out/", stays.StayCheckOutView.as_view(),
          name="api-stay-check-out"),
     path("stays/<int:pk>/cancel/", stays.StayCancelView.as_view(), name="api-stay-cancel"),
+    path("stays/<int:pk>/move/", moves.StayMoveView.as_view(), name="api-stay-move"),
     path("stays/<int:pk>/undo-cancel/", stays.StayUndoCancelView.as_view(), name="api-stay-undo-cancel"),
     path("requests/", requests.StayRequestListCreateView.as_view(), name="api-requests"),
     path("requests/<int:pk>/turn-away/", requests.StayRequestTurnAwayView.as_view(),

@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from beds.models import HOLDING_STATUSES, Bed, FaerdigbehandlingOutcome, Stay, StayKind, StayStatus
+from beds.models import HOLDING_STATUSES, Bed, FaerdigbehandlingOutcome, Stay, StayBedPeriod, StayKind, StayStatus
 from beds.services import ImportResult, StaysImportError, import_key_for
 from contracts import bulk as contracts_bulk
 from contracts.cpr import cpr_clean
@@ -219,7 +219,12 @@ def run(*, house: House, rows, user=None, progress=None) -> ImportResult:
         )
         for e in existing:
             e["lower"], e["upper"] = e["period"].lower, e["period"].upper
-        _overlaps_existing(fresh, existing, lambda r: r.bed.pk, "bed_id", _("samme seng"), errors)
+        # A bed is judged by the stays' periods on it (a guest who moved held each bed part of the stay).
+        on_beds = list(StayBedPeriod.objects.filter(bed__house=house, holds=True, during__overlap=window)
+                       .exclude(during="empty").values("bed_id", "during"))
+        for e in on_beds:
+            e["lower"], e["upper"] = e["during"].lower, e["during"].upper
+        _overlaps_existing(fresh, on_beds, lambda r: r.bed.pk, "bed_id", _("samme seng"), errors)
         _overlaps_existing(fresh, existing, lambda r: citizen_ids.get(r.cpr_hash), "citizen_id",
                            _("samme borger"), errors)
     if errors:

@@ -1,7 +1,8 @@
 """Beds, blocks (cleaning/maintenance), requests for a stay (henvendelser) and stays.
 
-PostgreSQL does the safety work: exclusion constraints refuse a second stay on the same bed or for the
-same citizen in an overlapping time range (cancelled and no-show stays excluded). The embedded
+PostgreSQL does the safety work: exclusion constraints refuse a second stay for the same citizen (here) or
+on the same bed (on the stay's bed periods, `beds.period_models`, so a guest who moves frees the old bed)
+in an overlapping time range (cancelled and no-show stays excluded). The embedded
 PostgreSQL has no btree_gist, so equality on the id is expressed as `int8range(id, id, '[]') =`.
 """
 
@@ -174,7 +175,8 @@ class ExtensionState(models.TextChoices):
 
 class Stay(models.Model):
     """An ophold. `period` = [arrival, departure) where departure is the actual check-out time once
-    checked out, else the planned departure. Nights = departure date − arrival date (local dates)."""
+    checked out, else the planned departure. Nights = departure date − arrival date (local dates).
+    `bed` is the current bed; where the guest lay when is in `bed_periods` (kept by a database trigger)."""
 
     house = models.ForeignKey(House, on_delete=models.PROTECT, related_name="stays", verbose_name=_("hus"))
     bed = models.ForeignKey(Bed, on_delete=models.PROTECT, related_name="stays", verbose_name=_("seng"))
@@ -231,27 +233,13 @@ class Stay(models.Model):
         ordering = ["-arrival", "-id"]
         constraints = [
             ExclusionConstraint(
-                name="stay_bed_no_overlap",
-                expressions=[(_id_range("bed_id"), RangeOperators.EQUAL), ("period", RangeOperators.OVERLAPS)],
-                condition=Q(status__in=HOLDING_STATUSES),
-                violation_error_code="bed_taken",
-                violation_error_message=_("Sengen er allerede optaget i perioden."),
-            ),
-            ExclusionConstraint(
                 name="stay_citizen_no_overlap",
                 expressions=[(_id_range("citizen_id"), RangeOperators.EQUAL), ("period", RangeOperators.OVERLAPS)],
                 condition=Q(status__in=HOLDING_STATUSES),
                 violation_error_code="citizen_has_stay",
                 violation_error_message=_("Borgeren har allerede et ophold i perioden."),
             ),
-            # Reality, whatever the plan: one guest in a bed at a time, a citizen in one bed at a time.
-            ExclusionConstraint(
-                name="stay_bed_one_guest_present",
-                expressions=[(_id_range("bed_id"), RangeOperators.EQUAL), (_presence(), RangeOperators.OVERLAPS)],
-                condition=PRESENT,
-                violation_error_code="bed_still_occupied",
-                violation_error_message=_("Den forrige gæst i sengen er ikke udskrevet."),
-            ),
+            # Reality, whatever the plan: a citizen in one bed at a time (one guest per bed: StayBedPeriod).
             ExclusionConstraint(
                 name="stay_citizen_one_bed_present",
                 expressions=[(_id_range("citizen_id"), RangeOperators.EQUAL),
@@ -435,6 +423,7 @@ class WaitingListEntry(models.Model):
 
 from beds.change_models import HouseChange  # noqa: E402, F401 (models of this app)
 from beds.handover_models import AttentionItem, HandoverNote, Shift  # noqa: E402, F401 (models of this app)
+from beds.period_models import StayBedPeriod  # noqa: E402, F401 (models of this app)
 
 
 class StayResponse(models.Model):

@@ -2,7 +2,9 @@
 dashboard (through `bed_night_counts`) and the API.
 
 A stay covers night d (the night from local date d to d+1) when arrival date <= d < departure date, where the
-departure is the end of `Stay.period` (the actual check-out once checked out, else the planned departure).
+departure is the end of `Stay.period` (the actual check-out once checked out, else the planned departure),
+on the bed of its period covering that night (`period_nights`: a guest moved mid-stay is on the old bed up
+to the move and on the new one after it).
 One exception follows reality: a guest still checked in after the planned departure has passed (an overdue
 check-out) keeps the bed through tonight, until someone checks them out. A guest leaving later today is not
 overdue yet: the bed counts as free tonight, and the board shows the stay on last night's cell with its
@@ -10,7 +12,8 @@ check-out action.
 
 Per bed and night the strongest state wins: occupied (checked in or out) > booked > blocked (a block covering
 local midnight at the end of the night) > free. Booked, checked-in and checked-out stays hold a bed; cancelled
-and no-show stays do not. Three queries whatever the history (beds, stays, blocks via GiST range indexes).
+and no-show stays do not. Three queries whatever the history (beds, bed periods with their stays, blocks via
+GiST range indexes).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import Q
 from django.utils import timezone
 
-from beds.models import HOLDING_STATUSES, Bed, BedBlock, Stay, StayStatus
+from beds.models import Bed, BedBlock, Stay, StayBedPeriod, StayStatus
 from psykiatrihus.models import House, Sector
 
 FREE, BOOKED, OCCUPIED, BLOCKED = "free", "booked", "occupied", "blocked"
@@ -71,6 +74,17 @@ def stay_last_night_end(stay: Stay, *, tz: ZoneInfo, today: datetime.date, now: 
     return end
 
 
+def period_nights(period: StayBedPeriod, *, stay: Stay, tz: ZoneInfo, today: datetime.date,
+                  now: datetime.datetime) -> tuple[datetime.date, datetime.date]:
+    """The nights [first, end) a stay spends on one of its bed periods. The periods tile the stay's nights by
+    local date: the night from d to d+1 belongs to the bed the guest is on at the end of local day d, so
+    a guest moved on 2.12 at 09:30 has the night of 1.12 on the old bed and that of 2.12 on the new one."""
+    first = stay.arrival_date if period.starts_at is None else period.starts_at.astimezone(tz).date()
+    if period.ends_at is None:
+        return first, stay_last_night_end(stay, tz=tz, today=today, now=now)
+    return first, period.ends_at.astimezone(tz).date()
+
+
 def bed_nights(*, house: House, start: datetime.date, days: int, sectors: Iterable[str] | None = None,
                now: datetime.datetime | None = None) -> BedNights:
     """The state of every active bed (of `sectors`, default all) on the `days` nights from `start`."""
@@ -88,10 +102,12 @@ def bed_nights(*, house: House, start: datetime.date, days: int, sectors: Iterab
     if not beds or not nights:
         return BedNights(beds=beds, nights=nights, by_bed=by_bed, today=today)
     # An overdue guest's period ended in the past: fetched too while the window reaches tonight.
-    overdue = Q(status=StayStatus.CHECKED_IN, planned_departure__lte=now, arrival__lt=window.upper) \
+    overdue = Q(ends_at__isnull=True, stay__status=StayStatus.CHECKED_IN, stay__planned_departure__lte=now,
+                stay__arrival__lt=window.upper) \
         if start <= today < start + datetime.timedelta(days=days) else Q(pk__in=[])
-    stays = list(Stay.objects.filter(Q(period__overlap=window) | overdue, bed_id__in=bed_ids,
-                                     status__in=HOLDING_STATUSES).select_related("citizen").order_by("arrival", "id"))
+    # A stay is on the bed of each of its periods (a guest who moved shows on the old bed up to the move).
+    periods = list(StayBedPeriod.objects.filter(Q(during__overlap=window) | overdue, bed_id__in=bed_ids, holds=True)
+                   .select_related("stay__citizen").order_by("stay__arrival", "stay_id", "during"))
     blocks = list(BedBlock.objects.filter(bed_id__in=bed_ids, period__overlap=window))
     index = {night: i for i, night in enumerate(nights)}
     blocks_by_bed: dict[int, list[BedBlock]] = defaultdict(list)
@@ -104,12 +120,14 @@ def bed_nights(*, house: House, start: datetime.date, days: int, sectors: Iterab
                 if (block.period.lower is None or block.period.lower <= midnight) and (
                         block.period.upper is None or midnight < block.period.upper):
                     cell.state, cell.block = BLOCKED, block
-    for stay in stays:
-        cells = by_bed[stay.bed_id]
+    for period in periods:
+        stay = period.stay
+        cells = by_bed[period.bed_id]
         state = BOOKED if stay.status == StayStatus.BOOKED else OCCUPIED
-        late = stay_is_overdue(stay, now=now)
-        end = stay_last_night_end(stay, tz=tz, today=today, now=now)
-        night, first = max(stay.arrival_date, start), True
+        last = period.ends_at is None
+        late = last and stay_is_overdue(stay, now=now)
+        first_night, end = period_nights(period, stay=stay, tz=tz, today=today, now=now)
+        night, first = max(first_night, start), True
         while night < end and night in index:
             cell = cells[index[night]]
             if _RANK[state] >= _RANK[cell.state]:

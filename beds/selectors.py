@@ -5,7 +5,10 @@ Occupancy definition (also in the README):
   Europe/Copenhagen dates).
 - A stay **occupies** the nights arrival_date ≤ d < departure date, where the departure is the actual
   check-out time once checked out, else the planned departure (that is the end of `Stay.period`). Booked,
-  checked-in and checked-out stays count; cancelled and no-show stays do not.
+  checked-in and checked-out stays count; cancelled and no-show stays do not. A night is counted on the
+  bed of the stay's period covering it (`beds.night_selectors.period_nights`: a guest moved mid-stay has
+  the nights before the move's date on the old bed): a move between beds of one sector changes no
+  sector figure, only the figures per bed (`beds.aggregates.occupancy_per_bed`).
 - A night is **blocked** when a BedBlock of that bed covers local midnight at the end of the night
   (d+1 00:00). A cleaning block during the day therefore costs no night; a block across midnight does.
 - **Available** bed-nights = active beds of the sector × nights in the period − blocked bed-nights.
@@ -29,12 +32,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from beds.models import (
-    HOLDING_STATUSES,
     AftercareStatus,
     Bed,
     BedBlock,
     Stay,
     StayAftercare,
+    StayBedPeriod,
     StayRequest,
     StayStatus,
     WaitingListEntry,
@@ -58,17 +61,17 @@ SELECT
       WHERE NOT EXISTS (SELECT 1 FROM beds_bedblock k
                         WHERE k.bed_id = b.id
                           AND k.period @> ((n.night + 1)::timestamp AT TIME ZONE %(tz)s))) AS nights_available,
-    (SELECT COALESCE(sum(GREATEST(0, LEAST((upper(s.period) AT TIME ZONE %(tz)s)::date, %(end)s::date + 1)
-                                     - GREATEST(s.arrival_date, %(start)s::date))), 0)
-       FROM beds_stay s, w
-      WHERE s.bed_id IN (SELECT id FROM b) AND s.status = ANY(%(statuses)s) AND s.period && w.r)
+    (SELECT COALESCE(sum(GREATEST(0, LEAST((upper(p.during) AT TIME ZONE %(tz)s)::date, %(end)s::date + 1)
+                                     - GREATEST((lower(p.during) AT TIME ZONE %(tz)s)::date, %(start)s::date))), 0)
+       FROM beds_staybedperiod p, w
+      WHERE p.bed_id IN (SELECT id FROM b) AND p.holds AND p.during && w.r)
       AS nights_occupied,
     (SELECT count(*) FROM b) * extract(epoch FROM upper(w.r) - lower(w.r)) / 3600.0
     - (SELECT COALESCE(sum(extract(epoch FROM upper(k.period * w.r) - lower(k.period * w.r))), 0) / 3600.0
          FROM beds_bedblock k WHERE k.bed_id IN (SELECT id FROM b) AND k.period && w.r) AS hours_available,
-    (SELECT COALESCE(sum(extract(epoch FROM upper(s.period * w.r) - lower(s.period * w.r))), 0) / 3600.0
-       FROM beds_stay s
-      WHERE s.bed_id IN (SELECT id FROM b) AND s.status = ANY(%(statuses)s) AND s.period && w.r)
+    (SELECT COALESCE(sum(extract(epoch FROM upper(p.during * w.r) - lower(p.during * w.r))), 0) / 3600.0
+       FROM beds_staybedperiod p
+      WHERE p.bed_id IN (SELECT id FROM b) AND p.holds AND p.during && w.r)
       AS hours_occupied
 FROM w
 """
@@ -85,7 +88,7 @@ def occupancy(*, house: House, sector: str | None, start: datetime.date, end: da
     tz = getattr(house, "time_zone", "") or "Europe/Copenhagen"
     with connection.cursor() as cursor:
         cursor.execute(OCCUPANCY_SQL, {"house": house.pk, "sector": sector or None, "start": start, "end": end,
-                                       "tz": tz, "statuses": list(HOLDING_STATUSES)})
+                                       "tz": tz})
         available, occupied, hours_available, hours_occupied = cursor.fetchone()
     available, occupied = int(available), int(occupied)
     hours_available, hours_occupied = float(hours_available), float(hours_occupied)
@@ -331,7 +334,7 @@ def beds_free_now(*, house: House, sectors, at: datetime.datetime | None = None)
     placing the first waiting citizen; the booking service still decides)."""
     at = at or timezone.now()
     window = DateTimeTZRange(at, at + datetime.timedelta(days=1), "[)")
-    busy = Stay.objects.filter(house=house, status__in=HOLDING_STATUSES, period__overlap=window).values("bed_id")
+    busy = StayBedPeriod.objects.filter(bed__house=house, holds=True, during__overlap=window).values("bed_id")
     blocked = BedBlock.objects.filter(bed__house=house, period__overlap=window).values("bed_id")
     return list(Bed.objects.filter(house=house, active=True, sector__in=sorted(sectors))
                 .exclude(pk__in=busy).exclude(pk__in=blocked).order_by("sort_order", "label"))

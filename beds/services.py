@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,7 @@ from beds.models import (
     RequestOutcome,
     Stay,
     StayAftercare,
+    StayBedPeriod,
     StayGoal,
     StayKind,
     StayRequest,
@@ -398,7 +399,9 @@ def _present_elsewhere(*, stay: Stay, at: datetime.datetime) -> None:
     if other is not None:
         raise BookingConflict("citizen_checked_in_elsewhere", conflict_message(
             "citizen_checked_in_elsewhere", bed=other.bed.label))
-    if Stay.objects.filter(present, bed_id=stay.bed_id).exclude(pk=stay.pk).exists():
+    # The bed's guests by their periods on it: a guest who moved away is no longer on this bed.
+    if (StayBedPeriod.objects.filter(bed_id=stay.bed_id, presence__overlap=DateTimeTZRange(at, None, "[)"))
+            .exclude(stay_id=stay.pk).exists()):
         raise BookingConflict("bed_still_occupied", conflict_message("bed_still_occupied", bed=stay.bed.label))
 
 
@@ -460,6 +463,11 @@ def stay_check_out(*, stay: Stay, user, at: datetime.datetime | None = None, srs
     if stay.checked_in_at is not None and at <= stay.checked_in_at:
         errors["at"] = _("Udskrivningen skal ligge efter indskrivningen (%(time)s).") % {
             "time": timezone.localtime(stay.checked_in_at).strftime("%d.%m.%Y %H:%M")}
+    moved = stay.bed_periods.filter(starts_at__isnull=False).order_by("-starts_at").values_list(
+        "starts_at", flat=True).first()
+    if moved is not None and at <= moved and "at" not in errors:
+        errors["at"] = _("Udskrivningen skal ligge efter flytningen til %(bed)s (%(time)s).") % {
+            "bed": stay.bed.label, "time": timezone.localtime(moved).strftime("%d.%m.%Y %H:%M")}
     if stay.kind == StayKind.FAERDIGBEHANDLING:
         if fb_outcome not in FaerdigbehandlingOutcome.values:
             errors["fb_outcome"] = _("Angiv udfaldet af færdigbehandlingsforløbet.")
@@ -479,10 +487,19 @@ def stay_check_out(*, stay: Stay, user, at: datetime.datetime | None = None, srs
     try:
         with transaction.atomic():
             stay_write_lock(bed_id=stay.bed_id, citizen_id=stay.citizen_id)
-            following = (Stay.objects.filter(Q(bed_id=stay.bed_id) | Q(citizen_id=stay.citizen_id),
-                                             status__in=HOLDING_STATUSES, arrival__gt=stay.arrival, arrival__lt=at)
-                         .exclude(pk=stay.pk).order_by("arrival").values_list("arrival", flat=True).first())
-            end = min(at, following) if following is not None else at
+            # The next holder of the current bed (by its periods: since this stay came to the bed) or of the
+            # citizen.
+            here = stay.bed_periods.order_by(F("starts_at").desc(nulls_last=True)).values_list(
+                "starts_at", flat=True).first() or stay.arrival
+            nexts = [
+                StayBedPeriod.objects.filter(bed_id=stay.bed_id, holds=True, during__startswith__gt=here,
+                                             during__startswith__lt=at).exclude(stay_id=stay.pk)
+                .order_by("during__startswith").values_list("during__startswith", flat=True).first(),
+                Stay.objects.filter(citizen_id=stay.citizen_id, status__in=HOLDING_STATUSES,
+                                    arrival__gt=stay.arrival, arrival__lt=at)
+                .exclude(pk=stay.pk).order_by("arrival").values_list("arrival", flat=True).first(),
+            ]
+            end = min([at, *(n for n in nexts if n is not None)])
             stay.period = DateTimeTZRange(stay.arrival, end, "[)")
             stay.nights = max(0, (local_date(end, stay.house) - stay.arrival_date).days)
             stay.save(update_fields=["status", "checked_out_at", "srs_score", "end_note", "period", "nights",
