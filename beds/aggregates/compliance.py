@@ -38,11 +38,15 @@ def stays_by_frame(*, house: House, start: datetime.date, end: datetime.date) ->
             .values_list("sector", "arrival_date", "nights", "contract__stay_frame_nights",
                          "visitation__stay_frame_nights", "contract_id", "visitation_id", "extension_state"))
     result: dict[str, dict[str, int]] = {}
+    frames: dict[tuple, int] = {}  # stays that arrive on the same day under the same frames share one answer
     for sector, arrival, nights, contract_frame, visitation_frame, contract_id, visitation_id, state in rows:
-        frame = stay_frame_for(
-            house=house, sector=sector, on_date=arrival, policy=book.policy_for(sector=sector, on_date=arrival),
-            contract=SimpleNamespace(stay_frame_nights=contract_frame) if contract_id else None,
-            visitation=SimpleNamespace(stay_frame_nights=visitation_frame) if visitation_id else None)
+        key = (sector, arrival, contract_id is not None, contract_frame, visitation_id is not None, visitation_frame)
+        frame = frames.get(key)
+        if frame is None:
+            frame = frames[key] = stay_frame_for(
+                house=house, sector=sector, on_date=arrival, policy=book.policy_for(sector=sector, on_date=arrival),
+                contract=SimpleNamespace(stay_frame_nights=contract_frame) if contract_id else None,
+                visitation=SimpleNamespace(stay_frame_nights=visitation_frame) if visitation_id else None)
         counts = result.setdefault(sector, {"stays": 0, "within_frame": 0, "beyond_with_decision": 0,
                                             "beyond_without_decision": 0})
         counts["stays"] += 1

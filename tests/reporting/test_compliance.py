@@ -29,6 +29,10 @@ pending (later), R4 1.7 turned away, its time not recorded (unknown); region R5 
 from __future__ import annotations
 
 import datetime
+import io
+import re
+import shutil
+import subprocess
 from types import SimpleNamespace
 
 import pytest
@@ -172,3 +176,47 @@ def test_suppressed_with_the_rest_of_the_report(rules_house):
     assert figures.intervals and all(i.protected for i in figures.intervals)
     # the key figures take follow-ups overdue from this table
     assert k["followups_overdue_at_end"] == "<3"
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")
+def test_pdf_and_xlsx_read_back(rules_house, tmp_path):
+    from openpyxl import load_workbook
+
+    from reporting.report_files import render_pdf, render_xlsx
+    from reporting.selectors import report_data
+
+    data = report_data(house=rules_house.house, period=Y2024, suppress_below=0)
+    previous = report_data(house=rules_house.house, period=Y2024.previous_year(), suppress_below=0)
+    path = tmp_path / "r.pdf"
+    path.write_bytes(render_pdf(data=data, previous=previous))
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert text.count("2. Overholdt huset sine regler?") == 2  # the contents and the heading, after the rules
+    line = next(ln for ln in text.splitlines() if "Ud over rammen, uden beslutning" in ln)
+    # kommune 2024 (1 of 6), 2023 (no stays); region 2024 (0 of 2), 2023
+    assert line.split()[-8:] == ["1", "(16,7", "%)", "0", "0", "(0,0", "%)", "0"]
+    assert "Kommune: 2 af 6 ophold var længere end rammen (0 året før)" in " ".join(text.split())
+    assert not re.search(r"\b20\d\d-\d\d(-\d\d)?\b", text) and "{'" not in text and "None" not in text
+    book = load_workbook(io.BytesIO(render_xlsx(data=data, previous=previous)))
+    assert "Husets regler overholdt" in book.sheetnames and "Datakvalitet" in book.sheetnames
+    rows = [[c.value for c in row] for row in book["Datakvalitet"].iter_rows()]
+    assert ["Ophold booket uden registreret henvendelse", "Kommune", 6, 6, 100.0] in rows
+
+
+def test_a_longer_stay_awaiting_a_leader_has_no_decision_until_approved(rules_house, make_member):
+    from beds.extension_services import stay_extension_approve
+    from psykiatrihus.models import Role
+
+    staff = make_member(rules_house.house, Role.REGIONAL_STAFF, "region", username="natvagt")
+    g = rules_house.stays[-1].citizen
+    bed = Bed.objects.filter(house=rules_house.house, sector="region").order_by("sort_order").first()
+    # staff book 5 nights at night beyond the 3-night frame: "afventer leder"
+    stay = stay_book(house=rules_house.house, bed=bed, citizen=g, arrival=at("2024-10-01", 22),
+                     planned_departure=at("2024-10-06", 10), user=staff, extension_reason="Krise om natten")
+    q4 = period_for(year=2024, quarter=4)
+    stay_check_in(stay=stay, user=staff, at=at("2024-10-01", 22))
+    assert table_compliance(house=rules_house.house, period=q4)["region"]["stays_by_frame"]["counts"] == {
+        "within_frame": 0, "beyond_with_decision": 0, "beyond_without_decision": 1}
+    stay_extension_approve(stay=stay, user=rules_house.leader)
+    assert table_compliance(house=rules_house.house, period=q4)["region"]["stays_by_frame"]["counts"] == {
+        "within_frame": 0, "beyond_with_decision": 1, "beyond_without_decision": 0}
