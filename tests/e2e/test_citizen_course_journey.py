@@ -69,6 +69,12 @@ def test_book_the_right_namesake_from_a_board_cell_then_read_the_course(session,
     expect(options).to_have_count(2)
     expect(options.nth(0)).to_contain_text("Anders Jensen født 12.03.1985 Kommune · aktiv")
     expect(options.nth(1)).to_contain_text("Anders Jensen født 01.07.1990 Kommune · aktiv")
+    ARTIFACTS.mkdir(exist_ok=True)
+    for width, height in SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        session.screenshot(ARTIFACTS / f"citizen-typeahead-{width}.png")
+    page.set_viewport_size({"width": 820, "height": 1180})
+    session.assert_accessible()  # the list of matches open
     field.press("Enter")  # several matches: Enter moves into the list, never books a guess
     expect(options.nth(0)).to_be_focused()
     page.keyboard.press("ArrowDown")
@@ -76,7 +82,11 @@ def test_book_the_right_namesake_from_a_board_cell_then_read_the_course(session,
     page.keyboard.press("Escape")  # closes the list, not the panel
     expect(panel).to_contain_text("Book seng K1")
     expect(field).to_be_focused()
+    expect(options).to_have_count(0)
+    field.fill("anders jensen")
+    expect(options).to_have_count(2)
     field.press("ArrowDown")
+    expect(options.nth(0)).to_be_focused()
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     expect(panel.locator(".picker-chosen-label")).to_have_text("Anders Jensen · 01.07.1990")
@@ -128,6 +138,9 @@ def test_book_the_right_namesake_from_a_board_cell_then_read_the_course(session,
 
     # Nothing typed travelled in an address, nor reached a log line (not even masked).
     assert [u for u in urls if CPR_DIGITS.search(u) or "anders" in u.lower()] == []
+    # The live server logs only refused requests: one without its CSRF token is, with the path and no body.
+    refused = page.request.post("/borgere/find/", form={"q": CPR_OLD, "field": "q"})
+    assert refused.status == 403
     logged = captured_logs.getvalue()
-    assert "/borgere/find/" in logged  # the access log saw the searches ...
+    assert "/borgere/find/" in logged
     assert CPR_DIGITS.findall(logged) == [] and "xxxx" not in logged and "anders" not in logged.lower()
