@@ -329,6 +329,14 @@ def access_for(user, house: House | None) -> Access:
     memberships = list(
         Membership.objects.filter(user=user, house=house, active=True).values_list("role", "sector")
     )
+    return access_from_memberships(user_id=user.pk, house=house, memberships=memberships,
+                                   is_superuser=bool(user.is_superuser), is_staff=bool(user.is_staff))
+
+
+def access_from_memberships(*, user_id: int, house: House, memberships, is_superuser: bool,
+                            is_staff: bool) -> Access:
+    """The access given by the user's active (role, sector) memberships in `house`: the rules of `access_for`,
+    for callers that read the memberships in a query of their own (the board's idle poll)."""
     roles: set[str] = set()
     citizen: set[str] = set()
     booking: set[str] = set()
@@ -346,18 +354,18 @@ def access_for(user, house: House | None) -> Access:
             aggregate |= ALL_SECTORS
         elif role in (Role.STEERING, Role.ADMIN, Role.PEER):
             aggregate |= ALL_SECTORS
-    if user.is_superuser:
+    if is_superuser:
         aggregate |= ALL_SECTORS
     return Access(
-        user_id=user.pk,
+        user_id=user_id,
         house=house,
         roles=frozenset(roles),
         citizen_sectors=frozenset(citizen),
         booking_sectors=frozenset(booking),
         health_sectors=frozenset(citizen & {Sector.REGION.value}),
         aggregate_sectors=frozenset(aggregate),
-        is_superuser=bool(user.is_superuser),
-        is_staff=bool(user.is_staff),
+        is_superuser=is_superuser,
+        is_staff=is_staff,
     )
 
 

@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # PostgreSQL or Redis down: 503 "midlertidigt utilgængelig" (JSON under /api/) instead of a 500.
     "psykiatrihus.unavailable.ServiceUnavailableMiddleware",
+    # The bed board's idle 20-second poll: 304 in one query when nothing changed (auth and rights checked there).
+    "beds.poll.BoardPollMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

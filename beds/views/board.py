@@ -7,7 +7,6 @@ import datetime
 from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,23 +14,14 @@ from django.utils.translation import gettext_lazy
 from beds import selectors
 from beds.models import Sector, StayStatus
 from beds.night_selectors import free_tonight
+from beds.poll import board_params, default_start, grid_etag
 from beds.views._common import BOARD_DAYS, POLL_SECONDS, SAME_READ_WINDOW, _board_member
 from beds.views.requests import _requests_context
-from psykiatrihus.dates import date_query_param
 from psykiatrihus.services import audit_log_many
 
 
-def default_start() -> datetime.date:
-    """The board opens on last night: today's leavers are still on it, with their check-out action."""
-    return timezone.localdate() - datetime.timedelta(days=1)
-
-
 def _board_params(request, house) -> tuple[datetime.date, str]:
-    start = date_query_param(request.GET.get("fra"), default=default_start(), house=house)
-    sector = request.GET.get("sektor", "")
-    if sector not in Sector.values:
-        sector = ""
-    return start, sector
+    return board_params(request, house)
 
 
 ROUTE_WORDS = {"bsk": gettext_lazy("brugerstyret kontrakt"), "visitation": gettext_lazy("visitation"),
@@ -142,14 +132,12 @@ def _remember_rules_for_navigation(request, house, rules) -> None:
 
 
 def _grid_etag(request, house) -> str:
-    """What the grid depends on: the house's change counter (database triggers), who asks, the window asked
-    for, the language and the clock's quarter hour (overdue check-outs and the date move with time alone)."""
+    """The grid's ETag (`beds.poll.grid_etag`), which the idle poll's fast answer recomputes the same way."""
     from django.utils.translation import get_language
 
-    version = selectors.house_change_version(house=house)
     start, sector = _board_params(request, house)
-    quarter = int(timezone.now().timestamp() // 900)
-    return f'W/"{version}-{request.user.pk}-{start:%Y%m%d}-{sector}-{get_language()}-{quarter}"'
+    return grid_etag(version=selectors.house_change_version(house=house), house_id=house.pk,
+                     user_id=request.user.pk, start=start, sector=sector, language=get_language())
 
 
 def board_grid(request):
