@@ -411,7 +411,8 @@ class ContractViewSet(viewsets.GenericViewSet):
 class CitizenSearchSerializer(serializers.Serializer):
     house = serializers.SlugField(required=False, max_length=50,
                                   help_text="Husets kortnavn (standard: brugerens eneste hus)")
-    q = serializers.CharField(max_length=200, help_text="Navn (eller en del af det) eller et helt CPR-nummer")
+    q = serializers.CharField(max_length=200, help_text="Navn (ord i vilkårlig rækkefølge), fødselsdato "
+                                                        "(dd.mm.åååå) eller et helt CPR-nummer")
 
 
 class CitizenPageSerializer(serializers.Serializer):
@@ -435,12 +436,17 @@ class CitizenViewSet(viewsets.GenericViewSet):
     serializer_class = CitizenSerializer
     queryset = Citizen.objects.none()
 
-    def _search(self, request, house: House, access: Access, query: str):
-        """A page of the citizens `query` finds within `access`; the search and every row read audited."""
-        page = self.paginate_queryset(selectors.citizen_search(access=access, query=query))
+    def _search(self, request, house: House, access: Access, query: str, *, posted: bool = False):
+        """A page of the citizens `query` finds within `access`; the search and every row read audited. A posted
+        search also finds by birth date and by the words of a name in any order (`citizen_match`, as the
+        type-ahead); the address's `?q=` searches a part of the name only."""
+        found = selectors.citizen_match(access=access, query=query) if posted and query.strip() \
+            else selectors.citizen_search(access=access, query=query)
+        page = self.paginate_queryset(found)
         if query:
             # Never the search text itself: it may be a CPR number.
-            kind = "cpr" if selectors.cpr_lookup_digits(query) else "navn"
+            kind = selectors.citizen_lookup_kind(query) if posted else (
+                "cpr" if selectors.cpr_lookup_digits(query) else "navn")
             audit_log(user=request.user, action="search", object_type="contracts.citizen", house=house,
                       detail=f"api søgning på {kind}")
         audit_log_many(user=request.user, action="read", objects=page, house=house, citizen_attr="pk",
@@ -467,11 +473,12 @@ class CitizenViewSet(viewsets.GenericViewSet):
                    responses=responses({200: CitizenPageSerializer}, 400, 403, 404))
     @action(detail=False, methods=["post"])
     def search(self, request):
-        """Search by name (part of it) or an exact CPR number, sent in the body so it stays out of URLs."""
+        """Search by name (words in any order), birth date (dd.mm.åååå) or an exact CPR number, sent in the body so
+        it stays out of URLs. Namesakes are told apart by `birth_date` and `contracts` (sector, status)."""
         data = CitizenSearchSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         house, access = list_access(request, data.validated_data.get("house"))
-        return self._search(request, house, access, data.validated_data["q"])
+        return self._search(request, house, access, data.validated_data["q"], posted=True)
 
     @extend_schema(responses=responses({200: CitizenSerializer}, 404))
     def retrieve(self, request, pk=None):

@@ -125,29 +125,33 @@ def citizen_lookup_kind(query: str) -> str:
     return "navn og fødselsdato" if dates else "navn"
 
 
-def citizen_lookup(*, access: Access, query: str, limit: int = LOOKUP_LIMIT) -> list[Citizen]:
-    """Type-ahead: citizens the user may see whose full CPR number, birth date or name matches `query`, at
-    most `limit` + 1 (one more tells the caller there are more). Words of a name may come in any order and
-    may be combined with a birth date ("anders 12.03.1985"). Two queries: citizens and their visible contracts
-    (sector and status tell two people of the same name apart)."""
+def citizen_match(*, access: Access, query: str) -> QuerySet[Citizen]:
+    """Citizens the user may see whose full CPR number, birth date or name matches `query`, by name and birth
+    date: the search behind the type-ahead and the API's posted search (texts that never travel in a URL).
+    Words of a name may come in any order and may be combined with a birth date ("anders 12.03.1985"); a name
+    part shorter than `LOOKUP_MIN_NAME` characters finds nobody."""
     query = (query or "").strip()[:100]
     digits = cpr_lookup_digits(query)
     qs = citizens_visible(access=access)
     if digits:
-        qs = qs.filter(cpr_hash=crypto.lookup_hash(digits))
-    else:
-        condition, named = Q(), 0
-        for token in query.split():
-            by_date = _birth_date_filter(token)
-            if by_date is not None:
-                condition &= by_date
-            else:
-                condition &= Q(name__icontains=token)
-                named += len(token)
-        if not query or (named and named < LOOKUP_MIN_NAME):
-            return []
-        qs = qs.filter(condition)
-    return list(qs.order_by("name", "birth_date", "id")[:limit + 1])
+        return qs.filter(cpr_hash=crypto.lookup_hash(digits)).order_by("name", "birth_date", "id")
+    condition, named = Q(), 0
+    for token in query.split():
+        by_date = _birth_date_filter(token)
+        if by_date is not None:
+            condition &= by_date
+        else:
+            condition &= Q(name__icontains=token)
+            named += len(token)
+    if not query or (named and named < LOOKUP_MIN_NAME):
+        return qs.none()
+    return qs.filter(condition).order_by("name", "birth_date", "id")
+
+
+def citizen_lookup(*, access: Access, query: str, limit: int = LOOKUP_LIMIT) -> list[Citizen]:
+    """Type-ahead: `citizen_match`, at most `limit` + 1 (one more tells the caller there are more). Two queries:
+    citizens and their visible contracts (sector and status tell two people of the same name apart)."""
+    return list(citizen_match(access=access, query=query)[:limit + 1])
 
 
 def citizen_get(*, access: Access, pk: int) -> Citizen | None:

@@ -163,3 +163,25 @@ class TestPanels:
             picker = html.split("data-citizen-picker", 1)[1].split("picker-results", 1)[0]
             assert f'hx-post="{LOOKUP}"' in picker and "hx-get" not in picker
             assert "delay:300ms" in picker  # debounced
+
+
+class TestApiSearch:
+    """`POST /api/v1/citizens/search/` searches as the type-ahead does: birth date, words in any order."""
+
+    def test_birth_date_and_namesakes_in_the_posted_search(self, client_for, anders):
+        k, r, b = anders
+        client = client_for("leder")
+        response = client.post("/api/v1/citizens/search/", {"q": "12.03.1985"}, content_type="application/json")
+        assert [row["id"] for row in response.json()["results"]] == [k.pk]
+        rows = client.post("/api/v1/citizens/search/", {"q": "jensen anders"},
+                           content_type="application/json").json()["results"]
+        assert [(row["id"], row["birth_date"], [(c["sector"], c["status"]) for c in row["contracts"]])
+                for row in rows] == [
+            (b.pk, "1902-02-02", [("region", "active"), ("kommune", "ended")]),
+            (k.pk, "1985-03-12", [("kommune", "active")]),
+            (r.pk, "1990-07-01", [("region", "active")])]
+        assert list(AuditEvent.objects.filter(action="search").order_by("id").values_list("detail", flat=True)) == [
+            "api søgning på fødselsdato", "api søgning på navn"]
+        kommune = client_for("kommune").post("/api/v1/citizens/search/", {"q": "01.07.1990"},
+                                             content_type="application/json")
+        assert kommune.json()["results"] == []  # the regional namesake stays behind the wall
