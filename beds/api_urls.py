@@ -1,6 +1,6 @@
 from django.urls import path
 
-from beds.api import aftercare, beds, goals, house_now, moves, requests, stays, waiting
+from beds.api import aftercare, beds, extensions, goals, house_now, moves, requests, stays, waiting
 
 urlpatterns = [
     path("house-now/", house_now.HouseNowView.as_view(), name="api-house-now"),
@@ -15,6 +15,10 @@ urlpatterns = [
     path("stays/<int:pk>/cancel/", stays.StayCancelView.as_view(), name="api-stay-cancel"),
     path("stays/<int:pk>/move/", moves.StayMoveView.as_view(), name="api-stay-move"),
     path("stays/<int:pk>/undo-cancel/", stays.StayUndoCancelView.as_view(), name="api-stay-undo-cancel"),
+    path("stays/<int:pk>/extension/approve/", extensions.StayExtensionApproveView.as_view(),
+         name="api-stay-extension-approve"),
+    path("stays/<int:pk>/extension/decline/", extensions.StayExtensionDeclineView.as_view(),
+         name="api-stay-extension-decline"),
     path("requests/", requests.StayRequestListCreateView.as_view(), name="api-requests"),
     path("requests/<int:pk>/turn-away/", requests.StayRequestTurnAwayView.as_view(),
          name="api-request-turn-away"),

@@ -28,8 +28,10 @@ class BookForm(forms.Form):
     arrival = WindowDateTimeField(label=_("Ankomst"), widget=DATETIME_WIDGET)
     planned_departure = WindowDateTimeField(label=_("Planlagt afrejse"), widget=DATETIME_WIDGET)
     kind = forms.ChoiceField(label=_("Type"), choices=StayKind.choices, initial=StayKind.ORDINARY)
-    extension_reason = forms.CharField(label=_("Lederens begrundelse for længere ophold"), required=False,
-                                       widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX_LENGTH)
+    extension_reason = forms.CharField(label=_("Begrundelse for længere ophold end rammen"), required=False,
+                                       widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX_LENGTH,
+                                       help_text=_("Kun ud over rammen. Bookes af personalet, afventer opholdet en "
+                                                   "leders godkendelse; sengen holdes imens."))
     fb_decided_on = WindowDateField(label=_("Fælles beslutning, dato"), required=False,
                                     widget=forms.DateInput(attrs={"type": "date"}))
     fb_ward = forms.CharField(label=_("Sengeafsnit"), required=False, max_length=200)
@@ -206,3 +208,11 @@ class AttentionForm(forms.Form):
 
         self.fields["sector"].choices = [(v, label) for v, label in Sector.choices if v in sectors]
         self.fields["citizen"].choices = [("", "—")] + [(c.pk, c.name) for c in citizens]
+
+
+class ExtensionDecisionForm(forms.Form):
+    """A leader's decision on a stay beyond the frame; declining needs the note (the service says so)."""
+
+    decision = forms.ChoiceField(choices=[("approve", _("Godkend")), ("decline", _("Afvis"))])
+    note = forms.CharField(label=_("Note til personalet (skal udfyldes ved afvisning)"), required=False,
+                           max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))

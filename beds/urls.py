@@ -1,6 +1,6 @@
 from django.urls import path
 
-from beds.views import aftercare, board, booking, house_now, requests, stays, waiting
+from beds.views import aftercare, board, booking, extensions, house_now, requests, stays, waiting
 
 urlpatterns = [
     path("", board.board, name="board"),
@@ -10,6 +10,7 @@ urlpatterns = [
     path("ophold/<int:pk>/maal/", stays.stay_goals, name="stay_goals"),
     path("ophold/<int:pk>/maal/<int:goal_pk>/evaluer/", stays.stay_goal_evaluate, name="stay_goal_evaluate"),
     path("ophold/<int:pk>/spoergeskema/<slug:code>/", stays.stay_questionnaire, name="stay_questionnaire"),
+    path("ophold/<int:pk>/laengere-ophold/", extensions.stay_extension_decide, name="stay_extension"),
     path("ophold/<int:pk>/<str:action>/", stays.stay_action, name="stay_action"),
     path("venteliste/", waiting.waiting_list_page, name="waiting_list"),
     path("venteliste/skriv-op/", waiting.waiting_list_add, name="waiting_list_add"),

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from beds import selectors, services
 from beds.api._common import E400, E403, E404, E409, HOUSE, ID, _as_drf, _citizen, _date_param, _house_slug
+from beds.api._extension import ExtensionSerializer
 from beds.models import (
     Bed,
     FaerdigbehandlingOutcome,
@@ -37,13 +38,15 @@ class StaySerializer(serializers.ModelSerializer):
     house = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     bed = serializers.SlugRelatedField(slug_field="label", read_only=True)
     citizen_name = serializers.CharField(source="citizen.name", read_only=True)
+    extension = ExtensionSerializer(source="*", read_only=True)
 
     class Meta:
         model = Stay
         fields = ["id", "house", "bed", "sector", "citizen", "citizen_name", "contract", "home_treatment", "kind",
                   "status", "arrival", "planned_departure", "checked_in_at", "checked_out_at", "cancelled_at",
                   "arrival_date", "nights", "ors_score", "srs_score", "end_note", "extension_reason", "fb_decided_on",
-                  "fb_ward", "fb_case_worker", "fb_house_contact", "fb_outcome", "fb_stays_attached", "imported"]
+                  "fb_ward", "fb_case_worker", "fb_house_contact", "fb_outcome", "fb_stays_attached", "imported",
+                  "extension"]
         read_only_fields = fields
 
 
@@ -97,7 +100,7 @@ class StayListCreateView(APIView):
                    responses={200: StayPageSerializer, 400: E400, 404: E404}, operation_id="stays_list")
     def get(self, request):
         house, access = house_access(request, request.query_params.get("house"))
-        qs = selectors.stays_visible(access=access).select_related("house")
+        qs = selectors.stays_visible(access=access).select_related("house", "extension_by")
         if request.query_params.get("from"):
             qs = qs.filter(arrival_date__gte=_date_param(request, "from", datetime.date.min))
         if request.query_params.get("to"):

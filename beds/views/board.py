@@ -44,6 +44,9 @@ def _decorate(board) -> None:
     statuses = {k: str(v).lower() for k, v in StayStatus.choices}
     book_word, today = escape(str(_("ledig, book"))), board.today
     overdue_word = escape(str(_("planlagt afrejse er overskredet")))
+    # A stay booked beyond the frame: a corner mark, explained in the read text and on the stay panel.
+    extension_words = {"pending": escape(str(_("ud over rammen, afventer leders godkendelse"))),
+                       "declined": escape(str(_("afkortet til rammen: en leder har afvist det længere ophold")))}
     not_own = {value: escape(str(_("en %(sector)s-seng; kun sektorens personale kan booke den.") % {
         "sector": str(label).lower()})) for value, label in Sector.choices}
     past = escape(str(_("natten er gået og kan ikke bookes.")))
@@ -63,12 +66,18 @@ def _decorate(board) -> None:
                 name = cell.stay.citizen.name
                 short = escape(name) if len(name) <= 12 else escape(name[:11]) + "…"
                 text = short if cell.starts_here else "·"
+                extension = extension_words.get(cell.stay.extension_state, "")
+                if extension:
+                    css += f" ext-{cell.stay.extension_state}"
+                    text += '<span class="ext-mark"></span>'
+
                 # The name (cut to fit) is shown, the full text is read: no aria-label that the visible text
                 # would have to be part of (axe: label-content-name-mismatch).
                 inner = (f'<button type="button" {pos} class="cell stay" hx-get="{stay_url}{cell.stay.pk}/"'
                          f' hx-target="#panel"><span aria-hidden="true">{text}</span><span class="visually-hidden">'
                          f'{label} {human}: {escape(name)}, {statuses[cell.stay.status]}'
-                         f'{", " + overdue_word if cell.overdue else ""}</span></button>')
+                         f'{", " + overdue_word if cell.overdue else ""}{", " + extension if extension else ""}'
+                         '</span></button>')
             else:
                 mark = '<span aria-hidden="true">×</span>' if cell.state == "blocked" else ""
                 why = ""

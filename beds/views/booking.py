@@ -15,7 +15,7 @@ from beds import selectors, services
 from beds.forms import (
     BookForm,
 )
-from beds.models import Bed, RequestOutcome, StayKind, TurnAwayReason
+from beds.models import Bed, ExtensionState, RequestOutcome, StayKind, TurnAwayReason
 from beds.views._common import _board_member, _done, _form_errors
 from beds.views.requests import _request_closed, _request_panel_context
 from psykiatrihus.dates import date_query_param
@@ -91,6 +91,9 @@ def book(request):
                     message = _("%(bed)s er booket %(from)s–%(to)s.") % {
                         "bed": bed.label, "from": stay.arrival_date.strftime("%d.%m."),
                         "to": timezone.localtime(stay.planned_departure).strftime("%d.%m.%Y")}
+                    if stay.extension_state == ExtensionState.PENDING:
+                        message += " " + _("Opholdet er længere end rammen og afventer en leders godkendelse; "
+                                           "sengen er holdt imens.")
                     if stay_request is not None:
                         message += " " + _("Henvendelsen er markeret som booket.")
                     return _done(request, message)

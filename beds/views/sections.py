@@ -52,3 +52,13 @@ def contract_stays_section(*, request, contract, **context) -> str | None:
     used = sum(s.nights for s in stays if s.status in (StayStatus.CHECKED_IN, StayStatus.CHECKED_OUT))
     return render_to_string("beds/_contract_stays.html", {"contract": contract, "stays": stays, "nights_used": used},
                             request=request)
+def extensions_pending_section(*, request, sectors=(), **context) -> str | None:
+    """The leader's dashboard: stays booked beyond the frame that await a leader's decision, with approve /
+    decline (leaders of the stay's sector only; names audited). Other sectors' pending stays as a count."""
+    from beds.views.extensions import pending_context
+
+    access = getattr(request, "access", None)
+    if getattr(request, "house", None) is None or access is None or not access.decides_extensions:
+        return None
+    return render_to_string("beds/_extensions_pending.html",
+                            pending_context(request, sectors=list(sectors) or list(Sector.values)), request=request)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beds import selectors, services
+from beds.extension_selectors import user_display
 from beds.forms import (
     AftercareRecordForm,
     CheckInForm,
@@ -136,6 +137,7 @@ def _stay_panel_context(request, stay, **forms) -> dict:
         "panel_message": forms.get("panel_message", ""),
         "instruments": stay_instruments(stay) if request.access.may_book(stay) else [],
         **stay_course_context(request, stay),
+        "extension_decided_by": user_display(stay.extension_by) or "–",
     }
 
 
