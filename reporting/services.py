@@ -361,9 +361,10 @@ class ReportConflict(Exception):
 
 
 def report_sections(*, run: ReportRun) -> list[str]:
-    """The sections a leader may comment on: the report as a whole, the rules, then every table shown."""
+    """The sections a leader may comment on: the report as a whole, the rules, then every table shown (data
+    quality is no section: its warnings stand beside the tables they concern)."""
     tables = ((run.figures_data or {}).get("data") or {}).get("tables") or {}
-    shown = [k for k, v in tables.items() if isinstance(v, dict)]
+    shown = [k for k, v in tables.items() if isinstance(v, dict) and k != "data_quality"]
     return [SUMMARY, *[k for k in shown if k == "key_figures"], "rules", *[k for k in shown if k != "key_figures"]]
 
 

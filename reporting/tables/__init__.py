@@ -16,8 +16,8 @@ To add a table, write a builder `table_<name>(*, house, period) -> dict | None` 
 figures (normally `{sector: {...}}`, partitions as `{"counts": {...}, "total": n}` via `partition()`), and
 register it next to the builder:
 
-    register(Table(key="compliance", title=_("..."), explanation=_("..."), footnote=_("..."), sheet=_("..."),
-                   build=table_compliance, relations=partition_relations, flow=lambda path: True))
+    register(Table(key="waiting_list", title=_("..."), explanation=_("..."), footnote=_("..."), sheet=_("..."),
+                   build=table_waiting_list, relations=partition_relations, flow=lambda path: True))
 
 and, for a new module, add it to `MODULES` below (the report shows tables in registration order).
 What to declare with it, so that suppression (`reporting.disclosure`) can protect it:

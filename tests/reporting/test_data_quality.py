@@ -65,3 +65,15 @@ def test_warnings_are_short_danish_and_only_from_printed_figures():
     assert requests.startswith("Region: 681 af 681 ophold (100 %) er booket uden en registreret henvendelse")
     assert data_quality_warnings("open_dialogue", quality) == [
         "Intet indberettet for 2 af 12 måneder; tallene er for lave."]
+
+
+def test_data_quality_is_no_section_to_comment_on():
+    import json
+
+    from reporting.models import ReportRun
+    from reporting.services import report_sections
+
+    tables = {"key_figures": {}, "compliance": {"kommune": {}}, "stays": {"kommune": {}},
+              "data_quality": {"kommune": {}}}
+    run = ReportRun(figures=json.dumps({"data": {"tables": tables}}))
+    assert report_sections(run=run) == ["summary", "key_figures", "rules", "compliance", "stays"]
