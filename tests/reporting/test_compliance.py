@@ -182,22 +182,27 @@ def test_suppressed_with_the_rest_of_the_report(rules_house):
 def test_pdf_and_xlsx_read_back(rules_house, tmp_path):
     from openpyxl import load_workbook
 
-    from reporting.report_files import render_pdf, render_xlsx
-    from reporting.selectors import report_data
+    from reporting.services import report_figures as built_figures
+    from reporting.services import report_files
 
-    data = report_data(house=rules_house.house, period=Y2024, suppress_below=0)
-    previous = report_data(house=rules_house.house, period=Y2024.previous_year(), suppress_below=0)
+    figures = built_figures(house=rules_house.house, period=Y2024, formats=("pdf", "xlsx"), suppress_below=0)
+    files = report_files(figures=figures, formats=("pdf", "xlsx"))
     path = tmp_path / "r.pdf"
-    path.write_bytes(render_pdf(data=data, previous=previous))
+    path.write_bytes(files["pdf"])
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
-    assert text.count("2. Overholdt huset sine regler?") == 2  # the contents and the heading, after the rules
+    # the contents (after the unnumbered Nøgletal) and the heading agree: the rules are 1., this 2.
+    assert "Nøgletal" in text and text.count("2. Overholdt huset sine regler?") == 2
+    # Nøgletal, follow-ups overdue: kommune 1 (2023: 0, E and H not yet due), region 0 (2023: G, 1)
+    lines = text.splitlines()
+    i = next(i for i, ln in enumerate(lines) if ln.strip().startswith("Opfølgninger over tid ved"))
+    assert lines[i + 1].split() == ["1", "0", "+1", "0", "1", "-1"]
     line = next(ln for ln in text.splitlines() if "Ud over rammen, uden beslutning" in ln)
     # kommune 2024 (1 of 6), 2023 (no stays); region 2024 (0 of 2), 2023
     assert line.split()[-8:] == ["1", "(16,7", "%)", "0", "0", "(0,0", "%)", "0"]
     assert "Kommune: 2 af 6 ophold var længere end rammen (0 året før)" in " ".join(text.split())
     assert not re.search(r"\b20\d\d-\d\d(-\d\d)?\b", text) and "{'" not in text and "None" not in text
-    book = load_workbook(io.BytesIO(render_xlsx(data=data, previous=previous)))
+    book = load_workbook(io.BytesIO(files["xlsx"]))
     assert "Husets regler overholdt" in book.sheetnames and "Datakvalitet" in book.sheetnames
     rows = [[c.value for c in row] for row in book["Datakvalitet"].iter_rows()]
     assert ["Ophold booket uden registreret henvendelse", "Kommune", 6, 6, 100.0] in rows
