@@ -29,12 +29,13 @@ import logging
 import zoneinfo
 from collections.abc import Iterable
 
-from django.db.models import Count, DateField, ExpressionWrapper, F, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from beds.models import Stay, StayRequest, WaitingListEntry, WaitingStatus
-from contracts.models import Contract
+from beds.aggregates import dashboard as bed_figures
+from beds.figure_selectors import figure_stays, turned_away_requests, waiting_entries
+from contracts.aggregates import dashboard as contract_figures
+from contracts.figure_selectors import figure_contracts
 from psykiatrihus.dates import add_months  # noqa: F401 (re-exported for callers)
 from psykiatrihus.models import House, Sector
 from psykiatrihus.scoping import Access
@@ -43,8 +44,8 @@ logger = logging.getLogger(__name__)
 
 SECTORS: tuple[str, ...] = (Sector.KOMMUNE.value, Sector.REGION.value)
 NIGHTS_AHEAD = 7  # tonight and the next 7 nights
-SOON_DAYS = 30
-EXPIRY_OVERDUE_DAYS = 90
+SOON_DAYS = contract_figures.SOON_DAYS
+EXPIRY_OVERDUE_DAYS = contract_figures.EXPIRY_OVERDUE_DAYS
 FB_MONTHS = 6
 TREND_WINDOWS = (3, 12, 36)
 COUNTED_STAY_STATUSES = ("checked_in", "checked_out")
@@ -81,10 +82,6 @@ def window_months(*, today: datetime.date, months: int) -> list[datetime.date]:
     return [add_months(first, -i) for i in range(months - 1, -1, -1)]
 
 
-def _departure_date() -> ExpressionWrapper:
-    return ExpressionWrapper(F("arrival_date") + F("nights"), output_field=DateField())
-
-
 # --- now: beds -------------------------------------------------------------------------------------
 
 
@@ -102,67 +99,29 @@ def now_beds(*, house: House, sectors: Iterable[str], start: datetime.date, nigh
 
 def now_movements(*, house: House, sectors: Iterable[str], today: datetime.date) -> dict:
     """Arrivals and departures today per sector (one query): expected vs done."""
-    rows = (
-        Stay.objects.filter(house=house, sector__in=list(sectors), status__in=("booked", "checked_in", "checked_out"))
-        .annotate(dep=_departure_date())
-        .filter(Q(arrival_date=today) | Q(dep=today))
-        .order_by().values("sector")
-        .annotate(
-            arrivals=Count("id", filter=Q(arrival_date=today)),
-            arrived=Count("id", filter=Q(arrival_date=today, status__in=COUNTED_STAY_STATUSES)),
-            departures=Count("id", filter=Q(dep=today) & ~Q(status="booked")),
-            departed=Count("id", filter=Q(dep=today, status="checked_out")),
-        )
-    )
-    found = {r["sector"]: r for r in rows}
+    found = bed_figures.stay_movements_today(house=house, sectors=sectors, today=today)
     return {s: {k: found.get(s, {}).get(k, 0) for k in ("arrivals", "arrived", "departures", "departed")}
             for s in SECTORS if s in set(sectors)}
 
 
 def now_turned_away(*, house: House, sectors: Iterable[str], since: datetime.date, today: datetime.date) -> dict:
     """Requests turned away from `since` to `today` (inclusive) per sector and reason (one query)."""
-    rows = (
-        StayRequest.objects.filter(house=house, sector__in=list(sectors), outcome="turned_away",
-                                   requested_at__gte=_local(house, since),
-                                   requested_at__lt=_local(house, today + datetime.timedelta(days=1)))
-        .order_by().values("sector", "turn_away_reason").annotate(n=Count("id"))
-    )
+    rows = bed_figures.turned_away_counts(house=house, sectors=sectors, since=_local(house, since),
+                                          until=_local(house, today + datetime.timedelta(days=1)))
     result = {s: {"total": 0, "reasons": {r: 0 for r in TURN_AWAY_REASONS}} for s in SECTORS if s in set(sectors)}
     for r in rows:
         part = result[r["sector"]]
-        part["reasons"][r["turn_away_reason"] or "other"] = part["reasons"].get(r["turn_away_reason"] or "other",
-                                                                                0) + r["n"]
+        reason = r["reason"] or "other"
+        part["reasons"][reason] = part["reasons"].get(reason, 0) + r["n"]
         part["total"] += r["n"]
     return result
 
 
-def _open_contracts(*, house: House, sectors: Iterable[str]) -> QuerySet:
-    return Contract.objects.filter(house=house, sector__in=list(sectors)).exclude(status="ended").order_by()
-
-
-def _expiring_q(today: datetime.date) -> Q:
-    return Q(status="paused") | Q(next_followup_due__lt=today - datetime.timedelta(days=EXPIRY_OVERDUE_DAYS))
-
-
 def now_contracts(*, house: House, sectors: Iterable[str], today: datetime.date) -> dict:
     """Follow-ups overdue / due within 30 days and contracts about to expire, per sector (one query)."""
-    rows = (
-        _open_contracts(house=house, sectors=sectors).values("sector").annotate(
-            open=Count("id"),
-            overdue=Count("id", filter=Q(next_followup_due__lt=today)),
-            soon=Count("id", filter=Q(next_followup_due__gte=today,
-                                      next_followup_due__lte=today + datetime.timedelta(days=SOON_DAYS))),
-            expiring=Count("id", filter=_expiring_q(today)),
-            paused=Count("id", filter=Q(status="paused")),
-        )
-    )
-    found = {r["sector"]: r for r in rows}
+    found = contract_figures.open_contract_counts(house=house, sectors=sectors, today=today, soon_days=SOON_DAYS)
     keys = ("open", "overdue", "soon", "expiring", "paused")
     return {s: {k: found.get(s, {}).get(k, 0) for k in keys} for s in SECTORS if s in set(sectors)}
-
-
-def _fb_stays(*, house: House) -> QuerySet:
-    return Stay.objects.filter(house=house, kind="faerdigbehandling", status="checked_in")
 
 
 def fb_days_left(*, arrival_date: datetime.date, today: datetime.date) -> int:
@@ -174,7 +133,7 @@ def now_faerdigbehandling(*, house: House, sectors: Iterable[str], today: dateti
     """Færdigbehandling stays in the house: how many, the fewest days left (no names; one query)."""
     if Sector.KOMMUNE.value not in set(sectors):
         return {}
-    arrivals = list(_fb_stays(house=house).order_by("arrival_date").values_list("arrival_date", flat=True)[:50])
+    arrivals = bed_figures.faerdigbehandling_arrival_dates(house=house, limit=50)
     left = sorted(fb_days_left(arrival_date=a, today=today) for a in arrivals)
     return {"stays": len(left), "days_left": left, "min_days_left": left[0] if left else None}
 
@@ -272,58 +231,32 @@ def trends_occupancy(*, house: House, firsts: list[datetime.date], today: dateti
 
 def trends_stays(*, house: House, firsts: list[datetime.date], months: list[str]) -> dict:
     """Ordinary stays that took place, and unique citizens, per month of arrival (one query)."""
-    start, end = firsts[0], add_months(firsts[-1], 1)
-    rows = (
-        Stay.objects.filter(house=house, kind="ordinary", status__in=COUNTED_STAY_STATUSES,
-                            arrival_date__gte=start, arrival_date__lt=end)
-        .annotate(month=TruncMonth("arrival_date")).order_by().values("sector", "month")
-        .annotate(stays=Count("id"), citizens=Count("citizen_id", distinct=True))
-    )
-    rows = list(rows)
+    rows = bed_figures.stays_per_month(house=house, start=firsts[0], end=add_months(firsts[-1], 1))
     return {"stays": _series(rows, months, "stays"), "citizens": _series(rows, months, "citizens")}
 
 
 def trends_length_mix(*, house: House, firsts: list[datetime.date]) -> dict:
     """Ordinary stays in the window by nights: 0–1, 2, 3, 4, 5+ (one query)."""
-    start, end = firsts[0], add_months(firsts[-1], 1)
-    rows = (
-        Stay.objects.filter(house=house, kind="ordinary", status__in=COUNTED_STAY_STATUSES,
-                            arrival_date__gte=start, arrival_date__lt=end)
-        .order_by().values("sector").annotate(
-            b0=Count("id", filter=Q(nights__lte=1)), b2=Count("id", filter=Q(nights=2)),
-            b3=Count("id", filter=Q(nights=3)), b4=Count("id", filter=Q(nights=4)),
-            b5=Count("id", filter=Q(nights__gte=5)),
-        )
-    )
-    found = {r["sector"]: r for r in rows}
-    return {s: [found.get(s, {}).get(k, 0) for k in ("b0", "b2", "b3", "b4", "b5")] for s in SECTORS}
+    found = bed_figures.stay_length_mix(house=house, start=firsts[0], end=add_months(firsts[-1], 1))
+    return {s: found.get(s, [0] * len(LENGTH_BUCKETS)) for s in SECTORS}
 
 
 def trends_contracts(*, house: House, firsts: list[datetime.date], months: list[str]) -> dict:
     """New and ended contracts per month (two queries)."""
-    start, end = firsts[0], add_months(firsts[-1], 1)
-    new = (Contract.objects.filter(house=house, granted_on__gte=start, granted_on__lt=end)
-           .annotate(month=TruncMonth("granted_on")).order_by().values("sector", "month").annotate(n=Count("id")))
-    ended = (Contract.objects.filter(house=house, ended_on__gte=start, ended_on__lt=end)
-             .annotate(month=TruncMonth("ended_on")).order_by().values("sector", "month").annotate(n=Count("id")))
-    return {"new": _series(list(new), months, "n"), "ended": _series(list(ended), months, "n")}
+    rows = contract_figures.contracts_per_month(house=house, start=firsts[0], end=add_months(firsts[-1], 1))
+    return {"new": _series(rows["new"], months, "n"), "ended": _series(rows["ended"], months, "n")}
 
 
 def trends_turned_away(*, house: House, firsts: list[datetime.date], months: list[str]) -> dict:
     """Turned-away requests per month, and by reason over the window (one query)."""
-    start, end = _local(house, firsts[0]), _local(house, add_months(firsts[-1], 1))
-    rows = list(
-        StayRequest.objects.filter(house=house, outcome="turned_away", requested_at__gte=start,
-                                   requested_at__lt=end)
-        .annotate(month=TruncMonth("requested_at", tzinfo=_tz(house))).order_by()
-        .values("sector", "month", "turn_away_reason").annotate(n=Count("id"))
-    )
+    rows = bed_figures.turned_away_per_month(house=house, start=_local(house, firsts[0]),
+                                             end=_local(house, add_months(firsts[-1], 1)), tz=_tz(house))
     per_month: dict[tuple[str, str], int] = {}
     reasons = {s: {r: 0 for r in TURN_AWAY_REASONS} for s in SECTORS}
     for r in rows:
         key = (r["sector"], _month_key(r["month"]))
         per_month[key] = per_month.get(key, 0) + r["n"]
-        reason = r["turn_away_reason"] if r["turn_away_reason"] in TURN_AWAY_REASONS else "other"
+        reason = r["reason"] if r["reason"] in TURN_AWAY_REASONS else "other"
         reasons[r["sector"]][reason] += r["n"]
     return {
         "per_month": {s: [per_month.get((s, m), 0) for m in months] for s in SECTORS},
@@ -427,46 +360,22 @@ def list_rows(*, access: Access, figure: str, sector: str | None, today: datetim
             raise ValueError("month")
         start, end = _month_range(month)
     if figure == "waiting":
-        kind = "waiting"
-        qs = (WaitingListEntry.objects.filter(house=house, status=WaitingStatus.WAITING)
-              .select_related("citizen", "visitation").order_by("requested_at", "id"))
+        kind, qs = "waiting", waiting_entries(house=house)
     elif figure in ("in_house", "arrivals", "departures", "faerdigbehandling", "stays_month"):
-        kind, qs = "stay", Stay.objects.filter(house=house).annotate(dep=_departure_date())
-        if figure == "in_house":
-            qs = qs.filter(status="checked_in")
-        elif figure == "arrivals":
-            qs = qs.filter(arrival_date=today, status__in=("booked", "checked_in", "checked_out"))
-        elif figure == "departures":
-            qs = qs.filter(dep=today, status__in=COUNTED_STAY_STATUSES)
-        elif figure == "faerdigbehandling":
-            qs = qs.filter(kind="faerdigbehandling", status="checked_in")
-        else:
-            qs = qs.filter(kind="ordinary", status__in=COUNTED_STAY_STATUSES, arrival_date__gte=start,
-                           arrival_date__lt=end)
-        qs = qs.select_related("citizen", "bed").order_by("arrival", "id")
+        kind = "stay"
+        qs = figure_stays(house=house, figure=figure, today=today, **({"start": start, "end": end}
+                                                                       if figure == "stays_month" else {}))
     elif figure in ("turned_away_week", "turned_away_month"):
         kind = "request"
         if figure == "turned_away_week":
             since, until = _local(house, week_start(today)), _local(house, today + datetime.timedelta(days=1))
         else:
             since, until = _local(house, start), _local(house, end)
-        qs = (StayRequest.objects.filter(house=house, outcome="turned_away", requested_at__gte=since,
-                                         requested_at__lt=until)
-              .select_related("citizen").order_by("-requested_at", "-id"))
+        qs = turned_away_requests(house=house, since=since, until=until)
     else:
-        kind, qs = "contract", Contract.objects.filter(house=house).select_related("citizen")
-        if figure == "followups_overdue":
-            qs = qs.exclude(status="ended").filter(next_followup_due__lt=today)
-        elif figure == "followups_soon":
-            qs = qs.exclude(status="ended").filter(
-                next_followup_due__gte=today, next_followup_due__lte=today + datetime.timedelta(days=SOON_DAYS))
-        elif figure == "contracts_expiring":
-            qs = qs.exclude(status="ended").filter(_expiring_q(today))
-        elif figure == "contracts_new_month":
-            qs = qs.filter(granted_on__gte=start, granted_on__lt=end)
-        else:
-            qs = qs.filter(ended_on__gte=start, ended_on__lt=end)
-        qs = qs.order_by("next_followup_due", "id")
+        kind = "contract"
+        qs = figure_contracts(house=house, figure=figure, today=today,
+                              **({"start": start, "end": end} if figure.endswith("_month") else {}))
     if sector in SECTORS:
         qs = qs.filter(sector=sector)
     if kind == "request":

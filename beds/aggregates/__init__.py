@@ -10,6 +10,7 @@ module per resource:
 - `compliance` whether the house kept its rules: stays beyond the frame, nights per month, færdigbehandling
               beyond 6 months, follow-up after a stay overdue, requests answered the same day
 - `occupancy` occupied nights and hours per bed (on the bed of each of a stay's bed periods)
+- `dashboard` the leader dashboard's "now" and monthly trends (imported as `beds.aggregates.dashboard`)
 """
 
 from beds.aggregates.care import GOAL_RESULTS, active_beds, aftercare_counts, stay_goal_counts

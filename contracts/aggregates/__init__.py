@@ -7,6 +7,7 @@ module per resource:
 - `citizens`   age bands as SQL expressions, for owners' aggregates counting citizens by age
 - `mirror`     admissions before and after a contract (the mirror image)
 - `outcomes`   outcome questionnaires
+- `dashboard`  the leader dashboard's contract figures (imported as `contracts.aggregates.dashboard`)
 """
 
 from contracts.aggregates.citizens import AGE_BANDS, GENDERS, Age, age_band
