@@ -45,6 +45,21 @@ class CheckInForm(forms.Form):
     ors_score = forms.IntegerField(label=_("ORS ved start (0–40)"), required=False, min_value=0, max_value=40)
 
 
+class MoveForm(forms.Form):
+    """Move the guest to another bed of the stay's sector (`beds.move_services.stay_move` decides)."""
+
+    bed = forms.TypedChoiceField(label=_("Ny seng"), coerce=int, choices=[],
+                                 help_text=_("Ledige senge i sektoren fra flytningen til den planlagte afrejse."))
+    at = WindowDateTimeField(label=_("Flyttet"), required=False, widget=DATETIME_WIDGET, help_text=_("Tomt: nu."))
+
+    def __init__(self, *args, beds=(), booked: bool = False, **kwargs):
+        kwargs.setdefault("auto_id", "mv_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["bed"].choices = [("", "—"), *((b.pk, b.label) for b in beds)]
+        if booked:  # a booking moves as a whole
+            del self.fields["at"]
+
+
 class CheckOutForm(forms.Form):
     at = WindowDateTimeField(label=_("Rejst"), required=False, widget=DATETIME_WIDGET, help_text=_("Tomt: nu."))
     srs_score = forms.IntegerField(label=_("SRS ved slut (0–40)"), required=False, min_value=0, max_value=40)

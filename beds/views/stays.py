@@ -17,8 +17,11 @@ from beds.forms import (
     CheckOutForm,
     GoalEvaluateForm,
     GoalsForm,
+    MoveForm,
 )
-from beds.models import Stay, StayKind, StayStatus
+from beds.models import Bed, Stay, StayKind, StayStatus
+from beds.move_services import stay_move
+from beds.period_selectors import stay_bed_history, stay_move_targets
 from beds.views._common import _board_member, _done, _form_errors
 from beds.views.stay_course import stay_course_context
 from psykiatrihus.services import audit_log
@@ -66,6 +69,16 @@ def stay_action(request, pk: int, action: str):
                                         fb_outcome=data["fb_outcome"], fb_stays_attached=data["fb_stays_attached"])
                 return _done(request, _("%(name)s er udskrevet fra %(bed)s.") % {"name": stay.citizen.name,
                                                                                 "bed": stay.bed.label})
+        elif action == "move":
+            form = _move_form(stay, request.POST)
+            if form.is_valid():
+                target = Bed.objects.filter(house_id=stay.house_id, pk=form.cleaned_data["bed"]).first()
+                if target is None:
+                    raise Http404
+                old = stay.bed.label
+                stay_move(actor=user, stay=stay, bed=target, at=form.cleaned_data.get("at"))
+                return _done(request, _("%(name)s er flyttet fra %(old)s til %(bed)s.") % {
+                    "name": stay.citizen.name, "old": old, "bed": target.label})
         elif action in ("cancel", "no-show"):
             if request.POST.get("confirm") != "1":  # one click asks first; the answer posts confirm=1
                 audit_log(user=user, action="read", obj=stay, house=stay.house, citizen_id=stay.citizen_id,
@@ -95,13 +108,26 @@ def stay_action(request, pk: int, action: str):
         stay.refresh_from_db()
         response = render(request, "beds/_stay.html", _stay_panel_context(
             request, stay, panel_error=exc.message, check_in_form=form if action == "check-in" else None,
-            check_out_form=form if action == "check-out" else None), status=200 if request.htmx else 409)
+            check_out_form=form if action == "check-out" else None, move_form=form if action == "move" else None),
+            status=200 if request.htmx else 409)
         response["HX-Trigger"] = "boardChanged"
         return response
     stay.refresh_from_db()
     return render(request, "beds/_stay.html", _stay_panel_context(
         request, stay, check_in_form=form if action == "check-in" else None,
-        check_out_form=form if action == "check-out" else None))
+        check_out_form=form if action == "check-out" else None, move_form=form if action == "move" else None))
+
+
+def _move_form(stay: Stay, data=None) -> MoveForm:
+    """The move form with the free beds of the stay's sector (a bed that became taken meanwhile is the
+    service's to refuse: the choices are every active bed of the sector when posted)."""
+    booked = stay.status == StayStatus.BOOKED
+    if data is None:
+        beds = stay_move_targets(stay=stay)
+    else:
+        beds = Bed.objects.filter(house_id=stay.house_id, sector=stay.sector, active=True).order_by("sort_order",
+                                                                                                    "label")
+    return MoveForm(data, beds=beds, booked=booked)
 
 
 # --- the stay panel: goals and aftercare ------------------------------------------------------------------
@@ -112,6 +138,7 @@ def _stay_panel_context(request, stay, **forms) -> dict:
     from psykiatrihus.policy import policy_for
 
     policy = policy_for(house=stay.house, sector=stay.sector, on_date=stay.arrival_date)
+    movable = request.access.may_book(stay) and stay.status in (StayStatus.BOOKED, StayStatus.CHECKED_IN)
     goals = list(stay.goals.all())
     open_goals = [g for g in goals if not g.result]
     evaluate_forms = forms.get("evaluate_forms") or {}
@@ -126,6 +153,8 @@ def _stay_panel_context(request, stay, **forms) -> dict:
         "stay": stay, "can_act": request.access.may_book(stay),
         "check_in_form": forms.get("check_in_form") or CheckInForm(),
         "check_out_form": forms.get("check_out_form") or CheckOutForm(),
+        "bed_history": stay_bed_history(stay=stay),
+        "move_form": (forms.get("move_form") or _move_form(stay)) if movable else None,
         "faerdigbehandling": stay.kind == StayKind.FAERDIGBEHANDLING,
         "policy": policy, "goals": goals,
         "followup_label": str(PostStayFollowUp(policy.post_stay_followup).label).lower(),

@@ -10,6 +10,7 @@ import threading
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from beds.aggregates import occupancy_per_bed
@@ -300,3 +301,48 @@ def test_migration_backfill_makes_one_period_per_stay(house, users, people):
         cursor.execute(backfill)
     assert sorted(StayBedPeriod.objects.values_list("stay_id", "bed_id", "during", "presence", "holds")) == expected
     assert len(expected) == 3 and {b.pk for b in (booked, present, cancelled)} == {e[0] for e in expected}
+
+
+class TestStayPanel:
+    def test_panel_offers_free_beds_moves_and_shows_the_history(self, house, users, people, client_for):
+        """Free beds are offered from now: the stay is around the real clock here."""
+        staff = users["kommune"]
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        came, moving = now - datetime.timedelta(hours=20), now - datetime.timedelta(hours=1)
+        tomorrow = (now + datetime.timedelta(days=1)).date().isoformat()
+        stay = book(house, staff, people.erik, "K3", came, at(tomorrow, 10))
+        stay_check_in(stay=stay, user=staff, at=came)
+        day_after = (now + datetime.timedelta(days=2)).date().isoformat()
+        book(house, staff, people.anna, "K2", at(tomorrow, 9), at(day_after, 10))  # K2 is taken before Erik leaves
+        client = client_for("kommune")
+        html = client.get(f"/senge/ophold/{stay.pk}/", HTTP_HX_REQUEST="true").content.decode()
+        assert "Flyt til anden seng" in html
+        options = html.split('name="bed"')[1].split("</select>")[0]
+        assert ">K5<" in options and ">K2<" not in options and ">K3<" not in options and ">R1<" not in options
+        k5 = bed(house, "K5")
+        r = client.post(f"/senge/ophold/{stay.pk}/move/", {"bed": k5.pk, "at": moving.strftime("%Y-%m-%dT%H:%M")},
+                        HTTP_HX_REQUEST="true")
+        assert r.status_code == 200 and "flyttet fra K3 til K5" in r.content.decode()
+        assert r["HX-Trigger"] == "boardChanged"
+        html = client.get(f"/senge/ophold/{stay.pk}/", HTTP_HX_REQUEST="true").content.decode()
+        history = html.split('class="bed-history">')[1].split("</dd>")[0]
+        assert f"<strong>K3</strong> {came:%-d.%-m. %H:%M}" in history
+        assert f"<strong>K5</strong> {moving:%-d.%-m. %H:%M}" in history
+
+    def test_a_refused_move_stays_in_the_panel_with_the_reason(self, house, users, people, client_for, moved):
+        book(house, users["kommune"], people.anna, "K6", at("2024-02-03", 14), at("2024-02-05", 10))
+        client = client_for("kommune")
+        r = client.post(f"/senge/ophold/{moved.pk}/move/", {"bed": bed(house, "K6").pk, "at": "2024-02-03T09:00"},
+                        HTTP_HX_REQUEST="true")
+        html = r.content.decode()
+        assert r.status_code == 200 and "K6 er booket til en anden" in html and "stay-move\" open" in html
+        r = client.post(f"/senge/ophold/{moved.pk}/move/", {"bed": bed(house, "K7").pk, "at": "2024-02-01T09:00"},
+                        HTTP_HX_REQUEST="true")
+        assert "Flytningen skal ligge efter" in r.content.decode()
+        r = client.post(f"/senge/ophold/{moved.pk}/move/", {"bed": bed(house, "R1").pk}, HTTP_HX_REQUEST="true")
+        assert "Marker en gyldig valgmulighed" in r.content.decode()  # R1 is not a bed of the stay's sector
+        assert Stay.objects.get(pk=moved.pk).bed.label == "K5"
+
+    def test_other_sector_staff_get_404(self, house, users, client_for, moved):
+        r = client_for("region").post(f"/senge/ophold/{moved.pk}/move/", {"bed": bed(house, "K6").pk})
+        assert r.status_code == 404 and Stay.objects.get(pk=moved.pk).bed.label == "K5"
