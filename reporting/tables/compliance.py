@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from django.utils.translation import gettext_lazy as _
 
 from beds.aggregates import (
+    active_beds,
     aftercare_overdue_at,
     faerdigbehandling_beyond_limit,
     nights_per_month_overruns,
@@ -36,7 +37,7 @@ def table_compliance(*, house: House, period: Period) -> dict:
     - `stays_by_frame`: ordinary stays arriving in the period within the frame in force for them and beyond it
       with and without a recorded decision (total: the stays of the stay table); `stays_beyond_frame`;
     - `nights_per_month_over_limit` (sectors whose rules set a limit): citizen-months over it;
-    - `faerdigbehandling_beyond_6_months` (sectors with færdigbehandling stays): stays past 6 months;
+    - `faerdigbehandling_beyond_6_months` (sectors with færdigbehandling beds or stays): stays past 6 months;
     - `contracts_in_force_at_end` and `followups_overdue_at_end` (where contracts are in force): contracts whose
       follow-up deadline had passed at the period's end without a follow-up;
     - `aftercare_overdue_at_end` (sectors whose rules plan a follow-up after a stay);
@@ -47,6 +48,7 @@ def table_compliance(*, house: House, period: Period) -> dict:
     frames = stays_by_frame(house=house, start=start, end=end)
     months = nights_per_month_overruns(house=house, start=start, end=end)
     fb = faerdigbehandling_beyond_limit(house=house, start=start, end=end)
+    beds = active_beds(house=house)
     with_contracts = contracts_in_force_exist(house=house, start=start, end=end)
     followups = followups_overdue_at(house=house, day=end) if with_contracts else {}
     aftercare_sectors = sectors_using(house=house, period=period, rule=lambda p: p.plans_post_stay_followup)
@@ -61,7 +63,7 @@ def table_compliance(*, house: House, period: Period) -> dict:
         }
         if sector in months:
             section["nights_per_month_over_limit"] = partition(dict(months[sector]))
-        if sector in fb or sector == "kommune":  # færdigbehandling beds are municipal (tables 16, 17)
+        if sector in fb or beds.get(sector, {}).get("faerdigbehandling"):  # where it can happen at all
             section["faerdigbehandling_beyond_6_months"] = fb.get(sector, 0)
         if with_contracts:
             section["contracts_in_force_at_end"] = followups.get(sector, {}).get("in_force", 0)
