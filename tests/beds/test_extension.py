@@ -204,3 +204,41 @@ class TestDatabaseHoldsTheRules:
         Stay.objects.filter(pk=pending.pk).update(  # shortened, with a note: accepted
             extension_state="declined", extension_decided_at=at("2024-02-11", 8), extension_decision_note="Nej",
             planned_departure=at("2024-02-13", 10))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_leaders_deciding_at_once_one_decision_wins(house, users, people, make_member):
+    """The row lock (after the bed and citizen locks): of an approve and a decline sent at the same moment,
+    exactly one is recorded and the other is told the stay is already decided."""
+    import threading
+
+    from django.db import connection
+
+    stay = book(house, users["region"], "R1", people.bo, "2024-02-10", "2024-02-15", extension_reason=REASON)
+    other_leader = make_member(house, Role.LEADER, "region", username="rl")
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def decide(kind: str) -> None:
+        try:
+            barrier.wait()
+            if kind == "approve":
+                stay_extension_approve(stay=Stay.objects.get(pk=stay.pk), user=users["leder"])
+            else:
+                stay_extension_decline(stay=Stay.objects.get(pk=stay.pk), user=other_leader, note="Nej",
+                                       at=at("2024-02-11", 8))
+            outcomes.append(kind)
+        except ExtensionConflict as exc:
+            outcomes.append(exc.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=decide, args=(k,)) for k in ("approve", "decline")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    stay.refresh_from_db()
+    assert sorted(outcomes) in (["approve", "not_pending"], ["decline", "not_pending"])
+    assert stay.extension_state == ("approved" if "approve" in outcomes else "declined")
+    assert stay.nights == (5 if stay.extension_state == "approved" else 3)

@@ -159,3 +159,12 @@ class TestStaffSeeIt:
         html = client_of(users["region"]).post(reverse("beds:book"), data, HTTP_HX_REQUEST="true").content.decode()
         assert "afventer en leders godkendelse" in html, html[:2000]
         assert Stay.objects.get(bed__label="R3").extension_state == "pending"
+
+
+def test_in_english_too(users, pending):
+    c = client_of(users["leder"])
+    html = c.get(DASHBOARD, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Awaiting a leader's approval" in html and "Decline and shorten to the frame" in html
+    panel = c.get(reverse("beds:stay", args=[pending.pk]), HTTP_HX_REQUEST="true",
+                  HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Booked beyond the frame of 3 nights" in panel and "Awaiting a leader" in panel
