@@ -158,6 +158,14 @@ class Access:
         return bool(self.roles & {Role.LEADER, Role.STEERING, Role.ADMIN}) or self.is_superuser
 
     @property
+    def compares_houses(self) -> bool:
+        """This house in "Husene side om side" (key figures and rules of several houses in one table, from
+        their approved reports): the steering group and administrators, who may sit for several houses, and
+        superusers. Not leaders: they speak for one house. The page itself needs two such houses
+        (`houses_compared`)."""
+        return bool(self.roles & {Role.STEERING, Role.ADMIN}) or self.is_superuser
+
+    @property
     def may_see_raw_figures(self) -> bool:
         """Unsuppressed report figures: only those who see citizen-level data of both sectors anyway."""
         return self.is_superuser or self.citizen_sectors >= ALL_SECTORS
@@ -376,3 +384,23 @@ def houses_for(user) -> QuerySet:
     if user.is_superuser:
         return House.objects.filter(active=True)
     return House.objects.filter(active=True, memberships__user=user, memberships__active=True).distinct()
+
+
+# Memberships whose role gives `Access.compares_houses` (kept beside it: the two must agree).
+COMPARING_ROLES = (Role.STEERING, Role.ADMIN)
+
+
+def houses_compared(user) -> QuerySet:
+    """The houses whose approved figures the user may see side by side: where `access_for(user, house)
+    .compares_houses` (one query). "Husene side om side" is for users with at least two of them."""
+    if not user.is_authenticated:
+        return House.objects.none()
+    if user.is_superuser:
+        return House.objects.filter(active=True)
+    return House.objects.filter(active=True, memberships__user=user, memberships__active=True,
+                                memberships__role__in=list(COMPARING_ROLES)).distinct()
+
+
+def sees_houses_side_by_side(user) -> bool:
+    """Whether the user spans several houses as steering group or administrator (or is a superuser)."""
+    return houses_compared(user).count() >= 2

@@ -83,6 +83,19 @@ def _present(tables: dict, key: str, sector: str) -> bool:
     return isinstance((tables.get(table) or {}).get(sector), dict)
 
 
+def source_paths() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Per table, the figures (paths inside a sector's section) the key figures are read from, with the counts
+    a share is made of (occupied bed-nights for the occupancy, the requests for the turned-away share): all a
+    trend column of another period publishes."""
+    paths: dict[str, list[tuple[str, ...]]] = {}
+    for table, path in SOURCES.values():
+        paths.setdefault(table, []).append(path)
+    paths.setdefault("occupancy", []).extend([("bed_nights_occupied",), ("bed_nights_available",)])
+    paths["requests"] = [("outcomes", "counts", "turned_away"), ("outcomes", "total")]
+    paths["compliance"] = [("followups_overdue_at_end",)]
+    return {table: tuple(dict.fromkeys(p)) for table, p in paths.items()}
+
+
 def source_tables() -> frozenset[str]:
     """The tables the key figures are read from (a trend column builds only these for its period)."""
-    return frozenset({table for table, _path in SOURCES.values()} | {"requests", "compliance"})
+    return frozenset(source_paths())

@@ -772,3 +772,19 @@ def trend_tables(*, data: dict) -> TrendTable | None:
                            "series": series, "percent": name in PERCENT_FIGURES})
     return TrendTable(columns=columns, sectors=sectors, charts=charts, footnote=trend_footnote(table=trends),
                       wide=len(columns) > 8)
+
+
+def rule_names() -> dict[str, str]:
+    """The rules' Danish names, as the report's "Husets regler i perioden" writes them."""
+    return _rule_names()
+
+
+def rule_text(key: str, version: dict) -> str:
+    """One rule of a version of the rules (`report_data()["rules"][sector]["versions"][i]`), as the report
+    writes it."""
+    return _rule_text(key, version)
+
+
+def key_figure_names() -> dict[str, str]:
+    """The key figures' Danish names, as the Nøgletal page writes them."""
+    return _key_figure_names()

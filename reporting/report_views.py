@@ -65,8 +65,11 @@ def report_list(request):
     runs = list(runs_visible(access).select_related("requested_by", "approved_by").defer("figures")[:30])
     for run in runs:
         run.may_open = may_open(access, run)
+    from psykiatrihus.scoping import sees_houses_side_by_side
+
     return render(request, "reporting/report_list.html", {"form": form, "runs": runs,
-                                                          "may_approve": may_approve(access)})
+                                                          "may_approve": may_approve(access),
+                                                          "side_by_side": sees_houses_side_by_side(request.user)})
 
 
 def report_status(request, pk: int):

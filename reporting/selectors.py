@@ -138,17 +138,32 @@ def report_data(*, house: House, period: Period, suppress_below: int | None = No
                           published=published).data
 
 
-def report_trend_figures(*, house: House, period: Period, below: int, keys: Collection[str],
+def report_trend_figures(*, house: House, period: Period, below: int, paths: dict[str, tuple[tuple[str, ...], ...]],
                          sectors: Collection[str], published: list[Publication] | None = None) -> ReportFigures:
-    """One more period's tables `keys` (a trend column: the tables the key figures are read from), for the
-    `sectors` the report shows, suppressed and audited together with what was `published` (see
-    `reporting.trends`). Raises DisclosureError when a small number could not be protected."""
-    raw = report_tables(house=house, period=period, keys=keys)
-    for table in raw.values():
-        if isinstance(table, dict):
-            for sector in SECTORS:
-                if sector not in sectors:
-                    table.pop(sector, None)
+    """One more period's figures `paths` (per table, paths inside a sector's section: a trend column publishes
+    only the figures the key figures are read from), for the `sectors` the report shows, suppressed and audited
+    together with what was `published` (see `reporting.trends`). Publishing no more than is shown keeps the
+    column's suppression to what it prints. Raises DisclosureError when a small number could not be
+    protected."""
+    built = report_tables(house=house, period=period, keys=set(paths))
+    raw: dict = {}
+    for key, table in built.items():
+        if not isinstance(table, dict):
+            continue
+        for sector in SECTORS:
+            section = table.get(sector)
+            if sector not in sectors or not isinstance(section, dict):
+                continue
+            for path in paths[key]:
+                value = section
+                for step in path:
+                    value = value.get(step) if isinstance(value, dict) else None
+                if value is None:
+                    continue
+                target = raw.setdefault(key, {}).setdefault(sector, {})
+                for step in path[:-1]:
+                    target = target.setdefault(step, {})
+                target[path[-1]] = value
     tables, publication, intervals = disclose(raw, below=below, start=period.start.isoformat(),
                                               end=period.end.isoformat(), published=published)
     data = {"house": house.slug, "house_name": house.name,

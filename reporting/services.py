@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from psykiatrihus.models import House
 from psykiatrihus.services import audit_log
 from reporting.disclosure import DisclosureError, Publication
-from reporting.key_figures import SECTORS, key_figures, source_tables
+from reporting.key_figures import SECTORS, key_figures, source_paths
 from reporting.models import ReportFormat, ReportPublication, ReportRun, ReportStatus
 from reporting.report_files import render_json, render_pdf, render_xlsx
 from reporting.selectors import (
@@ -113,14 +113,24 @@ def _trend_figures(*, house: House, period: Period, now, before, published: list
     for p in periods:
         data = own.get((p.start, p.end))
         if data is None:
-            year = str(p.start.year)
-            same_year = [pub for pub in [*published, *extra] if pub.start[:4] == year or pub.end[:4] == year]
-            column = report_trend_figures(house=house, period=p, below=below, keys=source_tables(), sectors=shown,
-                                          published=same_year)
+            column = report_trend_figures(house=house, period=p, below=below, paths=source_paths(), sectors=shown,
+                                          published=_combinable(p, [*published, *extra]))
             extra.append(column.publication)
             data = column.data
         columns.append((p, data))
     return trends_table(columns=columns, first_day=first_day), extra
+
+
+def _combinable(period: Period, publications: list[Publication]) -> list[Publication]:
+    """The publications a figure of `period` can be combined with (`reporting.disclosure`): the same cells of
+    the same period, and a half-year or year that contains it together with the quarters and half-years inside
+    that (a year is the sum of its quarters). Nothing else shares a cell or a sum with it, so leaving the rest
+    out of its audit changes no interval; it only spares the linear programs."""
+    start, end = period.start.isoformat(), period.end.isoformat()
+    containers = [pub for pub in publications if pub.start <= start and pub.end >= end]
+    low = min([start, *[pub.start for pub in containers]])
+    high = max([end, *[pub.end for pub in containers]])
+    return [pub for pub in publications if pub.start >= low and pub.end <= high]
 
 
 def report_published(*, house: House, period: Period, below: int, exclude_run: int | None = None

@@ -88,7 +88,7 @@ def trends_table(*, columns: list[tuple[Period, dict]], first_day: datetime.date
         for sector, figures in key_figures(data=data, previous=None).items():
             part = sectors.setdefault(sector, {})
             for name in KEYS:
-                if name in figures and not _cannot_exist(name, figures[name]["value"], tables, sector):
+                if name in figures and not share_of_nothing(name, figures[name]["value"], tables, sector):
                     part.setdefault(name, {})[key] = figures[name]["value"]
     result: dict = {"periods": periods, "opened_on": first_day.isoformat() if first_day else None}
     for sector in ("kommune", "region"):
@@ -97,7 +97,7 @@ def trends_table(*, columns: list[tuple[Period, dict]], first_day: datetime.date
     return result
 
 
-def _cannot_exist(name: str, value, tables: dict, sector: str) -> bool:
+def share_of_nothing(name: str, value, tables: dict, sector: str) -> bool:
     """A share of nothing (no request recorded in the period) is no figure, not a hidden one."""
     if name != "turned_away_percent" or value is not None:
         return False

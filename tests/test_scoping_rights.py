@@ -14,16 +14,17 @@ pytestmark = pytest.mark.django_db
 
 # role -> expected value of each house-wide right
 RIGHTS = ["is_member", "sees_citizens", "can_book", "sees_board", "sees_dashboard", "sees_dashboard_now",
-          "sees_reports", "may_see_raw_figures", "sees_audit_log", "offers_two_factor", "may_create_activity"]
+          "sees_reports", "may_see_raw_figures", "sees_audit_log", "offers_two_factor", "may_create_activity",
+          "compares_houses"]
 EXPECTED = {
-    #              member citiz  book   board  dash   now    reps   raw    audit  2fa    activity
-    "kommune":     (True, True, True, True, False, False, False, False, False, False, True),
-    "region":      (True, True, True, True, False, False, False, False, False, False, True),
-    "peer":        (True, False, False, True, False, False, False, False, False, False, False),
-    "leder":       (True, True, True, True, True, True, True, True, True, True, True),
-    "styregruppe": (True, False, False, False, True, False, True, False, False, False, False),
-    "admin":       (True, False, False, False, False, False, True, False, True, True, False),
-    "outsider":    (False, False, False, False, False, False, False, False, False, False, False),
+    #              member citiz  book   board  dash   now    reps   raw    audit  2fa    activity compare
+    "kommune":     (True, True, True, True, False, False, False, False, False, False, True, False),
+    "region":      (True, True, True, True, False, False, False, False, False, False, True, False),
+    "peer":        (True, False, False, True, False, False, False, False, False, False, False, False),
+    "leder":       (True, True, True, True, True, True, True, True, True, True, True, False),
+    "styregruppe": (True, False, False, False, True, False, True, False, False, False, False, True),
+    "admin":       (True, False, False, False, False, False, True, False, True, True, False, True),
+    "outsider":    (False, False, False, False, False, False, False, False, False, False, False, False),
 }
 
 
