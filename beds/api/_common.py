@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions
@@ -39,6 +40,17 @@ def _as_drf(exc: DjangoValidationError) -> exceptions.ValidationError:
 
 def _date_param(request, name: str, default: datetime.date | None) -> datetime.date | None:
     return date_param(request, name, default)
+
+
+def _id_param(request, name: str) -> int | None:
+    """A record id from the query string (`?citizen=`, `?contract=`), None when absent; 400 beside the name
+    when it is not a positive whole number within bigint. An id the user may not see simply finds nothing."""
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return None
+    if not raw.isdigit() or not 0 < int(raw) < 2**62:
+        raise exceptions.ValidationError({name: [_("Skriv et id (et positivt helt tal).")]})
+    return int(raw)
 
 
 def _citizen(access, citizen_id):

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from beds import selectors, services
-from beds.api._common import E400, E403, E404, HOUSE, ID, _as_drf, _citizen, _house_slug
+from beds.api._common import E400, E403, E404, HOUSE, ID, _as_drf, _citizen, _house_slug, _id_param
 from beds.models import (
     RequestChannel,
     StayRequest,
@@ -57,10 +57,14 @@ class TurnAwaySerializer(serializers.Serializer):
 class StayRequestListCreateView(APIView):
     """Requests (henvendelser): list the user's sectors' requests, or record one."""
 
-    @extend_schema(parameters=[HOUSE], responses={200: StayRequestPageSerializer, 400: E400, 404: E404})
+    @extend_schema(parameters=[HOUSE, OpenApiParameter("citizen", int, description="borgerens id (borgerens forløb)")],
+                   responses={200: StayRequestPageSerializer, 400: E400, 404: E404})
     def get(self, request):
         house, access = house_access(request, request.query_params.get("house"))
         qs = selectors.stay_requests_visible(access=access).select_related("house")
+        citizen_id = _id_param(request, "citizen")
+        if citizen_id is not None:
+            qs = qs.filter(citizen_id=citizen_id)
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         # Citizen ids and free-text notes: every request on the page is a read of citizen-level data.

@@ -13,7 +13,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from beds import selectors, services
-from beds.api._common import E400, E403, E404, E409, HOUSE, ID, _as_drf, _citizen, _date_param, _house_slug
+from beds.api._common import (
+    E400,
+    E403,
+    E404,
+    E409,
+    HOUSE,
+    ID,
+    _as_drf,
+    _citizen,
+    _date_param,
+    _house_slug,
+    _id_param,
+)
 from beds.api._extension import ExtensionSerializer
 from beds.models import (
     Bed,
@@ -96,7 +108,9 @@ class StayListCreateView(APIView):
 
     @extend_schema(parameters=[HOUSE, OpenApiParameter("from", OpenApiTypes.DATE, description="ankomst fra"),
                                OpenApiParameter("to", OpenApiTypes.DATE, description="ankomst til og med"),
-                               OpenApiParameter("status", str, enum=[c[0] for c in StayStatus.choices])],
+                               OpenApiParameter("status", str, enum=[c[0] for c in StayStatus.choices]),
+                               OpenApiParameter("citizen", int, description="borgerens id (borgerens forløb)"),
+                               OpenApiParameter("contract", int, description="kontraktens id")],
                    responses={200: StayPageSerializer, 400: E400, 404: E404}, operation_id="stays_list")
     def get(self, request):
         house, access = house_access(request, request.query_params.get("house"))
@@ -107,6 +121,10 @@ class StayListCreateView(APIView):
             qs = qs.filter(arrival_date__lte=_date_param(request, "to", datetime.date.max))
         if request.query_params.get("status"):
             qs = qs.filter(status=request.query_params["status"])
+        for name in ("citizen", "contract"):
+            value = _id_param(request, name)
+            if value is not None:
+                qs = qs.filter(**{f"{name}_id": value})
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(qs.order_by("-arrival", "-id"), request, view=self)
         audit_log_many(user=request.user, action="read", objects=page, house=house, detail="api stays",

@@ -212,3 +212,27 @@ class TestStayPanel:
         assert "Ingen kriseplan på kontrakten." in course and "Skriv kriseplanen" in course
         assert "Booket uden henvendelse" in course and "gives ved indskrivning" in course
         assert "husets regler" in course
+
+
+class TestApi:
+    """The course through the API: `GET /api/v1/stays/?citizen=` / `?contract=` and `/requests/?citizen=`,
+    behind the same wall (an id the user may not see finds nothing, like one that does not exist)."""
+
+    def test_stays_and_requests_of_a_citizen_or_contract(self, client_for, people, course):
+        kommune = Contract.objects.get(citizen=people.erik, sector="kommune")
+        leader, municipal = client_for("leder"), client_for("kommune")
+
+        def ids(client, url):
+            response = client.get(url + "&house=aarhus")
+            assert response.status_code == 200, response.content
+            return [row["id"] for row in response.json()["results"]]
+
+        assert ids(leader, f"/api/v1/stays/?citizen={people.erik.pk}") == [course["r2"].pk, course["k3"].pk]
+        assert ids(municipal, f"/api/v1/stays/?citizen={people.erik.pk}") == [course["k3"].pk]
+        assert ids(leader, f"/api/v1/stays/?contract={kommune.pk}") == [course["k3"].pk]
+        assert ids(municipal, f"/api/v1/requests/?citizen={people.erik.pk}") == [course["kommune_request"].pk]
+        assert ids(municipal, f"/api/v1/stays/?citizen={people.bo.pk}") == [] == ids(
+            municipal, "/api/v1/stays/?citizen=999999")
+        for bad in ("abc", "-1", "0", str(2**63)):
+            response = leader.get(f"/api/v1/stays/?house=aarhus&citizen={bad}")
+            assert response.status_code == 400 and "citizen" in response.json(), bad
