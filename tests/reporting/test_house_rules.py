@@ -192,7 +192,7 @@ class TestRulesInThePeriod:
         path = tmp_path / "r.xlsx"
         path.write_bytes(report_render(house=aarhus, period=period_for(year=2020), formats=["xlsx"])["xlsx"])
         book = load_workbook(path)
-        assert book.sheetnames[:3] == ["Om rapporten", "Nøgletal", "Husets regler"]
+        assert book.sheetnames[:5] == ["Om rapporten", "Nøgletal", "Udvikling", "Husets regler", "Datakvalitet"]
         rows = [[c.value for c in r] for r in book["Husets regler"].iter_rows()]
         frames = [r for r in rows if r[0] == "Opholdsramme"]
         assert [r[1:3] for r in frames] == [["1 nat", "3 nætter"], ["5 nætter", "3 nætter"]]
