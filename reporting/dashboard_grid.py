@@ -153,13 +153,14 @@ def _get(tables: dict, *path: str):
     return value
 
 
-def dashboard_trends_grid(*, house: House, months: int, today: datetime.date,
+def dashboard_trends_grid(*, house: House, today: datetime.date,
                           published: Iterable[Publication]) -> tuple[dict, list[Publication]]:
-    """The steering group's trends for the window `months` (3, 12, 36 -> 1, 4, 12 quarters) and the
-    publications they make. A figure is an int, "<N" (a count from 1 to N-1) or None ("–": hidden so that
+    """The steering group's trends for the longest window (12 quarters) and the publications they make; the
+    shorter windows are its last quarters (`grid_window`), so a quarter shows the same figures in every
+    window by construction. A figure is an int, "<N" (a count from 1 to N-1) or None ("–": hidden so that
     the "<N" cells cannot be worked out, or not published)."""
     below = house.small_number_threshold
-    quarters = grid_quarters(today=today, count=GRID_QUARTERS[months])
+    quarters = grid_quarters(today=today, count=max(GRID_QUARTERS.values()))
     cohorts = _mirror_cohorts(house=house, today=today)
     by_key: dict[str, tuple[Period, dict]] = {}
     for period in quarters:
@@ -203,6 +204,24 @@ def dashboard_trends_grid(*, house: House, months: int, today: datetime.date,
         data["mirror"][s]["house_nights_after"] = [
             _get(shown[k], "admissions_mirror_house_nights", s, "house_nights_after") for k in cohort_keys]
     return data, publications
+
+
+def grid_window(data: dict, *, months: int) -> dict:
+    """The trends of the window `months` (3, 12, 36 -> the last 1, 4, 12 quarters) cut from the full ones."""
+    n = GRID_QUARTERS[months]
+
+    def cut(value):
+        if isinstance(value, dict):
+            return {k: cut(v) for k, v in value.items()}
+        return value[-n:]
+
+    result = dict(data)
+    result["quarters"], result["periods"] = data["quarters"][-n:], data["periods"][-n:]
+    for key in ("occupancy", "stays", "citizens", "length_mix", "contracts", "turned_away"):
+        result[key] = cut(data[key])
+    result["activity_attendance"] = data["activity_attendance"][-n:]
+    result["withheld"] = [k for k in data["withheld"] if k in result["quarters"]]
+    return result
 
 
 def publication_digest(pub: Publication) -> str:

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from psykiatrihus.models import House
-from reporting.dashboard_grid import dashboard_trends_grid, publication_digest
+from reporting.dashboard_grid import dashboard_trends_grid, grid_window, publication_digest
 from reporting.dashboard_selectors import TREND_WINDOWS, dashboard_trends, house_today
 from reporting.disclosure import Publication
 from reporting.models import DashboardPublication
@@ -58,26 +58,36 @@ def dashboard_publications_store(*, house: House, below: int, publications: list
     return created
 
 
-def _grid_trends(*, house: House, months: int) -> dict:
+def _grid_trends(*, house: House) -> dict:
+    """The suppressed quarterly trends of the longest window, storing what they publish."""
     from reporting.dashboard_grid import GRID_QUARTERS, grid_quarters
 
     today = house_today(house=house)
     below = house.small_number_threshold
-    years = {p.start.year for p in grid_quarters(today=today, count=GRID_QUARTERS[months])}
+    years = {p.start.year for p in grid_quarters(today=today, count=max(GRID_QUARTERS.values()))}
     # mirror cohorts lie up to two years further back: take every year the figures can touch
     years |= set(range(min(years) - 2, max(years) + 1))
     published = dashboard_published(house=house, years=years, below=below)
-    data, publications = dashboard_trends_grid(house=house, months=months, today=today, published=published)
+    data, publications = dashboard_trends_grid(house=house, today=today, published=published)
     dashboard_publications_store(house=house, below=below, publications=publications)
     return data
 
 
+def _entry(data: dict) -> dict:
+    return {"computed_at": timezone.now().isoformat(), "data": data}
+
+
 def dashboard_trends_store(*, house: House, months: int, raw: bool = True) -> dict:
-    """Compute the trends now (raw monthly, or suppressed quarterly) and put them in the cache with their time."""
-    data = dashboard_trends(house=house, months=months) if raw else _grid_trends(house=house, months=months)
-    entry = {"computed_at": timezone.now().isoformat(), "data": data}
-    cache.set(_key(house, months, raw), entry, CACHE_SECONDS)
-    return entry
+    """Compute the trends now (raw monthly, or suppressed quarterly) and put them in the cache with their
+    time. The suppressed ones are computed once for all windows (each window is a cut of the longest)."""
+    if raw:
+        entry = _entry(dashboard_trends(house=house, months=months))
+        cache.set(_key(house, months, True), entry, CACHE_SECONDS)
+        return entry
+    full = _grid_trends(house=house)
+    entries = {m: _entry(grid_window(full, months=m)) for m in TREND_WINDOWS}
+    cache.set_many({_key(house, m, False): e for m, e in entries.items()}, CACHE_SECONDS)
+    return entries[months]
 
 
 def dashboard_trends_cached(*, house: House, months: int, raw: bool) -> tuple[dict, datetime.datetime]:
@@ -97,7 +107,7 @@ def dashboard_trends_refresh(*, house_ids: list[int] | None = None) -> int:
     count = 0
     for house in houses:
         for months in TREND_WINDOWS:
-            for raw in (True, False):
-                dashboard_trends_store(house=house, months=months, raw=raw)
-                count += 1
+            dashboard_trends_store(house=house, months=months, raw=True)
+        dashboard_trends_store(house=house, months=TREND_WINDOWS[-1], raw=False)  # every window at once
+        count += 2 * len(TREND_WINDOWS)
     return count
