@@ -22,11 +22,10 @@ from bench.web_latency import bench_user, session_cookie  # noqa: E402
 
 DOUBLE_BOOKINGS_SQL = """
 SELECT
-  (SELECT count(*) FROM beds_stay a JOIN beds_stay b
-     ON a.bed_id = b.bed_id AND a.id < b.id AND a.period && b.period
-   WHERE a.house_id = %(house)s AND b.house_id = %(house)s
-     AND a.status IN ('booked', 'checked_in', 'checked_out')
-     AND b.status IN ('booked', 'checked_in', 'checked_out')) AS bed_doubles,
+  (SELECT count(*) FROM beds_staybedperiod a JOIN beds_staybedperiod b
+     ON a.bed_id = b.bed_id AND a.id < b.id AND a.during && b.during
+   JOIN beds_bed k ON k.id = a.bed_id
+   WHERE k.house_id = %(house)s AND a.holds AND b.holds) AS bed_doubles,
   (SELECT count(*) FROM beds_stay a JOIN beds_stay b
      ON a.citizen_id = b.citizen_id AND a.id < b.id AND a.period && b.period
    WHERE a.house_id = %(house)s AND b.house_id = %(house)s

@@ -3,41 +3,18 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from beds.api._common import E400, E403, E404, ID, _as_drf
-from beds.api.stays import StaySerializer, _stay_for
+from beds.api.stays import StayWithPeriodsSerializer, _stay_for
 from beds.models import Bed
 from beds.move_services import stay_move
-from beds.period_selectors import stay_bed_history
 from beds.services import BookingConflict
 from psykiatrihus.api import Conflict, ErrorSerializer, WindowDateTimeField
 from psykiatrihus.services import audit_log
-
-
-class BedPeriodSerializer(serializers.Serializer):
-    bed = serializers.CharField(help_text="Sengens betegnelse, fx K3")
-    start = serializers.DateTimeField(help_text="Fra (ankomst, indskrivning eller flytning hertil)")
-    end = serializers.DateTimeField(help_text="Til (flytning herfra, udskrivning eller planlagt afrejse)")
-    current = serializers.BooleanField(help_text="Gæstens nuværende seng")
-
-
-class StayWithPeriodsSerializer(StaySerializer):
-    """The stay with where the guest lay when (oldest first; the last is the current bed)."""
-
-    bed_periods = serializers.SerializerMethodField()
-
-    class Meta(StaySerializer.Meta):
-        fields = [*StaySerializer.Meta.fields, "bed_periods"]
-        read_only_fields = fields
-
-    @extend_schema_field(BedPeriodSerializer(many=True))
-    def get_bed_periods(self, stay) -> list:
-        return BedPeriodSerializer([{"bed": p.bed_label, "start": p.start, "end": p.end, "current": p.current}
-                                    for p in stay_bed_history(stay=stay)], many=True).data
 
 
 class MoveSerializer(serializers.Serializer):

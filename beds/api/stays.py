@@ -6,7 +6,7 @@ import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
@@ -34,6 +34,7 @@ from beds.models import (
     StayKind,
     StayStatus,
 )
+from beds.period_selectors import stay_bed_history
 from psykiatrihus.api import (
     TEXT_MAX_LENGTH,
     Conflict,
@@ -60,6 +61,28 @@ class StaySerializer(serializers.ModelSerializer):
                   "fb_ward", "fb_case_worker", "fb_house_contact", "fb_outcome", "fb_stays_attached", "imported",
                   "extension"]
         read_only_fields = fields
+
+
+class BedPeriodSerializer(serializers.Serializer):
+    bed = serializers.CharField(help_text="Sengens betegnelse, fx K3")
+    start = serializers.DateTimeField(help_text="Fra (ankomst, indskrivning eller flytning hertil)")
+    end = serializers.DateTimeField(help_text="Til (flytning herfra, udskrivning eller planlagt afrejse)")
+    current = serializers.BooleanField(help_text="Gæstens nuværende seng")
+
+
+class StayWithPeriodsSerializer(StaySerializer):
+    """The stay with where the guest lay when (oldest first; the last is the current bed)."""
+
+    bed_periods = serializers.SerializerMethodField()
+
+    class Meta(StaySerializer.Meta):
+        fields = [*StaySerializer.Meta.fields, "bed_periods"]
+        read_only_fields = fields
+
+    @extend_schema_field(BedPeriodSerializer(many=True))
+    def get_bed_periods(self, stay) -> list:
+        return BedPeriodSerializer([{"bed": p.bed_label, "start": p.start, "end": p.end, "current": p.current}
+                                    for p in stay_bed_history(stay=stay)], many=True).data
 
 
 class StayPageSerializer(serializers.Serializer):
@@ -177,11 +200,11 @@ def _stay_for(request, pk: int) -> Stay:
 
 
 class StayDetailView(APIView):
-    @extend_schema(parameters=[ID], responses={200: StaySerializer, 404: E404})
+    @extend_schema(parameters=[ID], responses={200: StayWithPeriodsSerializer, 404: E404})
     def get(self, request, pk: int):
         stay = _stay_for(request, pk)
         audit_log(user=request.user, action="read", obj=stay, house=stay.house, citizen_id=stay.citizen_id)
-        return Response(StaySerializer(stay).data)
+        return Response(StayWithPeriodsSerializer(stay).data)
 
 
 class StayActionView(APIView):

@@ -230,6 +230,9 @@ class TestApi:
         assert body["bed"] == "K5"
         assert [(p["bed"], p["current"]) for p in body["bed_periods"]] == [("K3", False), ("K5", True)]
         assert datetime.datetime.fromisoformat(body["bed_periods"][1]["start"]) == at("2024-02-02", 9, 30)
+        detail = api(staff).get(f"/api/v1/stays/{stay.pk}/").json()
+        assert [(p["bed"], p["current"]) for p in detail["bed_periods"]] == [("K3", False), ("K5", True)]
+        assert datetime.datetime.fromisoformat(detail["bed_periods"][0]["end"]) == at("2024-02-02", 9, 30)
 
     def test_errors(self, house, users, people, moved):
         staff = users["kommune"]
