@@ -1,0 +1,54 @@
+"""A change made while the board's grid is already refreshing is not lost: the grid's request for the newer
+change replaces the one in flight (htmx drops a second request on the same element by default, so the board
+kept showing the state from before the second change until the next 20-second poll)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import time
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from beds.models import Bed, Stay
+from beds.services import stay_book, stay_cancel
+from contracts.services import citizen_create, contract_create
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_change_during_a_refresh_is_shown(session, house, users):
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    citizen = citizen_create(house=house, sector="kommune", name="Rasmus Aflys", cpr="0303801230")
+    contract_create(house=house, citizen=citizen, sector="kommune", granted_on=now.date() - datetime.timedelta(60))
+    arrival = now + datetime.timedelta(days=1)
+    stay = stay_book(house=house, bed=Bed.objects.get(house=house, label="K3"), citizen=citizen, arrival=arrival,
+                     planned_departure=arrival + datetime.timedelta(days=1), user=users["kommune"])
+    page = session.page
+    session.login("kommune", PASSWORD)
+    page.goto("/senge/")
+    expect(page.locator("#board-grid")).to_contain_text("Rasmus")
+
+    calls: list[str] = []
+
+    def slow_first(route):
+        calls.append(route.request.url)
+        if len(calls) > 1:
+            route.continue_()
+            return
+        stale = route.fetch()  # rendered before the change below
+        stay_cancel(stay=Stay.objects.get(pk=stay.pk), user=users["kommune"])
+        time.sleep(1.0)  # the page announces the change while this answer is still under way
+        try:
+            route.fulfill(response=stale)
+        except Exception:  # the page gave this request up for the newer one
+            pass
+
+    page.route(re.compile(r"/senge/tavle/"), slow_first)
+    page.evaluate("""() => { htmx.trigger(document.body, 'boardChanged');
+                             setTimeout(() => htmx.trigger(document.body, 'boardChanged'), 300); }""")
+    expect(page.locator("#board-grid")).not_to_contain_text("Rasmus", timeout=8000)
+    assert len(calls) == 2
