@@ -110,6 +110,20 @@ def chart_trend(chart: dict) -> str:
     sector_names = {"kommune": _("Kommune"), "region": _("Region")}
     series = [Series(key=s, label=str(sector_names.get(s, s)), values=[_numeric(v) for v in values])
               for s, values in chart["series"].items()]
+    values = [v for s in series for v in s.values if v is not None]
+    top = 100 if chart.get("percent") else _whole_axis(max(values, default=0))
     return str(bar_chart(chart_id=f"trend-{chart['key']}", title=chart["title"], categories=chart["categories"],
-                         series=series, unit=" %" if chart.get("percent") else "",
-                         y_max=100 if chart.get("percent") else None, height=200))
+                         series=series, unit=" %" if chart.get("percent") else "", y_max=top, height=200))
+
+
+def _whole_axis(value: float) -> int:
+    """An axis top whose four gridlines fall on whole numbers (counts have no 6,2): 4 × a round step."""
+    import math
+
+    if value <= 0:
+        return 4
+    exp = 10 ** max(0, math.floor(math.log10(value / 4)))
+    for step in (1, 2, 3, 4, 5, 6, 8, 10):
+        if 4 * step * exp >= value:
+            return 4 * step * exp
+    return 40 * exp

@@ -154,3 +154,9 @@ class TestReport:
         rows = [[c.value for c in row] for row in sheet.iter_rows()]
         assert ["Kommune", "4. kvartal 2020", "1. kvartal 2021", "2. kvartal 2021", "3. kvartal 2021",
                 "4. kvartal 2021"] in rows
+
+
+def test_trend_charts_count_in_whole_numbers():
+    from reporting.report_charts import _whole_axis
+
+    assert [_whole_axis(v) for v in (0, 3, 5, 21, 180, 1640)] == [4, 4, 8, 24, 200, 2000]
