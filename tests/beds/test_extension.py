@@ -242,3 +242,17 @@ def test_two_leaders_deciding_at_once_one_decision_wins(house, users, people, ma
     assert sorted(outcomes) in (["approve", "not_pending"], ["decline", "not_pending"])
     assert stay.extension_state == ("approved" if "approve" in outcomes else "declined")
     assert stay.nights == (5 if stay.extension_state == "approved" else 3)
+
+
+def test_a_guest_moved_to_another_bed_is_shortened_on_the_new_bed(house, users, pending):
+    """Declining after a move shortens the stay's last bed period (the bed periods follow the stay)."""
+    from beds.move_services import stay_move
+
+    stay_check_in(stay=pending, user=users["region"], at=at("2024-02-10", 15))
+    stay_move(actor=users["region"], stay=pending, bed=bed(house, "R4"), at=at("2024-02-11", 12))
+    stay = stay_extension_decline(stay=Stay.objects.get(pk=pending.pk), user=users["leder"], note="Nej",
+                                  at=at("2024-02-12", 8))
+    periods = [(p.bed.label, p.during.lower, p.during.upper) for p in stay.bed_periods.order_by("during")]
+    assert periods == [("R1", at("2024-02-10", 14), at("2024-02-11", 12)),
+                       ("R4", at("2024-02-11", 12), at("2024-02-13", 10))]
+    assert (stay.bed.label, stay.nights) == ("R4", 3)
