@@ -10,6 +10,7 @@ import base64
 import datetime
 import io
 import json
+import threading
 from pathlib import Path
 
 from django.template.loader import render_to_string
@@ -32,6 +33,11 @@ from reporting.report_layout import (
 from reporting.tables import TABLES
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+# One font configuration per process: the report's three DejaVu faces are registered with Fontconfig and
+# Pango once, not for every PDF. WeasyPrint's font state is not meant to be shared between threads, hence the
+# lock (a worker renders one report at a time anyway).
+_FONTS_LOCK = threading.Lock()
+_FONTS: list = []
 
 
 def _danish_date(value: str | datetime.date) -> str:
@@ -91,8 +97,6 @@ def _notes_context(notes: dict | None, data: dict) -> dict:
 
 
 def render_pdf(*, data: dict, previous: dict | None, notes: dict | None = None) -> bytes:
-    from weasyprint import HTML
-
     blocks = report_blocks(data=data, previous=previous)
     tables = data["tables"]
     prev_tables = previous["tables"] if previous else {}
@@ -133,7 +137,17 @@ def render_pdf(*, data: dict, previous: dict | None, notes: dict | None = None) 
         "small_mark": f"<{below}",  # escaped by the template ("<5" written into HTML would vanish as a tag)
         "font_dir": FONT_DIR.as_uri(),
     })
-    return HTML(string=html, base_url=str(FONT_DIR)).write_pdf()
+    return _pdf(html)
+
+
+def _pdf(html: str) -> bytes:
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    with _FONTS_LOCK:
+        if not _FONTS:
+            _FONTS.append(FontConfiguration())
+        return HTML(string=html, base_url=str(FONT_DIR)).write_pdf(font_config=_FONTS[0])
 
 
 def _sheet_title(title: str, used: set[str]) -> str:

@@ -13,23 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from activities import selectors as activity_selectors
 from psykiatrihus.models import House
 from reporting.tables.periods import Period
-from reporting.tables.registry import Derived, Relation, Table, register
+from reporting.tables.registry import TABLES, Derived, Relation, Table, register
 
 logger = logging.getLogger(__name__)
-
-ACTIVITY_TABLES = {
-    # report key: (selector name in activities.selectors, table number in the 2022 evaluation)
-    "open_dialogue": ("open_dialogue_meetings", 1),
-    "house_offers": ("house_offers_used", 11),
-    "home_treatment": ("home_treatment_counts", 20),
-    "recovery_school": ("recovery_school_courses", 21),
-    "peer_education": ("peer_education_cohorts", 22),
-    "socialvagten": ("socialvagten_contacts", 23),
-    "staff": ("staff_counts", 24),
-    "peer_hours": ("peer_hours", 25),
-    "budget": ("budget", 26),
-}
-
 
 def _activity_builder(name: str) -> Callable[..., dict | None]:
     def build(*, house: House, period: Period) -> dict | None:
@@ -62,10 +48,10 @@ def table_staff(*, house: House, period: Period) -> dict | None:
 
 
 def table_activities(*, house: House, period: Period) -> dict:
-    """The activity tables of `activities.selectors` (a table whose selector answers None is left out)."""
+    """The activity tables, as the report builds them (a table whose selector answers None is left out)."""
     result: dict = {}
-    for key, (name, _number) in ACTIVITY_TABLES.items():
-        value = _activity_builder(name)(house=house, period=period)
+    for key in ACTIVITY_TABLES:
+        value = TABLES[key].build(house=house, period=period)
         if value is not None:
             result[key] = value
     return result
@@ -252,3 +238,7 @@ register(Table(
     build=_activity_builder("budget"),
     not_counts=frozenset({"kommune", "region", "total"}),  # kroner
 ))
+
+
+# The activity tables' keys, in the report's order: those registered above.
+ACTIVITY_TABLES: tuple[str, ...] = tuple(key for key, table in TABLES.items() if table.build.__module__ == __name__)

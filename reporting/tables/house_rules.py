@@ -4,7 +4,9 @@ waiting list, goals for the stays, and follow-up after a stay."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.utils.translation import gettext_lazy as _
 
@@ -14,10 +16,40 @@ from reporting.tables.periods import Period
 from reporting.tables.querysets import SECTORS, counts_by, partition
 from reporting.tables.registry import Derived, Path, Table, partition_relations, register
 
+# The rule versions read once per report build: several tables ask which sectors use a rule, and the rules
+# section states them (`rules_read_once`); outside a build every call reads them afresh.
+_BUILD_VERSIONS: ContextVar[dict | None] = ContextVar("report_rule_versions", default=None)
+
+
+@contextmanager
+def rules_read_once() -> Iterator[None]:
+    """Inside it, each (house, period)'s rule versions are read from the database once (a report build:
+    the rules cannot be told apart from one table to the next). Nested uses share the outer one."""
+    if _BUILD_VERSIONS.get() is not None:
+        yield
+        return
+    token = _BUILD_VERSIONS.set({})
+    try:
+        yield
+    finally:
+        _BUILD_VERSIONS.reset(token)
+
 
 def _versions_in_period(*, house: House, period: Period) -> dict[str, list]:
     """Per sector, the rule versions in force at some time in the period (oldest first), without the built-in
-    default where it would only cover days before the house opened. One query."""
+    default where it would only cover days before the house opened. One query (none when read already in
+    this build)."""
+    memo = _BUILD_VERSIONS.get()
+    key = (house.pk, house.opened_on, period.start, period.end)
+    if memo is not None and key in memo:
+        return memo[key]
+    result = _versions_read(house=house, period=period)
+    if memo is not None:
+        memo[key] = result
+    return result
+
+
+def _versions_read(*, house: House, period: Period) -> dict[str, list]:
     from psykiatrihus.policy import policy_versions
 
     result: dict[str, list] = {s: [] for s in SECTORS}
