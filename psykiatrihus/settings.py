@@ -360,6 +360,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "pgserver": {"level": "WARNING"},
         "axes": {"level": "WARNING"},  # failures and lockouts only
+        "weasyprint.progress": {"level": "WARNING"},  # one line per page of every report otherwise
+        "fontTools": {"level": "WARNING"},
     },
 }
 ADMIN_URL = "admin/"
