@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from psykiatrihus.models import Role
 from psykiatrihus.services import house_setup, membership_grant, user_create
+
+# Property tests check values, not speed: on a shared 2-core machine under load, Hypothesis's default 200 ms
+# deadline per example fails a correct test now and then.
+hypothesis_settings.register_profile("psykiatrihus", deadline=None)
+hypothesis_settings.load_profile("psykiatrihus")
 
 ROLE_USERS = {
     # key: (role, sector)
