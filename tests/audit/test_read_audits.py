@@ -101,7 +101,7 @@ def test_every_api_list_audits_each_citizen_it_returns(db):
         c.force_login(get_user_model().objects.get(username=username))
         for route in routes:
             last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-            response = c.get(route, {"house": house.slug, "limit": 1000})
+            response = c.get(route, {"house": house.slug, "limit": 100})  # a page: each answer is checked whole
             if response.status_code != 200 or not response.get("Content-Type", "").startswith("application/json"):
                 continue
             shown = _citizen_ids(response.json(), citizen_list=route == "/api/v1/citizens/")
