@@ -62,6 +62,17 @@ def _launch(sync_playwright):
         browser.close()
 
 
+# Elements that stick out of the screen (outside the scroll boxes of the board and tables), for the message.
+WIDE_ELEMENTS_JS = """() => [...document.querySelectorAll('body *')].filter(e => {
+    const r = e.getBoundingClientRect();
+    return r.right > innerWidth + 1 && !(e.parentElement && e.parentElement.closest('.board-wrap, .table-wrap'));
+  }).slice(0, 6).map(e => e.tagName + '.' + e.className + '#' + e.id + ' '
+                          + Math.round(e.getBoundingClientRect().right))"""
+
+
+WIDTHS = ((1440, 900), (820, 1180), (390, 844))
+
+
 class BrowserSession:
     """One browser context (its own cookies) with helpers; records CSP violations and page errors."""
 
@@ -118,6 +129,20 @@ class BrowserSession:
 
     def screenshot(self, path: Path) -> None:
         self.page.screenshot(path=str(path), full_page=True)
+
+    def screenshots_at_widths(self, prefix: str) -> None:
+        """The page at desktop, tablet and phone width: no wider than the screen (the elements that stick out
+        named in the message), a full-page screenshot test-artifacts/<prefix>-<width>.png each; back to 820."""
+        page = self.page
+        ARTIFACTS.mkdir(exist_ok=True)
+        for width, height in WIDTHS:
+            page.set_viewport_size({"width": width, "height": height})
+            page.wait_for_timeout(150)
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 1, f"{prefix} at {width} px is {overflow} px wider than the screen: " \
+                                  f"{page.evaluate(WIDE_ELEMENTS_JS)}"
+            page.screenshot(path=str(ARTIFACTS / f"{prefix}-{width}.png"), full_page=True)
+        page.set_viewport_size({"width": 820, "height": 1180})
 
     def close(self) -> None:
         self.context.close()

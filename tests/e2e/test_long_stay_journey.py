@@ -16,8 +16,7 @@ from beds.models import Bed, Stay
 from beds.services import stay_book
 from contracts.services import citizen_create, contract_create
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.test_night_shift_journey import WIDE_ELEMENTS_JS
+from tests.e2e.conftest import ARTIFACTS, WIDE_ELEMENTS_JS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 D = datetime.timedelta(days=1)

@@ -15,7 +15,6 @@ from beds.models import Bed, Stay, StayBedPeriod
 from beds.services import stay_book, stay_check_in
 from contracts.services import citizen_create, contract_create
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 D = datetime.timedelta(days=1)
@@ -46,16 +45,6 @@ def guest(house, users):
     return {"stay": stay, "today": today, "k3": on("K3"), "k5": on("K5")}
 
 
-def _shots(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    for width, height in ((1440, 900), (820, 1180), (390, 844)):
-        page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(150)
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 1, f"{name} at {width} px is {overflow} px wider than the screen"
-        page.screenshot(path=str(ARTIFACTS / f"move-{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 820, "height": 1180})
-
 
 def test_move_a_guest_from_the_stay_panel(session, house, guest):
     page = session.page
@@ -74,7 +63,7 @@ def test_move_a_guest_from_the_stay_panel(session, house, guest):
     assert "K5" in options and "K4" not in options and "K3" not in options and "R1" not in options
     choice.select_option(label="K5")
     session.assert_accessible()
-    _shots(page, "form")
+    session.screenshots_at_widths("move-form")
     panel.get_by_role("button", name="Flyt", exact=True).click()
     expect(panel).to_contain_text("Mads Flytter er flyttet fra K3 til K5.")
 
@@ -92,4 +81,4 @@ def test_move_a_guest_from_the_stay_panel(session, house, guest):
     expect(history).to_contain_text("K3")
     expect(history).to_contain_text("K5")
     session.assert_accessible()
-    _shots(page, "history")
+    session.screenshots_at_widths("move-history")

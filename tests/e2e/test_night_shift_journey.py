@@ -16,7 +16,6 @@ from beds.models import Bed, Stay
 from beds.services import stay_book, stay_check_in
 from contracts.services import citizen_create, contract_create
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 D = datetime.timedelta(days=1)
@@ -52,25 +51,7 @@ def night(house, users):
     return {"leaver": leaver, "early": early, "cancel": cancel, "overdue": overdue, "today": today}
 
 
-# Elements that stick out of the screen (outside the scroll boxes of the board and tables), for the message.
-WIDE_ELEMENTS_JS = """() => [...document.querySelectorAll('body *')].filter(e => {
-    const r = e.getBoundingClientRect();
-    return r.right > innerWidth + 1 && !(e.parentElement && e.parentElement.closest('.board-wrap, .table-wrap'));
-  }).slice(0, 6).map(e => e.tagName + '.' + e.className + '#' + e.id + ' '
-                          + Math.round(e.getBoundingClientRect().right))"""
 
-
-def _shots(session, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page = session.page
-    for width, height in ((1440, 900), (820, 1180), (390, 844)):
-        page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(150)
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        wide = page.evaluate(WIDE_ELEMENTS_JS)
-        assert overflow <= 1, f"{name} at {width} px is {overflow} px wider than the screen: {wide}"
-        page.screenshot(path=str(ARTIFACTS / f"night-shift-{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 820, "height": 1180})
 
 
 def test_night_shift(session, house, night):
@@ -86,7 +67,7 @@ def test_night_shift(session, house, night):
     expect(page.locator("section", has=page.locator("#now-departures-h"))).to_contain_text("Lars Leaver")
     expect(page.locator("section", has=page.locator("#now-arrivals-h"))).to_contain_text("Pia Tidlig")
     session.assert_accessible()
-    _shots(session, "house-now")
+    session.screenshots_at_widths("night-shift-house-now")
 
     # Handover note for the next shift.
     page.get_by_text("Skriv overlevering").click()
@@ -103,7 +84,7 @@ def test_night_shift(session, house, night):
     yesterday = night["today"] - D
     leaver_cell = page.locator(f"#c-{night['leaver'].bed_id}-{yesterday:%Y%m%d}")
     expect(leaver_cell).to_contain_text("Lars Leaver"[:11])
-    _shots(session, "board")
+    session.screenshots_at_widths("night-shift-board")
     leaver_cell.click()
     panel = page.locator("#panel")
     expect(panel).to_contain_text("Lars Leaver · K1")
