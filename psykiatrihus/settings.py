@@ -334,7 +334,8 @@ CELERY_BEAT_SCHEDULE["reporting-lost-runs-sweep"] = {
     "task": "reporting.tasks.report_runs_sweep_task",
     "schedule": env_int("REPORT_RUN_SWEEP_SECONDS", 60),
 }
-# The dashboard's trend aggregates, recomputed into the shared cache (reporting/dashboard_tasks.py).
+# The dashboard's trend aggregates, recomputed into the shared cache: the beat task queues one task per active
+# house (reporting/dashboard_tasks.py), so a slow or failing house holds up no other.
 CELERY_IMPORTS = ("reporting.dashboard_tasks",)
 DASHBOARD_REFRESH_SECONDS = env_int("DASHBOARD_REFRESH_SECONDS", 300)
 CELERY_BEAT_SCHEDULE["dashboard-trends-refresh"] = {
