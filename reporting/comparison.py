@@ -19,10 +19,9 @@ from django.utils.translation import gettext as _
 from psykiatrihus.models import House
 from psykiatrihus.scoping import access_for, houses_compared
 from reporting.access import runs_visible
-from reporting.key_figures import KEYS
+from reporting.key_figures import KEYS, not_applicable
 from reporting.models import ReportRun
 from reporting.tables.periods import Period, half_year, period_for
-from reporting.trends import share_of_nothing
 
 # The `period` parameter of the page and the API: a whole year, a half-year or a quarter.
 PERIOD_CHOICES = ("year", "h1", "h2", "q1", "q2", "q3", "q4")
@@ -100,7 +99,7 @@ def _column(house: House, run: ReportRun | None) -> HouseColumn:
         if isinstance(figures.get(sector), dict):
             column.key_figures[sector] = {
                 k: figures[sector][k]["value"] for k in KEYS if k in figures[sector]
-                and not share_of_nothing(k, figures[sector][k]["value"], tables, sector)}
+                and not not_applicable(tables=tables, key=k, sector=sector)}
     for sector in SECTORS:
         part = (data.get("rules") or {}).get(sector)
         if not part or not part.get("versions"):

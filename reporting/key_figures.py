@@ -54,7 +54,8 @@ def _figure(tables: dict, key: str, sector: str):
 def key_figures(*, data: dict, previous: dict | None) -> dict:
     """`{sector: {key: {"value", "previous", "change"}}}` for the sectors the report has. A value is a published
     figure ("<5" and None pass through as they are); `change` only where both are numbers (percentage points for
-    the shares). A figure the report does not have at all (no contract tables, no follow-up table) is left out."""
+    the shares) and both exist (none from an occupancy of no bed at all: `not_applicable`). A figure the
+    report does not have at all (no contract tables, no follow-up table) is left out."""
     tables = data.get("tables") or {}
     before = (previous or {}).get("tables") or {}
     sectors = [s for s in SECTORS if any(isinstance(t, dict) and s in t for t in tables.values())]
@@ -67,12 +68,27 @@ def key_figures(*, data: dict, previous: dict | None) -> dict:
             if value is None and key != "turned_away_percent" and not _present(tables, key, sector):
                 continue
             change = None
-            if _number(value) and _number(prior):
+            if _number(value) and _number(prior) and not not_applicable(tables=tables, key=key, sector=sector) \
+                    and not not_applicable(tables=before, key=key, sector=sector):
                 change = round(value - prior, 1) if isinstance(value, float) or isinstance(prior, float) \
                     else value - prior
             figures[key] = {"value": value, "previous": prior, "change": change}
         result[sector] = figures
     return result
+
+
+def not_applicable(*, tables: dict, key: str, sector: str) -> bool:
+    """Whether the figure cannot exist for the period, which is not the same as hidden (printed "·", not "–"):
+    the period has no table for it (no contracts yet), or it is a share of nothing (no request recorded, no
+    bed-night available). Decided from the published denominators, which are never hidden when they are 0."""
+    if not _present(tables, key, sector):
+        return True
+    if key == "turned_away_percent":
+        outcomes = _get(tables, "requests", sector, ("outcomes",)) or {}
+        return outcomes.get("total") == 0
+    if key == "occupancy_percent":
+        return _get(tables, "occupancy", sector, ("bed_nights_available",)) == 0
+    return False
 
 
 def _present(tables: dict, key: str, sector: str) -> bool:

@@ -17,6 +17,7 @@ from beds.aggregates import stay_choice_labels
 from contracts.aggregates import contract_choice_labels, municipal_services_labels
 from contracts.questionnaire_selectors import instrument_names
 from psykiatrihus.models import AdmissionRoute, FrameExtension, PostStayFollowUp
+from reporting.key_figures import not_applicable
 from reporting.tables import TABLES
 
 HIDDEN = "–"  # a figure hidden because a small number could be recovered from it
@@ -548,6 +549,7 @@ def key_figures_table(*, data: dict, previous: dict | None) -> KeyFigures | None
     for sector in sectors:
         columns += [f"{_sector_label(sector)} {this_label}", prev_label, _("Ændring")]
     keys = [k for k in names if any(k in figures[s] for s in sectors)]
+    tables, before = data.get("tables") or {}, (previous or {}).get("tables") or {}
     rows = []
     for key in keys:
         row = [names[key]]
@@ -556,10 +558,13 @@ def key_figures_table(*, data: dict, previous: dict | None) -> KeyFigures | None
             if cell is None:
                 row += [STRUCTURAL, STRUCTURAL, ""]
                 continue
-            change = cell["change"]
+            # "·" where the figure cannot exist (a share of nothing, no table that year), "–" only where hidden
+            value = STRUCTURAL if not_applicable(tables=tables, key=key, sector=sector) else cell["value"]
+            prior = "" if not previous else STRUCTURAL if not_applicable(tables=before, key=key, sector=sector) \
+                else number(cell["previous"])
+            change = cell["change"] if value != STRUCTURAL and prior != STRUCTURAL else None
             sign = "+" if _number(change) and change > 0 else ""
-            row += [number(cell["value"]), number(cell["previous"]) if previous else "",
-                    f"{sign}{number(change)}" if change is not None else ""]
+            row += [number(value), prior, f"{sign}{number(change)}" if change is not None else ""]
         rows.append(row)
     return KeyFigures(columns=columns, rows=rows)
 

@@ -19,7 +19,7 @@ import datetime
 
 from django.utils.translation import gettext as _
 
-from reporting.key_figures import KEYS, key_figures
+from reporting.key_figures import KEYS, key_figures, not_applicable
 from reporting.tables.periods import Period, half_year, period_for, period_is_grid
 
 QUARTERS = 5  # a quarter report: this quarter and the four before it
@@ -77,7 +77,7 @@ def trends_table(*, columns: list[tuple[Period, dict]], first_day: datetime.date
     """`{"periods": [{"key", "label", "start", "end"}], "opened_on", sector: {figure: {period key: value}}}`
     from each column's published figures (`data` as `report_figures` returns it, suppressed). A value is
     what the Nøgletal would print for that period: a number, "<N", None (hidden); a figure the period has
-    no table for (no contracts yet) is left out of that column."""
+    no table for (no contracts yet) or a share of nothing (`not_applicable`) is left out of that column."""
     periods = []
     sectors: dict[str, dict[str, dict[str, object]]] = {}
     for period, data in columns:
@@ -88,21 +88,13 @@ def trends_table(*, columns: list[tuple[Period, dict]], first_day: datetime.date
         for sector, figures in key_figures(data=data, previous=None).items():
             part = sectors.setdefault(sector, {})
             for name in KEYS:
-                if name in figures and not share_of_nothing(name, figures[name]["value"], tables, sector):
+                if name in figures and not not_applicable(tables=tables, key=name, sector=sector):
                     part.setdefault(name, {})[key] = figures[name]["value"]
     result: dict = {"periods": periods, "opened_on": first_day.isoformat() if first_day else None}
     for sector in ("kommune", "region"):
         if sector in sectors:
             result[sector] = {name: sectors[sector][name] for name in KEYS if name in sectors[sector]}
     return result
-
-
-def share_of_nothing(name: str, value, tables: dict, sector: str) -> bool:
-    """A share of nothing (no request recorded in the period) is no figure, not a hidden one."""
-    if name != "turned_away_percent" or value is not None:
-        return False
-    outcomes = ((tables.get("requests") or {}).get(sector) or {}).get("outcomes") or {}
-    return outcomes.get("total") == 0
 
 
 def trend_footnote(*, table: dict) -> str:

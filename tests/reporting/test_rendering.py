@@ -174,6 +174,65 @@ class TestKeyFigures:
         assert "followups_overdue" not in figures  # no such table in this report: left out, not a zero
         assert set(key_figures(data=now, previous=None)) == {"kommune"}
 
+    def test_a_share_of_nothing_is_not_applicable_not_hidden(self):
+        """"–" says hidden, so a share without a denominator prints "·": kommune recorded no request this year
+        (0 turned away of 0), region's 3 requests are "<5" and hid the count (so its share is "–"); a year
+        before, kommune turned away 2 of 8 (25 %), region recorded none. Region had no bed-night available
+        last year (beds came later), so its occupancy then is "·" and no change, not a rise from 0,0 %."""
+        from reporting.key_figures import key_figures
+        from reporting.report_layout import HIDDEN, key_figures_table
+
+        def tables(kommune_requests, region_requests, region_available, region_occupied):
+            def requests(turned, total):
+                return {"outcomes": {"counts": {"turned_away": turned}, "total": total}}
+
+            def occupancy(available, occupied):
+                percent = round(100.0 * occupied / available, 1) if available else 0.0
+                return {"bed_nights_available": available, "bed_nights_occupied": occupied, "percent": percent}
+
+            return {"requests": {"kommune": requests(*kommune_requests), "region": requests(*region_requests)},
+                    "occupancy": {"kommune": occupancy(720, 360), "region": occupancy(region_available,
+                                                                                      region_occupied)}}
+
+        period = period_for(year=2021)
+        now = _data(tables((0, 0), ("<5", "<5"), 720, 540), period)
+        before = _data(tables((2, 8), (0, 0), 0, 0), period.previous_year())
+        now["tables"]["key_figures"] = key_figures(data=now, previous=before)
+        assert now["tables"]["key_figures"]["region"]["occupancy_percent"] == {
+            "value": 75.0, "previous": 0.0, "change": None}  # no change from an occupancy of no bed at all
+        table = key_figures_table(data=now, previous=before)
+        assert table.columns == ["", "Kommune 2021", "2020", "Ændring", "Region 2021", "2020", "Ændring"]
+        rows = {row[0]: row[1:] for row in table.rows}
+        assert rows["Afviste henvendelser (%)"] == [STRUCTURAL, "25,0", "", HIDDEN, STRUCTURAL, ""]
+        assert rows["Belægning (%)"] == ["50,0", "50,0", "0,0", "75,0", STRUCTURAL, ""]
+        # without the year before: its columns are empty, the share of nothing still "·"
+        alone = key_figures_table(data=now, previous=None)
+        assert {row[0]: row[1:] for row in alone.rows}["Afviste henvendelser (%)"] == [
+            STRUCTURAL, "", "", HIDDEN, "", ""]
+
+    @pytest.mark.django_db
+    @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")
+    def test_no_request_recorded_prints_not_applicable_in_pdf_and_xlsx(self, dataset, tmp_path):
+        """The data set records no request in 2021 or 2020: the turned-away share is "·" in both columns of both
+        sectors, on the Nøgletal page and its sheet; "–" is left for what is hidden (nothing, with raw figures)."""
+        import io
+
+        from openpyxl import load_workbook
+
+        from reporting.services import report_render
+
+        files = report_render(house=dataset.house, period=period_for(year=2021), formats=["pdf", "xlsx"],
+                              suppress_below=0)
+        sheet = load_workbook(io.BytesIO(files["xlsx"]))["Nøgletal"]
+        rows = {row[0]: list(row[1:]) for row in sheet.iter_rows(values_only=True) if row and row[0]}
+        assert rows["Afviste henvendelser (%)"] == [STRUCTURAL, STRUCTURAL, None, STRUCTURAL, STRUCTURAL, None]
+        assert rows["Ophold"][:3] == ["5", "1", "+4"]
+        text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=files["pdf"], capture_output=True,
+                              check=True).stdout.decode()
+        line = next(line for line in text.splitlines() if "Afviste henvendelser (%)" in line)
+        assert line.split("Afviste henvendelser (%)")[1].split() == [STRUCTURAL] * 4, line
+        assert "–" not in text.split("Nøgletal", 2)[2].split("Udvikling")[0]
+
     @pytest.mark.django_db
     @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")
     def test_key_figures_page_comes_right_after_the_contents(self, dataset):
