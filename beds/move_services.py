@@ -27,7 +27,8 @@ from django.utils.translation import gettext as _
 
 from beds.locks import stay_move_lock
 from beds.models import Bed, BedBlock, Stay, StayBedPeriod, StayStatus
-from beds.services import BookingConflict, _conflict_from, _moment
+from beds.services.conflicts import BookingConflict, _conflict_from
+from beds.services.rules import _moment
 from psykiatrihus.scoping import access_for
 from psykiatrihus.services import audit_log
 

@@ -1,0 +1,172 @@
+"""Booking a stay under the house's rules (UI, API, waiting list and import all book through `stay_book`)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from beds.locks import stay_write_lock
+from beds.models import (
+    Bed,
+    ExtensionState,
+    RequestOutcome,
+    Stay,
+    StayGoal,
+    StayKind,
+    StayRequest,
+    StayStatus,
+)
+from beds.services.conflicts import _conflict_from
+from beds.services.rules import _aware, _basis_for, _nights_in_month, _visitation_for, local_date, stay_frame_for
+from psykiatrihus.dates import add_months
+from psykiatrihus.models import FrameExtension, House, Sector
+from psykiatrihus.policy import policy_for
+from psykiatrihus.scoping import access_for
+from psykiatrihus.services import audit_log
+
+FAERDIGBEHANDLING_MAX_MONTHS = 6
+
+
+def stay_book(*, house: House, bed: Bed, citizen, arrival: datetime.datetime, planned_departure: datetime.datetime,
+              user, kind: str = StayKind.ORDINARY, extension_reason: str = "", request: StayRequest | None = None,
+              fb_decided_on: datetime.date | None = None, fb_ward: str = "", fb_case_worker: str = "",
+              fb_house_contact: str = "", goals: list[str] | None = None) -> Stay:
+    """Book a bed for a citizen under the house's rules.
+
+    Raises PermissionDenied (bed outside the user's booking sectors), ValidationError with field errors
+    (broken rule) or BookingConflict (the database refused an overlap: someone else won the bed)."""
+    access = access_for(user, house)
+    if bed.house_id != house.pk:
+        raise ValidationError({"bed": _("Sengen findes ikke i huset.")})
+    if not access.may_book(bed):
+        raise PermissionDenied(_("Du kan kun booke senge i din egen sektor."))
+    arrival, planned_departure = _aware(arrival), _aware(planned_departure)
+    errors: dict[str, list[str]] = {}
+
+    def err(key: str, message: str) -> None:
+        errors.setdefault(key, []).append(message)
+
+    if getattr(citizen, "house_id", None) != house.pk or not access.may_see_citizen(citizen):
+        # Unseen answers like non-existent, and alone (no rule's message may tell that the citizen exists).
+        raise ValidationError({"citizen": _("Borgeren findes ikke i huset.")})
+    if not bed.active:
+        err("bed", _("Sengen er ikke i brug."))
+    if planned_departure <= arrival:
+        raise ValidationError({"planned_departure": _("Afrejse skal ligge efter ankomst.")})
+    arrival_date = local_date(arrival, house)
+    departure_date = local_date(planned_departure, house)
+    nights = (departure_date - arrival_date).days
+    if nights < 1:
+        raise ValidationError({"planned_departure": _("Et ophold skal være mindst én nat.")})
+    kind = StayKind(kind)
+    last_night = departure_date - datetime.timedelta(days=1)
+    # The house's rules valid on the arrival date decide (history keeps the rules of its time).
+    policy = policy_for(house=house, sector=bed.sector, on_date=arrival_date)
+    contract, course = _basis_for(house=house, bed=bed, citizen=citizen, first_night=arrival_date,
+                                  last_night=last_night, policy=policy)
+    visitation = None
+    if contract is None and course is None and policy.admits_visitation:
+        visitation = _visitation_for(house=house, bed=bed, citizen=citizen, first_night=arrival_date,
+                                     last_night=last_night)
+    if contract is None and course is None and visitation is None:
+        if not (policy.admits_bsk or policy.admits_home_treatment):
+            err("citizen", _("Huset optager kun ved visitation, og borgeren har ingen visitationsafgørelse, der "
+                             "dækker alle nætter i opholdet."))
+        elif bed.sector == Sector.REGION:
+            err("citizen", _("Borgeren har ingen aktiv regional kontrakt eller hjemmebehandling, der dækker alle "
+                             "nætter i opholdet."))
+        else:
+            err("citizen", _("Borgeren har ingen aktiv kommunal kontrakt, der dækker alle nætter i opholdet."))
+    extension_by = None
+    # Beyond the frame (houses whose rules let a leader decide): a leader's reasoned booking is approved at once;
+    # staff book it with their reason as "afventer leder", holding the bed until a leader decides
+    # (`beds.extension_services`).
+    extension: dict = {}
+    if kind == StayKind.ORDINARY:
+        frame = stay_frame_for(house=house, sector=bed.sector, contract=contract, on_date=arrival_date,
+                               visitation=visitation)
+        if nights > frame:
+            if policy.extension_by == FrameExtension.VISITATION:
+                err("extension_reason", _("Opholdet er længere end rammen på %(n)s nætter. Et længere ophold kræver "
+                                          "en visitationsafgørelse med en længere ramme.") % {"n": frame})
+            elif not extension_reason.strip():
+                err("extension_reason", _("Opholdet er længere end rammen på %(n)s nætter. Skriv begrundelsen: et "
+                                          "længere ophold afventer en leders godkendelse.") % {"n": frame})
+            else:
+                from beds.extension_services import extension_frame_until
+
+                extension = {"extension_state": ExtensionState.PENDING, "extension_frame_nights": frame,
+                             "extension_requested_departure": planned_departure,
+                             "extension_frame_until": extension_frame_until(
+                                 house=house, arrival=arrival, arrival_date=arrival_date, frame_nights=frame,
+                                 departure=planned_departure)}
+                if access.may_decide_extension(bed):
+                    extension_by = user
+                    extension.update(extension_state=ExtensionState.APPROVED, extension_decided_at=timezone.now())
+        if policy.max_nights_per_month is not None and extension_by is None:
+            used = _nights_in_month(house=house, citizen=citizen, sector=bed.sector, day=arrival_date)
+            if used + nights > policy.max_nights_per_month:
+                if (extension_reason.strip() and access.may_decide_extension(bed)
+                        and policy.extension_by == FrameExtension.LEADER):
+                    extension_by = user
+                    extension.update(extension_state=ExtensionState.APPROVED, extension_decided_at=timezone.now())
+                else:
+                    err("planned_departure", _("Husets regler tillader højst %(n)s nætter pr. måned (brugt i "
+                                               "måneden: %(used)s). Mere kræver en leders begrundede beslutning.")
+                        % {"n": policy.max_nights_per_month, "used": used})
+    else:
+        if not bed.may_be_faerdigbehandling:
+            err("bed", _("Sengen kan ikke bruges som færdigbehandlingsplads."))
+        if departure_date > add_months(arrival_date, FAERDIGBEHANDLING_MAX_MONTHS):
+            err("planned_departure", _("En færdigbehandlingsplads kan højst bruges i 6 måneder."))
+        if fb_decided_on is None:
+            err("fb_decided_on", _("Angiv datoen for den fælles beslutning."))
+        for key, value, label in (("fb_ward", fb_ward, _("sengeafsnit")),
+                                  ("fb_case_worker", fb_case_worker, _("myndighedsrådgiver")),
+                                  ("fb_house_contact", fb_house_contact, _("husets repræsentant"))):
+            if not value.strip():
+                err(key, _("Den fælles beslutning skal angive %(who)s.") % {"who": label})
+    if request is not None:
+        if request.house_id != house.pk or request.sector != bed.sector:
+            err("request", _("Henvendelsen gælder en anden sektor end sengen."))
+        elif request.outcome != RequestOutcome.PENDING:
+            err("request", _("Henvendelsen er allerede afsluttet."))
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            stay_write_lock(bed_id=bed.pk, citizen_id=citizen.pk)
+            stay = Stay.objects.create(
+                house=house, bed=bed, sector=bed.sector, citizen=citizen, contract=contract,
+                home_treatment=course, visitation=visitation, kind=kind, status=StayStatus.BOOKED, arrival=arrival,
+                planned_departure=planned_departure, period=DateTimeTZRange(arrival, planned_departure, "[)"),
+                arrival_date=arrival_date, nights=nights, extension_reason=extension_reason.strip(),
+                extension_by=extension_by, **extension,
+                fb_decided_on=fb_decided_on if kind != StayKind.ORDINARY else None,
+                fb_ward=fb_ward.strip(), fb_case_worker=fb_case_worker.strip(),
+                fb_house_contact=fb_house_contact.strip(), created_by=user,
+            )
+            if request is not None:
+                # Only a pending request becomes booked: of two staff booking the same request, the second
+                # waits for the first's row lock, finds it booked and rolls its stay back.
+                marked = StayRequest.objects.filter(pk=request.pk, outcome=RequestOutcome.PENDING).update(
+                    outcome=RequestOutcome.BOOKED, stay=stay, citizen=citizen, answered_at=timezone.now())
+                if not marked:
+                    raise ValidationError({"request": _("Henvendelsen er allerede afsluttet.")})
+            goal_texts = [g.strip()[:500] for g in (goals or (visitation.goal_list if visitation else []))
+                          if g and g.strip()]
+            if goal_texts:
+                StayGoal.objects.bulk_create([StayGoal(stay=stay, text=text, sort_order=i)
+                                              for i, text in enumerate(goal_texts)])
+    except IntegrityError as exc:
+        conflict = _conflict_from(exc)
+        if conflict is not None:
+            raise conflict from exc
+        raise
+    audit_log(user=user, action="create", obj=stay, house=house, citizen_id=citizen.pk)
+    return stay
