@@ -250,3 +250,26 @@ class TestKeyFigures:
                                 capture_output=True, check=True).stdout.decode() for p in (2, 3)]
         assert "Indhold" in pages[0]
         assert any("Ændring" in p and "Kontrakter i kraft" in p and "Unikke borgere" in p for p in pages), pages
+
+
+class TestPdfEngine:
+    """The report is rendered with a leaner user-agent sheet (see `report_files._user_agent_sheet`)."""
+
+    def test_the_pinned_weasyprint_sheet_is_recognised(self):
+        from reporting.report_files import _user_agent_sheet
+
+        # None means WeasyPrint changed its sheet and the report silently went back to the slower one.
+        assert _user_agent_sheet() is not None
+
+    @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")
+    def test_list_markers_and_table_cells_still_render(self):
+        from reporting.report_files import _pdf
+
+        pdf = _pdf('<html><body><ul><li>Første ændring</li><li>Anden</li></ul><ol><li>Tredje</li></ol>'
+                   '<table style="table-layout: fixed; width: 100%"><tr><th style="width: 40%">Ophold</th>'
+                   '<td>1.234</td></tr></table></body></html>')
+        text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True,
+                              check=True).stdout.decode("utf-8")
+        assert re.search(r"•\s+Første ændring", text)
+        assert re.search(r"1\.\s+Tredje", text)
+        assert re.search(r"Ophold\s+1\.234", text)
