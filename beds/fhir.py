@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from beds.models import Bed, BedBlock, BlockReason, Stay, StayStatus
+from beds.period_selectors import bed_periods_prefetch, stay_bed_stretches
 from beds.selectors import stays_visible
 from psykiatrihus.fhir import FhirQuery, FhirType, instant, period, reference, register_fhir_type, visible_union
 from psykiatrihus.scoping import Access
@@ -56,6 +57,24 @@ def _stays(query: FhirQuery) -> QuerySet:
                          ).select_related("bed", "citizen")
 
 
+def _encounters(query: FhirQuery) -> QuerySet:
+    """The stays with their bed periods (one query for the page, however often the guests moved)."""
+    return _stays(query).prefetch_related(bed_periods_prefetch())
+
+
+def _locations(stay: Stay, status: str, start, end) -> list[dict]:
+    """One entry per bed period, oldest first: the current bed as the encounter stands (planned, active or
+    completed), every earlier bed completed, each with the hours the guest was on it."""
+    current = {"planned": "planned", "in-progress": "active"}.get(status, "completed")
+    stretches = stay_bed_stretches(stay=stay, periods=list(stay.bed_periods.all()))
+    if not stretches:  # every stay has a period (a database trigger keeps them); never an empty location list
+        return [{"location": reference("Location", stay.bed_id, stay.bed.label), "status": current,
+                 "period": period(start, end)}]
+    return [{"location": reference("Location", s.bed_id, s.bed_label),
+             "status": current if s.current else "completed", "period": period(s.start, s.end)}
+            for s in stretches]
+
+
 def _encounter(stay: Stay, access: Access) -> dict:
     start = stay.checked_in_at or stay.arrival
     end = stay.checked_out_at if stay.status == StayStatus.CHECKED_OUT else stay.planned_departure
@@ -70,11 +89,7 @@ def _encounter(stay: Stay, access: Access) -> dict:
         "episodeOfCare": [reference("EpisodeOfCare", stay.contract_id)] if stay.contract_id else None,
         "period": period(start, end),
         "length": {"value": stay.nights, "unit": "nætter", "system": "http://unitsofmeasure.org", "code": "d"},
-        "location": [{
-            "location": reference("Location", stay.bed_id, stay.bed.label),
-            "status": {"planned": "planned", "in-progress": "active"}.get(status, "completed"),
-            "period": period(start, end),
-        }],
+        "location": _locations(stay, status, start, end),
     }
 
 
@@ -113,12 +128,13 @@ def register() -> None:
         description="Husets senge; operationalStatus efter HL7 v2 tabel 0116 (O, U, H, C).",
     ))
     register_fhir_type(FhirType(
-        name="Encounter", model_path="fhir.resources.R4B.encounter.Encounter", queryset=_stays,
+        name="Encounter", model_path="fhir.resources.R4B.encounter.Encounter", queryset=_encounters,
         resource=_encounter, date_field="arrival_date", status_field="status",
         status_values={"planned": [StayStatus.BOOKED], "in-progress": [StayStatus.CHECKED_IN],
                        "finished": [StayStatus.CHECKED_OUT],
                        "cancelled": [StayStatus.CANCELLED, StayStatus.NO_SHOW]},
-        description="Ophold (booket, indskrevet, udskrevet, aflyst) med seng og periode.",
+        description="Ophold (booket, indskrevet, udskrevet, aflyst) med periode og en location pr. seng, "
+                    "gæsten har ligget i (nuværende seng sidst).",
     ))
     register_fhir_type(FhirType(
         name="QuestionnaireResponse", model_path="fhir.resources.R4B.questionnaireresponse.QuestionnaireResponse",

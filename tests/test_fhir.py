@@ -12,6 +12,7 @@ from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from rest_framework.authtoken.models import Token
 
 from beds.models import Bed
+from beds.move_services import stay_move
 from beds.services import bed_block, stay_book, stay_check_in, stay_check_out
 from contracts.services import citizen_create, consent_give, contract_create
 from psykiatrihus.fhir import fhir_types
@@ -219,6 +220,81 @@ class TestResources:
         page2 = get(client, leader, "/fhir/R4/Encounter", _count=1, _offset=1).json()
         assert page2["entry"][0]["resource"]["id"] != page1["entry"][0]["resource"]["id"]
         assert not any(link["relation"] == "next" for link in page2["link"])
+
+    def test_encounter_of_a_stay_that_moved_has_one_location_per_bed_in_time_order(self, client, world, users):
+        """Erik: K3 from the check-in 1.4 15:00, moved to K4 on 2.4 12:00 and to K5 on 3.4 09:30, checked out
+        4.4 09:00: three locations, all completed (the encounter is finished), each with its hours. Frida, in
+        the house now: K6 until yesterday's move to K7, K7 active until the planned departure."""
+        staff, house = users["kommune"], world["k1"].house
+        beds = {b.label: b for b in Bed.objects.filter(house=house)}
+        erik = citizen_create(house=house, sector="kommune", name="Erik Eriksen", cpr="0303803331")
+        frida = citizen_create(house=house, sector="kommune", name="Frida Friis", cpr="0404803342")
+        for citizen in (erik, frida):
+            contract_create(house=house, citizen=citizen, sector="kommune", granted_on=D(2024, 1, 1))
+        erik_stay = stay_book(house=house, bed=beds["K3"], citizen=erik, arrival=at("2024-04-01"),
+                              planned_departure=at("2024-04-04", 10), user=staff)
+        stay_check_in(stay=erik_stay, user=staff, at=at("2024-04-01", 15))
+        stay_move(actor=staff, stay=erik_stay, bed=beds["K4"], at=at("2024-04-02", 12))
+        stay_move(actor=staff, stay=erik_stay, bed=beds["K5"], at=at("2024-04-03", 9).replace(minute=30))
+        stay_check_out(stay=erik_stay, user=staff, at=at("2024-04-04", 9))
+        enc = get(client, staff, f"/fhir/R4/Encounter/{erik_stay.pk}").json()
+        assert enc["status"] == "finished"
+        assert enc["period"] == {"start": "2024-04-01T15:00:00+02:00", "end": "2024-04-04T09:00:00+02:00"}
+        assert [(loc["location"]["reference"], loc["location"]["display"], loc["status"], loc["period"])
+                for loc in enc["location"]] == [
+            (f"Location/{beds['K3'].pk}", "K3", "completed",
+             {"start": "2024-04-01T15:00:00+02:00", "end": "2024-04-02T12:00:00+02:00"}),
+            (f"Location/{beds['K4'].pk}", "K4", "completed",
+             {"start": "2024-04-02T12:00:00+02:00", "end": "2024-04-03T09:30:00+02:00"}),
+            (f"Location/{beds['K5'].pk}", "K5", "completed",
+             {"start": "2024-04-03T09:30:00+02:00", "end": "2024-04-04T09:00:00+02:00"})]
+
+        now = datetime.datetime.now(tz=TZ).replace(second=0, microsecond=0)
+        checked_in, moved_at, departure = (now - datetime.timedelta(days=2), now - datetime.timedelta(days=1),
+                                           now + datetime.timedelta(days=1))
+        frida_stay = stay_book(house=house, bed=beds["K6"], citizen=frida, arrival=checked_in,
+                               planned_departure=departure, user=staff)
+        stay_check_in(stay=frida_stay, user=staff, at=checked_in)
+        stay_move(actor=staff, stay=frida_stay, bed=beds["K7"], at=moved_at)
+        found = {e["resource"]["id"]: e["resource"] for e in get(client, staff, "/fhir/R4/Encounter").json()["entry"]}
+        enc = found[str(frida_stay.pk)]
+        assert enc["status"] == "in-progress"
+        iso = [checked_in.isoformat(), moved_at.isoformat(), departure.isoformat()]
+        assert [(loc["location"]["reference"], loc["status"], loc["period"]) for loc in enc["location"]] == [
+            (f"Location/{beds['K6'].pk}", "completed", {"start": iso[0], "end": iso[1]}),
+            (f"Location/{beds['K7'].pk}", "active", {"start": iso[1], "end": iso[2]})]
+        # A stay that never moved keeps its one location; a planned one is planned.
+        assert [loc["status"] for loc in found[str(world["anna_stay"].pk)]["location"]] == ["completed"]
+        planned = get(client, users["region"], f"/fhir/R4/Encounter/{world['bo_stay'].pk}").json()["location"]
+        assert [(loc["location"]["reference"], loc["status"]) for loc in planned] == [
+            (f"Location/{world['r1'].pk}", "planned")]
+
+    def test_encounter_search_costs_the_same_queries_for_one_stay_or_many_that_moved(self, client, world, users):
+        """The bed periods of a page are fetched in one query, not one per stay."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        staff, house = users["kommune"], world["k1"].house
+        beds = {b.label: b for b in Bed.objects.filter(house=house)}
+        get(client, staff, "/fhir/R4/Encounter")  # the token exists and the read is audited before counting
+        with CaptureQueriesContext(connection) as one:
+            assert bundle_ids(get(client, staff, "/fhir/R4/Encounter")) == [str(world["anna_stay"].pk)]
+        stays = []
+        for i, (cpr, first, second) in enumerate([("0303803331", "K3", "K4"), ("0404803342", "K5", "K6"),
+                                                  ("0505803353", "K7", "K8")]):
+            citizen = citizen_create(house=house, sector="kommune", name=f"Borger {i}", cpr=cpr)
+            contract_create(house=house, citizen=citizen, sector="kommune", granted_on=D(2024, 1, 1))
+            stay = stay_book(house=house, bed=beds[first], citizen=citizen, arrival=at("2024-05-01"),
+                             planned_departure=at("2024-05-04", 10), user=staff)
+            stay_check_in(stay=stay, user=staff, at=at("2024-05-01", 15))
+            stay_move(actor=staff, stay=stay, bed=beds[second], at=at("2024-05-02", 11))
+            stays.append(stay)
+        get(client, staff, "/fhir/R4/Encounter")  # audits the three new stays once
+        with CaptureQueriesContext(connection) as four:
+            response = get(client, staff, "/fhir/R4/Encounter")
+        assert bundle_ids(response) == sorted([str(s.pk) for s in [world["anna_stay"], *stays]], key=int)
+        assert len(four.captured_queries) == len(one.captured_queries)
+        assert sum(len(e["resource"]["location"]) for e in response.json()["entry"]) == 1 + 3 * 2
 
     def test_fit_questionnaire_response(self, client, world, users):
         qr = get(client, users["kommune"], f"/fhir/R4/QuestionnaireResponse/fit-{world['anna_stay'].pk}").json()
