@@ -65,6 +65,14 @@ def report_figures(*, house: House, period: Period, formats: list[str] | tuple[s
     return figures
 
 
+def report_build_publications(*, house: House, period: Period, published: list[Publication]) -> list[Publication]:
+    """Everything a suppressed build of `period` would publish and store, with the house's threshold: the
+    period, the same period a year before and each extra trend column, in that order (the audit command's
+    view of a build). Raises DisclosureError as the build would."""
+    return _report_figures(house=house, period=period, formats=("json",), suppress_below=None, progress=None,
+                           published=published)[1]
+
+
 def _report_figures(*, house: House, period: Period, formats, suppress_below: int | None, progress,
                     published: list[Publication] | None = None) -> tuple[dict, list[Publication]]:
     """The figures and what they publish (the period, and the comparison year audited together with it)."""

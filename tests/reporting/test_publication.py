@@ -131,6 +131,41 @@ class TestPublished:
         assert "mulige værdier, beskyttet" in out and "IKKE BESKYTTET" not in out
         assert "alle små beskyttet; revision" in out
 
+    def test_the_audit_command_prints_the_trend_columns_too(self, dataset, capsys):
+        """A 2021 build publishes 2021, 2020 (the comparison, also a trend column) and 2019 (a trend column of
+        its own: the trend reaches back to B's contract of 20.11.2019). 2019 publishes only the key figures'
+        cells; kommune's one contract in force and one new are "<5", each free from 1 to 4 (no relation binds
+        them to a printed figure), so both are printed with that interval under 2019's heading."""
+        call_command("report_disclosure_audit", "--house", "aarhus", "--year", "2021")
+        out = capsys.readouterr().out
+        sections = {part.split(":", 1)[0]: part for part in out.split("\n\n")[1:-1]}  # header, ..., summary
+        assert list(sections) == ["2021 (rapportens periode)", "2020 (året før, sammenligning og udvikling)",
+                                  "2019 (udvikling)"]
+        lines = sections["2019 (udvikling)"].splitlines()
+        assert lines[0].startswith("2019 (udvikling): 2 skjulte af ")
+        assert lines[1:] == ["  <5  contracts/kommune/active_at_end  1–4  (4 mulige værdier, beskyttet)",
+                             "  <5  contracts/kommune/new  1–4  (4 mulige værdier, beskyttet)"]
+        assert "<5  stays/kommune/stays  1–4" in sections["2020 (året før, sammenligning og udvikling)"]
+        assert "i 3 perioder, alle små beskyttet" in out
+
+    def test_the_audit_command_fails_on_a_trend_column_an_earlier_output_gives_away(self, dataset, capsys):
+        """An earlier output for 2019 printed kommune's new contracts (1) beside a total of 1: the 2021
+        build's 2019 trend column hides it as "<5", but together with that output it is pinned. Only the
+        trend column holds the cell, so a command that audited the report's own period alone would pass."""
+        from django.core.management.base import CommandError
+
+        year = period_for(year=2019)
+        earlier = report_run_request(house=dataset.house, period=year, formats=["json"], enqueue=False)
+        ReportRun.objects.filter(pk=earlier.pk).update(status=ReportStatus.DONE)
+        leaky = Publication(start="2019-01-01", end="2019-12-31",
+                            values={("contracts", "kommune", "new"): 1})
+        ReportPublication.objects.create(run=earlier, house=dataset.house, period_start=year.start,
+                                         period_end=year.end, suppress_below=5, figures=leaky.to_json())
+        with pytest.raises(CommandError, match="små tal kan regnes ud"):
+            call_command("report_disclosure_audit", "--house", "aarhus", "--year", "2021")
+        out = capsys.readouterr().out
+        assert "IKKE BESKYTTET  2019-01-01–2019-12-31  contracts/kommune/new  1–1" in out
+
 
 def test_the_definitions_say_what_the_marks_mean(dataset):
     import shutil
