@@ -171,6 +171,13 @@ class Access:
         return self.is_superuser or self.citizen_sectors >= ALL_SECTORS
 
     @property
+    def sees_small_live_counts(self) -> bool:
+        """Today's live counts outside the "now" part of the dashboard (waiting now, got a bed in the last 90
+        days) as counted, 1 to N-1 included: leaders, who see the "now" figures and the lists behind them
+        anyway, and those with raw figures. The steering group sees them as "<N", like all it sees."""
+        return self.sees_dashboard_now or self.may_see_raw_figures
+
+    @property
     def sees_audit_log(self) -> bool:
         return bool(self.roles & {Role.LEADER, Role.ADMIN}) or self.is_superuser
 

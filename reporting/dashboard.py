@@ -81,6 +81,11 @@ def sees_now(access: Access) -> bool:
     return access.is_leader
 
 
+def _live_below(access: Access) -> int:
+    """The threshold for today's live counts outside "now": none for those who see them as counted."""
+    return 0 if access.sees_small_live_counts else access.house.small_number_threshold
+
+
 def _list_url(figure: str, sector: str, access: Access, **params) -> str | None:
     """The list behind a figure, or None when it lies outside the viewer's citizen-level scope."""
     if sector not in access.citizen_sectors:
@@ -151,7 +156,8 @@ def _now_context(*, access: Access, now: dict, sectors: list[str]) -> dict:
 def _rules_context(*, access: Access, sectors: list[str]) -> list[dict]:
     """The rules in force today, one line per sector, and the waiting list where the rules use one (the
     list behind the figure only for the viewer's citizen-level sectors)."""
-    rules = now_rules(house=access.house, sectors=sectors, today=house_today(house=access.house))
+    rules = now_rules(house=access.house, sectors=sectors, today=house_today(house=access.house),
+                      suppress_below=_live_below(access))
     rows = []
     for sector, entry in rules.items():
         waiting = entry["waiting_list"]
@@ -412,7 +418,10 @@ class DashboardSerializer(serializers.Serializer):
                                              "småtal som rapporterne: grid=true, quarters (\"2026-Q3\"), "
                                              "suppress_below, withheld; et tal er et heltal, \"<N\" (1 til N−1) "
                                              "eller null (\"–\", skjult så småtallene ikke kan regnes ud)")
-    rules = serializers.DictField(help_text="Husets regler i dag pr. sektor: text, valid_from, waiting_list")
+    rules = serializers.DictField(help_text="Husets regler i dag pr. sektor: text, valid_from, waiting_list "
+                                            "(waiting, placed_90d, median_days_90d). Roller uden rå tal "
+                                            "(styregruppen) får et tal fra 1 til N−1 som \"<N\" og ingen median "
+                                            "(null) af færre end N ventetider; 0 er 0")
     now = serializers.DictField(required=False, help_text="Situationen nu (ikke for styregruppen): today, "
                                                           "week_start, beds, movements, turned_away_week, "
                                                           "contracts, faerdigbehandling")
@@ -445,7 +454,8 @@ def dashboard_api(request):
     data, computed_at = dashboard_trends_cached(house=house, months=months, raw=access.may_see_raw_figures)
     body = {"house": house.slug, "months": months, "computed_at": computed_at.isoformat(),
             "trends": _only(data, allowed)}
-    body["rules"] = now_rules(house=house, sectors=allowed, today=house_today(house=house))
+    body["rules"] = now_rules(house=house, sectors=allowed, today=house_today(house=house),
+                              suppress_below=_live_below(access))
     if sees_now(access):
         body["now"] = _only(dashboard_now(house=house, sectors=sorted(allowed)), allowed)
     return Response(body)

@@ -159,11 +159,15 @@ def dashboard_now(*, house: House, sectors: Iterable[str], today: datetime.date 
 WAITING_WINDOW_DAYS = 90
 
 
-def now_rules(*, house: House, sectors: Iterable[str], today: datetime.date) -> dict:
+def now_rules(*, house: House, sectors: Iterable[str], today: datetime.date, suppress_below: int = 0) -> dict:
     """Per sector: the rules in force today as one line (`text`), and for sectors that admit by visitation
     the waiting list: `waiting` now, and the median wait of those who got a bed in the last 90 days
     (`placed_90d`, `median_days_90d`). A sector with neither rules of its own nor active beds is left out.
-    Aggregates only; at most two queries (three when a sector has no rules of its own)."""
+    Aggregates only; at most two queries (three when a sector has no rules of its own).
+
+    With `suppress_below` N > 1 (a viewer without `Access.sees_small_live_counts`) a count from 1 to N-1 is
+    "<N" and the median of fewer than N waits is None: it would be close to one citizen's wait, and exactly
+    it for one. 0 stays 0."""
     from beds.selectors import house_rules_today, waiting_figures
 
     policies = {p.sector: p for p in house_rules_today(house=house, on_date=today, sectors=sectors)}
@@ -178,10 +182,22 @@ def now_rules(*, house: House, sectors: Iterable[str], today: datetime.date) -> 
                        if policy.valid_from else None, "waiting_list": None}
         if sector in using_list:
             found = figures.get(sector, {})
-            entry["waiting_list"] = {"waiting": found.get("waiting_now", 0), "placed_90d": found.get("placed", 0),
-                                     "median_days_90d": found.get("median_days")}
+            waiting, placed = found.get("waiting_now", 0), found.get("placed", 0)
+            median = found.get("median_days")
+            if suppress_below > 1:
+                median = median if placed >= suppress_below else None
+                waiting, placed = small_live_count(waiting, below=suppress_below), \
+                    small_live_count(placed, below=suppress_below)
+            entry["waiting_list"] = {"waiting": waiting, "placed_90d": placed, "median_days_90d": median}
         result[sector] = entry
     return result
+
+
+def small_live_count(value: int, *, below: int) -> int | str:
+    """A count of now as a viewer without small live counts sees it: 1 to `below`-1 as "<below", as in the
+    reports. A live count is no publication (no period, no relation to other printed figures), so nothing
+    else need be hidden with it."""
+    return f"<{below}" if 0 < value < below else value
 
 
 # --- trends ----------------------------------------------------------------------------------------

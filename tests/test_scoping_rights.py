@@ -15,16 +15,16 @@ pytestmark = pytest.mark.django_db
 # role -> expected value of each house-wide right
 RIGHTS = ["is_member", "sees_citizens", "can_book", "sees_board", "sees_dashboard", "sees_dashboard_now",
           "sees_reports", "may_see_raw_figures", "sees_audit_log", "offers_two_factor", "may_create_activity",
-          "compares_houses"]
+          "compares_houses", "sees_small_live_counts"]
 EXPECTED = {
-    #              member citiz  book   board  dash   now    reps   raw    audit  2fa    activity compare
-    "kommune":     (True, True, True, True, False, False, False, False, False, False, True, False),
-    "region":      (True, True, True, True, False, False, False, False, False, False, True, False),
-    "peer":        (True, False, False, True, False, False, False, False, False, False, False, False),
-    "leder":       (True, True, True, True, True, True, True, True, True, True, True, False),
-    "styregruppe": (True, False, False, False, True, False, True, False, False, False, False, True),
-    "admin":       (True, False, False, False, False, False, True, False, True, True, False, True),
-    "outsider":    (False, False, False, False, False, False, False, False, False, False, False, False),
+    #              member citiz  book   board  dash   now    reps   raw    audit  2fa    activity compare live
+    "kommune":     (True, True, True, True, False, False, False, False, False, False, True, False, False),
+    "region":      (True, True, True, True, False, False, False, False, False, False, True, False, False),
+    "peer":        (True, False, False, True, False, False, False, False, False, False, False, False, False),
+    "leder":       (True, True, True, True, True, True, True, True, True, True, True, False, True),
+    "styregruppe": (True, False, False, False, True, False, True, False, False, False, False, True, False),
+    "admin":       (True, False, False, False, False, False, True, False, True, True, False, True, False),
+    "outsider":    (False, False, False, False, False, False, False, False, False, False, False, False, False),
 }
 
 
@@ -162,3 +162,15 @@ def test_leaders_of_a_sector_decide_its_longer_stays(users, house, make_member):
         access = access_for(users[who], house)
         assert not access.decides_extensions and not any(access.may_decide_extension(s) for s in ("kommune", "region"))
     assert kommune_leader.decides_extensions and not NO_ACCESS.decides_extensions
+
+
+def test_small_live_counts_for_leaders_of_one_sector_too(house, make_member):
+    """A leader of one sector has no raw report figures, but sees today's live counts of the house as counted
+    (the "now" part shows them to every leader); the steering group sees 1 to N-1 as "<N"."""
+    from psykiatrihus.models import Role
+    from psykiatrihus.services import user_create
+
+    kommune_leader = access_for(make_member(house, Role.LEADER, "kommune", username="kl-live"), house)
+    assert kommune_leader.sees_small_live_counts and not kommune_leader.may_see_raw_figures
+    su = user_create(username="root-live", password="korrekt-hest-batteri-42", is_superuser=True)
+    assert access_for(su, house).sees_small_live_counts

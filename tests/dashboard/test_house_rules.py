@@ -107,14 +107,48 @@ class TestRulesAndWaitingFigures:
         assert c.get(list_url("region")).status_code == 404
 
     def test_steering_sees_aggregates_without_the_list(self, client, sb):
+        """Small live counts as the steering group sees everything else: kommune's 2 waiting and 2 placed are
+        "<5", and the median of those 2 waits (3.5 days) is not shown; region's 1 waiting is "<5", its 0
+        placed stays 0 (no median: nobody placed)."""
         c = client_of(client, sb["steering"])
         body = c.get(PAGE).content.decode()
-        assert "Husets regler i dag" in body and "Venter nu" in body and "3,5 dage" in body
+        assert "Husets regler i dag" in body and "Venter nu" in body and "Ventetid, median" in body
+        assert "3,5 dage" not in body and "(&lt;5 fik seng)" in body and "(0 fik seng)" in body
+        assert body.count("<dt>Venter nu</dt><dd>&lt;5</dd>") == 2
         assert "/overblik/liste/waiting/" not in body
         assert c.get(list_url("kommune")).status_code == 403
         api = c.get("/api/v1/dashboard/?house=silkeborg&months=3").json()
-        assert api["rules"]["kommune"]["waiting_list"] == {"waiting": 2, "placed_90d": 2, "median_days_90d": 3.5}
+        assert api["rules"]["kommune"]["waiting_list"] == {"waiting": "<5", "placed_90d": "<5",
+                                                           "median_days_90d": None}
+        assert api["rules"]["region"]["waiting_list"] == {"waiting": "<5", "placed_90d": 0, "median_days_90d": None}
         assert "now" not in api
+
+    def test_leaders_keep_the_small_live_counts(self, client, sb):
+        """A leader of one sector has no raw report figures, yet sees the live counts as counted, like the
+        "now" part below them: 2 waiting and the 3.5-day median in kommune, 1 waiting in region."""
+        c = client_of(client, sb["leader_kommune"])
+        body = c.get(PAGE).content.decode()
+        assert "3,5 dage" in body and "(2 fik seng)" in body and "<dt>Venter nu</dt><dd>1</dd>" in body
+        api = c.get("/api/v1/dashboard/?house=silkeborg&months=3").json()
+        assert api["rules"]["kommune"]["waiting_list"] == {"waiting": 2, "placed_90d": 2, "median_days_90d": 3.5}
+        assert api["rules"]["region"]["waiting_list"]["waiting"] == 1
+
+    def test_steering_sees_counts_from_the_threshold_as_counted(self, client, sb, silkeborg):
+        """Three more written up in kommune today: 5 waiting is printed for the steering group; the house's
+        threshold decides (raised to 6, the 5 is "<6")."""
+        t = house_today(house=silkeborg)
+        for i in range(3):
+            _c, decision = visited(silkeborg, f"Ny {i}", 90 + i, granted_from=t - 120 * DAY,
+                                   granted_until=t + 60 * DAY)
+            waiting_list_add(visitation=decision, user=sb["kommune"], requested_at=at(t, 8), requested_nights=1)
+        c = client_of(client, sb["steering"])
+        api = c.get("/api/v1/dashboard/?house=silkeborg&months=3").json()
+        assert api["rules"]["kommune"]["waiting_list"]["waiting"] == 5
+        assert "<dt>Venter nu</dt><dd>5</dd>" in c.get(PAGE).content.decode()
+        silkeborg.small_number_threshold = 6
+        silkeborg.save(update_fields=["small_number_threshold"])
+        api = c.get("/api/v1/dashboard/?house=silkeborg&months=3").json()
+        assert api["rules"]["kommune"]["waiting_list"]["waiting"] == "<6"
 
     def test_a_house_without_a_waiting_list_shows_only_its_rules(self, house, users, client_for):
         house_policy_set(house=house, sector="region", valid_from=datetime.date(2020, 10, 1), stay_frame_nights=3)
