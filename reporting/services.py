@@ -31,7 +31,10 @@ from reporting.selectors import (
     house_history_start,
     period_is_grid,
     previous_quarter,
+    read_beside,
+    report_raw,
     report_trend_figures,
+    trend_tables_raw,
 )
 from reporting.selectors import report_figures as disclosed_figures
 from reporting.trends import trend_periods, trends_table
@@ -82,17 +85,28 @@ def _report_figures(*, house: House, period: Period, formats, suppress_below: in
             raise ValueError(_("Ukendt format: %(f)s") % {"f": ", ".join(sorted(unknown))})
         step = progress or (lambda _p: None)
         earlier = list(published or [])
+        prior = period.previous_year()
+        first_day = house_history_start(house=house)
+        extra_periods = [p for p in trend_periods(period=period, first_day=first_day)
+                         if (p.start, p.end) not in {(period.start, period.end), (prior.start, prior.end)}]
+        # The year before and the trend columns are read beside the period's own tables (see
+        # reporting.selectors.parallel); suppression and its audit stay in order below.
+        beside = read_beside(lambda: (
+            report_raw(house=house, period=prior),
+            {(p.start, p.end): trend_tables_raw(house=house, period=p, paths=source_paths()) for p in extra_periods}))
         now = disclosed_figures(house=house, period=period, suppress_below=suppress_below,
                                 progress=lambda p: step(int(p * 0.5)), published=earlier)
         publications = [now.publication]
+        prior_raw, trend_raw = beside.result()
         # The same period a year before: the PDF/XLSX comparison columns and the key figures' "last year".
-        before = disclosed_figures(house=house, period=period.previous_year(), suppress_below=suppress_below,
-                                   progress=lambda p: step(50 + int(p * 0.3)),
-                                   published=[*earlier, now.publication])
+        before = disclosed_figures(house=house, period=prior, suppress_below=suppress_below,
+                                   published=[*earlier, now.publication], raw=prior_raw)
+        step(80)
         publications.append(before.publication)
         previous = before.data if set(formats) & {"pdf", "xlsx"} else None
         trends, trend_publications = _trend_figures(house=house, period=period, now=now, before=before,
-                                                    published=[*earlier, *publications])
+                                                    published=[*earlier, *publications], first_day=first_day,
+                                                    built=trend_raw)
         publications.extend(trend_publications)
         step(90)
         # Made from the figures the periods publish (after suppression), so they add nothing more to audit.
@@ -103,12 +117,12 @@ def _report_figures(*, house: House, period: Period, formats, suppress_below: in
         return {"data": now.data, "previous": previous}, publications
 
 
-def _trend_figures(*, house: House, period: Period, now, before, published: list[Publication]
-                   ) -> tuple[dict | None, list[Publication]]:
+def _trend_figures(*, house: House, period: Period, now, before, published: list[Publication],
+                   first_day: datetime.date | None, built: dict) -> tuple[dict | None, list[Publication]]:
     """`tables.trends` and the publications of its extra columns (see `reporting.trends`): the report's period
     and the year before are the report's own figures; every other column is suppressed on its own, together
-    with what the house published for the same calendar year (nothing else can be combined with it)."""
-    first_day = house_history_start(house=house)
+    with what the house published for the same calendar year (nothing else can be combined with it). `built`
+    holds the extra columns' raw tables by (start, end)."""
     periods = trend_periods(period=period, first_day=first_day)
     if not periods:
         return None, []
@@ -122,7 +136,8 @@ def _trend_figures(*, house: House, period: Period, now, before, published: list
         data = own.get((p.start, p.end))
         if data is None:
             column = report_trend_figures(house=house, period=p, below=below, paths=source_paths(), sectors=shown,
-                                          published=_combinable(p, [*published, *extra]))
+                                          published=_combinable(p, [*published, *extra]),
+                                          built=built.get((p.start, p.end)))
             extra.append(column.publication)
             data = column.data
         columns.append((p, data))

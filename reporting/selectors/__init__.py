@@ -11,9 +11,10 @@ with SQL aggregates (GROUP BY, FILTER, subqueries); nothing loops over stays in 
 Periods and the table builders are re-exported here for callers that read one table.
 """
 
-from reporting.selectors.figures import ReportFigures, report_data, report_figures
+from reporting.selectors.figures import ReportFigures, report_data, report_figures, report_raw
+from reporting.selectors.parallel import read_beside
 from reporting.selectors.tables import drop_absent_sectors, report_tables
-from reporting.selectors.trends import house_history_start, report_trend_figures
+from reporting.selectors.trends import house_history_start, report_trend_figures, trend_tables_raw
 from reporting.tables import Period, period_for, previous_quarter
 from reporting.tables.activities import ACTIVITY_TABLES, table_activities
 from reporting.tables.contracts import (
@@ -42,11 +43,11 @@ from reporting.tables.stays import (
 
 __all__ = [
     "ACTIVITY_TABLES", "REPORT_LANGUAGE", "Period", "ReportFigures", "contracts_apply", "drop_absent_sectors",
-    "half_year", "house_history_start", "period_for", "period_is_grid", "previous_quarter", "report_data",
-    "report_figures", "report_rules", "report_tables", "report_trend_figures",
+    "half_year", "house_history_start", "period_for", "period_is_grid", "previous_quarter", "read_beside",
+    "report_data", "report_figures", "report_raw", "report_rules", "report_tables", "report_trend_figures",
     "table_activities", "table_aftercare", "table_contracts", "table_contracts_by_quarter_granted",
     "table_diagnoses", "table_faerdigbehandling", "table_holders_activity", "table_holders_age_gender",
     "table_municipal_services", "table_nights_age_gender", "table_occupancy", "table_referral_sources",
     "table_requests", "table_stay_goals", "table_stays", "table_stays_both_sectors", "table_stays_per_month",
-    "table_stays_sector", "table_treatment_responsibility", "table_waiting_list",
+    "table_stays_sector", "table_treatment_responsibility", "table_waiting_list", "trend_tables_raw",
 ]

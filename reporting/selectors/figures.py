@@ -24,15 +24,25 @@ class ReportFigures:
     intervals: list[Interval]
 
 
-def report_figures(*, house: House, period: Period, suppress_below: int | None = None,
-                   progress: Callable[[int], None] | None = None,
-                   published: list[Publication] | None = None) -> ReportFigures:
-    """The report, suppressed across all its tables together with what was `published` before for the house
-    (see `reporting.disclosure`). Raises DisclosureError when a small number could not be protected."""
-    below = house.small_number_threshold if suppress_below is None else suppress_below
+def report_raw(*, house: House, period: Period, progress: Callable[[int], None] | None = None
+               ) -> tuple[dict, dict]:
+    """Every table of the period raw (not suppressed), and the house's rules in force: what `report_figures`
+    suppresses. Raw figures never leave the house."""
     with rules_read_once():
         raw = report_tables(house=house, period=period, progress=progress)
         rules = report_rules(house=house, period=period)
+    return raw, rules
+
+
+def report_figures(*, house: House, period: Period, suppress_below: int | None = None,
+                   progress: Callable[[int], None] | None = None,
+                   published: list[Publication] | None = None,
+                   raw: tuple[dict, dict] | None = None) -> ReportFigures:
+    """The report, suppressed across all its tables together with what was `published` before for the house
+    (see `reporting.disclosure`); `raw` is `report_raw` of the same house and period when it was read
+    already. Raises DisclosureError when a small number could not be protected."""
+    below = house.small_number_threshold if suppress_below is None else suppress_below
+    raw, rules = raw if raw is not None else report_raw(house=house, period=period, progress=progress)
     drop_absent_sectors(raw, served=set(rules))
     tables, publication, intervals = disclose(raw, below=below, start=period.start.isoformat(),
                                               end=period.end.isoformat(), published=published)

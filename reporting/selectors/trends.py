@@ -15,13 +15,15 @@ from reporting.tables.querysets import SECTORS
 
 
 def report_trend_figures(*, house: House, period: Period, below: int, paths: dict[str, tuple[tuple[str, ...], ...]],
-                         sectors: Collection[str], published: list[Publication] | None = None) -> ReportFigures:
+                         sectors: Collection[str], published: list[Publication] | None = None,
+                         built: dict | None = None) -> ReportFigures:
     """One more period's figures `paths` (per table, paths inside a sector's section: a trend column publishes
     only the figures the key figures are read from), for the `sectors` the report shows, suppressed and audited
     together with what was `published` (see `reporting.trends`). Publishing no more than is shown keeps the
     column's suppression to what it prints. Raises DisclosureError when a small number could not be
-    protected."""
-    built = report_tables(house=house, period=period, keys=set(paths))
+    protected. `built` is `trend_tables_raw` of the same period when it was read already."""
+    if built is None:
+        built = trend_tables_raw(house=house, period=period, paths=paths)
     raw: dict = {}
     for key, table in built.items():
         if not isinstance(table, dict):
@@ -46,6 +48,11 @@ def report_trend_figures(*, house: House, period: Period, below: int, paths: dic
             "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label},
             "suppress_below": below, "tables": tables}
     return ReportFigures(data=data, publication=publication, intervals=intervals)
+
+
+def trend_tables_raw(*, house: House, period: Period, paths: dict[str, tuple[tuple[str, ...], ...]]) -> dict:
+    """The raw tables a trend column of `period` reads its `paths` from (inside the house only)."""
+    return report_tables(house=house, period=period, keys=set(paths))
 
 
 def house_history_start(*, house: House) -> datetime.date | None:
