@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from beds.api._common import E400, E403, E404, ID, _as_drf
-from beds.api.stays import StaySerializer, _stay_for
+from beds.api.stays import StaySerializer, _stay_for, stay_answer
 from beds.extension_services import (
     NOTE_MAX_LENGTH,
     ExtensionConflict,
@@ -53,7 +53,7 @@ class _DecisionView(APIView):
             raise exceptions.PermissionDenied(str(exc)) from exc
         except ExtensionConflict as exc:
             raise Conflict(exc.message, exc.code) from exc
-        return Response(StaySerializer(stay).data)
+        return Response(stay_answer(request, stay))
 
 
 RESPONSES = {200: StaySerializer, 400: E400, 403: E403, 404: E404, 409: E409_EXTENSION}

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from beds.api._common import E400, E403, E404, ID, _as_drf
-from beds.api.stays import StayWithPeriodsSerializer, _stay_for
+from beds.api.stays import StayWithPeriodsSerializer, _stay_for, stay_answer
 from beds.models import Bed
 from beds.move_services import stay_move
 from beds.services import BookingConflict
@@ -52,4 +52,4 @@ class StayMoveView(APIView):
         except BookingConflict as exc:
             raise Conflict(exc.message, exc.code) from exc
         audit_log(user=request.user, action="read", obj=stay, house=stay.house, citizen_id=stay.citizen_id)
-        return Response(StayWithPeriodsSerializer(stay).data)
+        return Response(stay_answer(request, stay, StayWithPeriodsSerializer))

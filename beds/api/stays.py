@@ -32,9 +32,11 @@ from beds.models import (
     FaerdigbehandlingOutcome,
     Stay,
     StayKind,
+    StayRequest,
     StayStatus,
 )
 from beds.period_selectors import stay_bed_history
+from beds.request_selectors import stay_origin_prefetch, stays_with_origin
 from psykiatrihus.api import (
     TEXT_MAX_LENGTH,
     Conflict,
@@ -47,11 +49,24 @@ from psykiatrihus.scoping import access_for
 from psykiatrihus.services import audit_log, audit_log_many
 
 
+class OriginRequestSerializer(serializers.ModelSerializer):
+    """The request (henvendelse) the stay was booked from, as the stay panel shows it."""
+
+    class Meta:
+        model = StayRequest
+        fields = ["id", "channel", "requested_at", "requested_nights", "note"]
+        read_only_fields = fields
+
+
 class StaySerializer(serializers.ModelSerializer):
+    # Every view gives the stays their `origin_request` first (`beds.request_selectors`): only a visible request.
     house = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     bed = serializers.SlugRelatedField(slug_field="label", read_only=True)
     citizen_name = serializers.CharField(source="citizen.name", read_only=True)
     extension = ExtensionSerializer(source="*", read_only=True)
+    request = serializers.SerializerMethodField(
+        help_text="Henvendelsen, opholdet blev booket fra; null når det blev booket uden henvendelse, eller "
+                  "brugeren ikke må se henvendelsen.")
 
     class Meta:
         model = Stay
@@ -59,8 +74,13 @@ class StaySerializer(serializers.ModelSerializer):
                   "status", "arrival", "planned_departure", "checked_in_at", "checked_out_at", "cancelled_at",
                   "arrival_date", "nights", "ors_score", "srs_score", "end_note", "extension_reason", "fb_decided_on",
                   "fb_ward", "fb_case_worker", "fb_house_contact", "fb_outcome", "fb_stays_attached", "imported",
-                  "extension"]
+                  "extension", "request"]
         read_only_fields = fields
+
+    @extend_schema_field(OriginRequestSerializer(allow_null=True))
+    def get_request(self, stay) -> dict | None:
+        origin = stay.origin_request  # set by the view: only a request the user may see
+        return OriginRequestSerializer(origin).data if origin is not None else None
 
 
 class BedPeriodSerializer(serializers.Serializer):
@@ -137,7 +157,8 @@ class StayListCreateView(APIView):
                    responses={200: StayPageSerializer, 400: E400, 404: E404}, operation_id="stays_list")
     def get(self, request):
         house, access = house_access(request, request.query_params.get("house"))
-        qs = selectors.stays_visible(access=access).select_related("house", "extension_by")
+        qs = (selectors.stays_visible(access=access).select_related("house", "extension_by")
+              .prefetch_related(stay_origin_prefetch(access=access)))
         if request.query_params.get("from"):
             qs = qs.filter(arrival_date__gte=_date_param(request, "from", datetime.date.min))
         if request.query_params.get("to"):
@@ -183,11 +204,13 @@ class StayListCreateView(APIView):
             raise _as_drf(exc) from exc
         except services.BookingConflict as exc:
             raise Conflict(exc.message, exc.code) from exc
+        stays_with_origin(stays=[stay], access=access)
         return Response(StaySerializer(stay).data, status=status.HTTP_201_CREATED)
 
 
 def _stay_for(request, pk: int) -> Stay:
-    """The stay if the user may read it; otherwise 404 (never reveal that it exists)."""
+    """The stay if the user may read it (with its origin request, if the user may see that); otherwise 404
+    (never reveal that it exists)."""
     if not 0 < pk < 2**62:
         raise exceptions.NotFound("Ikke fundet.")
     stay = Stay.objects.select_related("house", "bed", "citizen").filter(pk=pk).first()
@@ -196,7 +219,15 @@ def _stay_for(request, pk: int) -> Stay:
     access = access_for(request.user, stay.house)
     if not selectors.stays_visible(access=access).filter(pk=pk).exists():
         raise exceptions.NotFound("Ikke fundet.")
+    stays_with_origin(stays=[stay], access=access)
     return stay
+
+
+def stay_answer(request, stay: Stay, serializer: type[StaySerializer] = StaySerializer) -> dict:
+    """A stay a write returned (a new instance), as the answer: with its origin request as the user may see it."""
+    if not hasattr(stay, "origin_request"):
+        stays_with_origin(stays=[stay], access=access_for(request.user, stay.house))
+    return serializer(stay).data
 
 
 class StayDetailView(APIView):

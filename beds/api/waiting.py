@@ -21,7 +21,7 @@ from beds.api._common import (
     _citizen_list_access,
     _house_slug,
 )
-from beds.api.stays import StaySerializer
+from beds.api.stays import StaySerializer, stay_answer
 from beds.models import (
     Bed,
     WaitingListEntry,
@@ -186,4 +186,4 @@ class PlaceNextView(APIView):
             raise Conflict(exc.message, exc.code) from exc
         if stay is None:
             raise Conflict(f"Ingen borgere venter på en seng i sektoren {bed.get_sector_display()}.", "no_one_waiting")
-        return Response(StaySerializer(stay).data, status=status.HTTP_201_CREATED)
+        return Response(stay_answer(request, stay), status=status.HTTP_201_CREATED)

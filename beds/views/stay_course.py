@@ -4,8 +4,7 @@ panel's other parts change independently."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ObjectDoesNotExist
-
+from beds.request_selectors import stays_with_origin
 from beds.services import stay_frame_for
 from psykiatrihus.policy import policy_for
 from psykiatrihus.services import audit_log
@@ -13,8 +12,9 @@ from psykiatrihus.services import audit_log
 
 def stay_course_context(request, stay) -> dict:
     """The frame that judged the stay (decided by `stay_frame_for`, where it comes from), the contract with its
-    crisis plan, and the origin request. The stay is one the user may read (`stays_visible`), so its contract
-    and request, of the same citizen and sector, are too; the contract read is audited."""
+    crisis plan, and the origin request. The stay is one the user may read (`stays_visible`), so its contract,
+    of the same citizen and sector, is too; the request is shown when the user may see it (the request list's
+    rule, as in the stay API); the contract read is audited."""
     contract, visitation = stay.contract, stay.visitation
     frame = stay_frame_for(house=stay.house, sector=stay.sector, contract=contract, on_date=stay.arrival_date,
                            visitation=visitation)
@@ -25,10 +25,8 @@ def stay_course_context(request, stay) -> dict:
         frame_source = "contract"
     else:
         frame_source = "house"
-    try:
-        origin = stay.request
-    except ObjectDoesNotExist:
-        origin = None
+    stays_with_origin(stays=[stay], access=request.access)
+    origin = stay.origin_request
     if contract is not None:
         audit_log(user=request.user, action="read", obj=contract, house=stay.house, citizen_id=stay.citizen_id,
                   detail="ophold: ramme og kriseplan")

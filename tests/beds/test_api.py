@@ -160,3 +160,92 @@ def test_twenty_concurrent_bookings_one_wins(house, users, people):
     assert sorted(statuses) == [201] + [409] * 19
     assert {b["code"] for b in bodies if "code" in b} <= {"bed_taken", "citizen_has_stay"}
     assert Stay.objects.filter(bed__label="K1").count() == 1
+
+
+@pytest.mark.django_db
+class TestOriginRequest:
+    """The stay API gives the request a stay was booked from (what the stay panel shows of it), only when the
+    user may see the request: the request list's rule."""
+
+    def booked_from_request(self, house, user, citizen, label, sector):
+        from beds.services import stay_request_record
+
+        req = stay_request_record(house=house, sector=sector, channel="phone", user=user, citizen=citizen,
+                                  requested_at=at("2024-02-01", 9, 15), requested_nights=2, note="Ringer selv")
+        stay = stay_book(house=house, bed=bed(house, label), citizen=citizen, arrival=at("2024-02-01"),
+                         planned_departure=at("2024-02-03", 10), user=user, request=req)
+        return req, stay
+
+    def test_visible_in_create_detail_list_and_actions(self, house, users, people):
+        from beds.services import stay_request_record
+
+        client = api(users["kommune"])
+        req = stay_request_record(house=house, sector="kommune", channel="phone", user=users["kommune"],
+                                  citizen=people.anna, requested_at=at("2024-02-01", 9, 15), requested_nights=2,
+                                  note="Ringer selv")
+        expected = {"id": req.pk, "channel": "phone", "requested_at": "2024-02-01T09:15:00+01:00",
+                    "requested_nights": 2, "note": "Ringer selv"}
+        created = client.post(URL, payload(people.anna, request=req.pk), format="json")
+        assert created.status_code == 201 and created.json()["request"] == expected
+        stay_id = created.json()["id"]
+        assert client.get(f"{URL}{stay_id}/").json()["request"] == expected
+        assert [s["request"] for s in client.get(URL, {"house": "aarhus"}).json()["results"]] == [expected]
+        checked_in = client.post(f"{URL}{stay_id}/check-in/", {"at": "2024-02-01T14:00:00+01:00"}, format="json")
+        assert checked_in.status_code == 200 and checked_in.json()["request"] == expected
+        moved = client.post(f"{URL}{stay_id}/move/", {"bed": "K2", "at": "2024-02-01T18:00:00+01:00"},
+                            format="json")
+        assert moved.status_code == 200 and moved.json()["request"] == expected
+
+    def test_none_when_booked_without_a_request(self, house, users, people):
+        client = api(users["kommune"])
+        created = client.post(URL, payload(people.anna), format="json")
+        assert created.status_code == 201 and created.json()["request"] is None
+        assert client.get(f"{URL}{created.json()['id']}/").json()["request"] is None
+        assert [s["request"] for s in client.get(URL, {"house": "aarhus"}).json()["results"]] == [None]
+
+    def test_across_the_sector_wall(self, house, users, people):
+        from contracts.services import consent_give
+
+        req, stay = self.booked_from_request(house, users["region"], people.bo, "R1", "region")
+        assert api(users["region"]).get(f"{URL}{stay.pk}/").json()["request"]["id"] == req.pk
+        kommune = api(users["kommune"])
+        hidden, missing = kommune.get(f"{URL}{stay.pk}/"), kommune.get(f"{URL}999999999/")
+        assert hidden.status_code == missing.status_code == 404 and hidden.content == missing.content
+        assert kommune.get(URL, {"house": "aarhus"}).json()["results"] == []
+        # Bo's consent opens the wall for him: the stay and its request, as in the request list.
+        consent_give(citizen=people.bo, to_sector="kommune", given_on=at("2024-01-15").date())
+        assert kommune.get(f"{URL}{stay.pk}/").json()["request"]["id"] == req.pk
+        assert [r["id"] for r in kommune.get("/api/v1/requests/", {"house": "aarhus"}).json()["results"]] == [req.pk]
+
+    def test_a_request_the_user_may_not_see_is_not_exposed(self, house, users, people, client_for):
+        """Defence in depth: a municipal stay whose request is (as only SQL could make it) the region's: the
+        municipal staff see the stay, not the request, in the API and on the stay panel."""
+        from django.urls import reverse
+
+        from beds.models import StayRequest
+
+        req, stay = self.booked_from_request(house, users["kommune"], people.anna, "K1", "kommune")
+        StayRequest.objects.filter(pk=req.pk).update(sector="region", citizen=people.bo)
+        kommune = api(users["kommune"])
+        detail = kommune.get(f"{URL}{stay.pk}/")
+        assert detail.status_code == 200 and detail.json()["request"] is None
+        assert "Ringer selv" not in detail.content.decode()
+        assert [s["request"] for s in kommune.get(URL, {"house": "aarhus"}).json()["results"]] == [None]
+        panel = client_for("kommune").get(reverse("beds:stay", args=[stay.pk]), HTTP_HX_REQUEST="true")
+        assert "Booket uden henvendelse" in panel.content.decode() and "Ringer selv" not in panel.content.decode()
+        assert api(users["leder"]).get(f"{URL}{stay.pk}/").json()["request"]["id"] == req.pk  # both sectors
+
+    def test_list_costs_the_same_queries_with_more_stays_from_requests(self, house, users, people):
+        from django.test.utils import CaptureQueriesContext
+
+        self.booked_from_request(house, users["kommune"], people.anna, "K1", "kommune")
+        client = api(users["kommune"])
+        client.get(URL, {"house": "aarhus"})
+        with CaptureQueriesContext(connection) as one:
+            client.get(URL, {"house": "aarhus"})
+        self.booked_from_request(house, users["kommune"], people.erik, "K2", "kommune")
+        client.get(URL, {"house": "aarhus"})  # the audit of the new stay's first read
+        with CaptureQueriesContext(connection) as two:
+            rows = client.get(URL, {"house": "aarhus"}).json()["results"]
+        assert [r["request"]["note"] for r in rows] == ["Ringer selv", "Ringer selv"]
+        assert len(two.captured_queries) == len(one.captured_queries)
