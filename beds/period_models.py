@@ -12,7 +12,7 @@ actually on it: the old bed is free again from the move, the new bed is taken fr
   while the stay is not checked in;
 - `holds` = the stay holds its beds (booked, checked in or out; not cancelled or no-show).
 The trigger also refuses a move outside the stay (`stay_move_within_stay`). Write moves through
-`beds.services.stay_move` only.
+`beds.move_services.stay_move` only.
 """
 
 from __future__ import annotations
