@@ -153,13 +153,16 @@ def _user_agent_sheet():
     import re
 
     from weasyprint import CSS
-    from weasyprint.html import UA, UA_COUNTER_STYLE
+    from weasyprint.css.counters import CounterStyle
+    from weasyprint.html import UA
 
     text, dropped = re.subn(r"^::(?:footnote|note)-[a-z]+ \{[^}]*\}\n", "", UA, flags=re.M)
     text, scoped = re.subn(r"^::marker \{", "li::marker {", text, flags=re.M)
     if dropped != 5 or scoped != 1:  # a new WeasyPrint changed its sheet: fall back to it rather than guess
         return None
-    return CSS(string=text, counter_style=UA_COUNTER_STYLE)
+    # Its @counter-style rules are WeasyPrint's own, already in the counter styles every render starts from
+    # (`HTML._ua_counter_style`); read into a fresh set, as WeasyPrint reads its sheet, they redefine nothing.
+    return CSS(string=text, counter_style=CounterStyle())
 
 
 def _renderer():
