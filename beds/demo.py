@@ -53,25 +53,33 @@ def _people(*, house: House, rng: random.Random, opened: datetime.date) -> dict[
     return pool
 
 
+def _bed_slots(*, bed: Bed, opened: datetime.date):
+    """The bed's demo stays (arrival, departure, kind) in time order, without end: one random stream per bed, so a
+    later `until` only appends stays and the earlier rows (import keys) stay the same."""
+    tz = ZoneInfo("Europe/Copenhagen")
+    rng = random.Random(SEED + bed.sort_order)
+    day = opened + datetime.timedelta(days=rng.randrange(0, 4))
+    while True:
+        if bed.may_be_faerdigbehandling and rng.random() < 0.15:
+            nights, kind = rng.randrange(14, 120), "faerdigbehandling"
+        else:
+            nights = rng.choices([1, 2, 3, 4, 5, 7], weights=[30, 30, 25, 7, 5, 3])[0]
+            kind = "ordinary"
+        arrival = datetime.datetime.combine(day, datetime.time(rng.choice([13, 14, 15, 16, 19])), tzinfo=tz)
+        departure = datetime.datetime.combine(day + datetime.timedelta(days=nights),
+                                              datetime.time(rng.choice([9, 10, 11])), tzinfo=tz)
+        yield arrival, departure, kind
+        day += datetime.timedelta(days=nights + rng.choices([0, 1, 2, 4, 8], weights=[35, 25, 20, 12, 8])[0])
+
+
 def _rows(*, house: House, rng: random.Random, pool: dict[str, list[str]], opened: datetime.date,
           until: datetime.date) -> list[dict]:
-    tz = ZoneInfo("Europe/Copenhagen")
     slots = []
     for bed in Bed.objects.filter(house=house, active=True).order_by("sort_order"):
-        # One stream per bed: a later `until` only appends stays, so earlier rows (import keys) stay the same.
-        rng = random.Random(SEED + bed.sort_order)
-        day = opened + datetime.timedelta(days=rng.randrange(0, 4))
-        while day < until:
-            if bed.may_be_faerdigbehandling and rng.random() < 0.15:
-                nights, kind = rng.randrange(14, 120), "faerdigbehandling"
-            else:
-                nights = rng.choices([1, 2, 3, 4, 5, 7], weights=[30, 30, 25, 7, 5, 3])[0]
-                kind = "ordinary"
-            arrival = datetime.datetime.combine(day, datetime.time(rng.choice([13, 14, 15, 16, 19])), tzinfo=tz)
-            departure = datetime.datetime.combine(day + datetime.timedelta(days=nights),
-                                                  datetime.time(rng.choice([9, 10, 11])), tzinfo=tz)
+        for arrival, departure, kind in _bed_slots(bed=bed, opened=opened):
+            if arrival.date() >= until:
+                break
             slots.append((arrival, departure, bed, kind))
-            day += datetime.timedelta(days=nights + rng.choices([0, 1, 2, 4, 8], weights=[35, 25, 20, 12, 8])[0])
     slots.sort(key=lambda s: (s[0], s[2].sort_order))
     rng = random.Random(SEED + 1000)
     busy_until: dict[str, datetime.datetime] = {}
@@ -103,6 +111,7 @@ def seed(*, house: House, stdout) -> None:
     result = stays_import(house=house, rows=rows)
     stdout.write(f"Ophold: {result.created} nye, {result.skipped} fandtes allerede.")
     _requests_and_blocks(house=house, rng=rng, opened=opened, today=today, stdout=stdout)
+    _pending_long_stay(house=house, opened=opened, today=today, stdout=stdout)
 
 
 def _requests_and_blocks(*, house: House, rng: random.Random, opened: datetime.date, today: datetime.date,
@@ -138,3 +147,57 @@ def _requests_and_blocks(*, house: House, rng: random.Random, opened: datetime.d
         start = datetime.datetime.combine(today + datetime.timedelta(days=9), datetime.time(8), tzinfo=tz)
         bed_block(bed=bed, start=start, end=start + datetime.timedelta(days=2), reason="maintenance",
                   note="Maling af værelset")
+
+
+PENDING_CPR = "2504831236"
+PENDING_NIGHTS = 4
+
+
+def _gap(*, bed: Bed, opened: datetime.date, earliest: datetime.date, latest: datetime.date,
+         nights: int) -> datetime.date | None:
+    """The first day from `earliest` to `latest` on which a demo stay leaves the bed free for `nights` nights (the
+    next one arrives `nights` days later or after, always in the afternoon), or None."""
+    left = None
+    for arrival, departure, _kind in _bed_slots(bed=bed, opened=opened):
+        if left is not None and left >= earliest and (arrival.date() - left).days >= nights:
+            return left
+        if arrival.date() > latest:
+            return None
+        left = departure.date()
+    return None
+
+
+def _pending_long_stay(*, house: House, opened: datetime.date, today: datetime.date, stdout) -> None:
+    """A municipal stay of four nights, one more than the frame, booked by municipal staff with their reason: it
+    awaits a leader ("Afventer leders godkendelse" on the dashboard). It lies in a gap the bed's demo stream
+    never fills, so a later run's import (which reaches a week further each day) can never overlap it."""
+    from django.contrib.auth import get_user_model
+
+    from beds.services import stay_book
+    from contracts.selectors import citizen_by_cpr
+    from contracts.services import citizen_create, contract_create
+
+    if citizen_by_cpr(digits=PENDING_CPR, house=house) is not None:
+        return  # built before
+    staff = get_user_model().objects.get(username="kommune")
+    tz = ZoneInfo("Europe/Copenhagen")
+    beds = Bed.objects.filter(house=house, sector=Sector.KOMMUNE, active=True, may_be_faerdigbehandling=False)
+    for bed in beds.order_by("sort_order"):
+        free_from = _gap(bed=bed, opened=opened, earliest=today + datetime.timedelta(days=2),
+                         latest=today + datetime.timedelta(days=120), nights=PENDING_NIGHTS)
+        if free_from is not None:
+            break
+    else:
+        stdout.write("Afventer leder: ingen ledig plads i den næste tid (intet ophold oprettet).")
+        return
+    citizen = citizen_create(house=house, sector=Sector.KOMMUNE, name="Bente Lund", cpr=PENDING_CPR, user=staff)
+    contract_create(house=house, citizen=citizen, sector=Sector.KOMMUNE, user=staff,
+                    granted_on=today - datetime.timedelta(days=120), referral_source="mestringsvejleder")
+    arrival = datetime.datetime.combine(free_from, datetime.time(14), tzinfo=tz)
+    stay_book(house=house, bed=bed, citizen=citizen, arrival=arrival, user=staff,
+              planned_departure=datetime.datetime.combine(free_from + datetime.timedelta(days=PENDING_NIGHTS),
+                                                          datetime.time(10), tzinfo=tz),
+              extension_reason="Flytter i egen bolig om fire dage og har brug for ro og støtte indtil da; "
+                               "aftalt med mestringsvejlederen.")
+    stdout.write(f"Afventer leder: et kommunalt ophold på {PENDING_NIGHTS} nætter fra {free_from:%d.%m.%Y} "
+                 f"({bed.label}), booket af personalet med begrundelse.")

@@ -1,5 +1,6 @@
 """Demo: two more houses with their own rules (Silkeborg: visitation, 14 days, goals, safety visits/calls,
-a waiting list; Samsø: one user-controlled bed) and a staff member working in two houses. Idempotent:
+a waiting list; Samsø: one user-controlled bed), a staff member working in two houses and a steering group
+member sitting for two. Idempotent:
 a citizen that exists already is left as it is. Fixed data, dates relative to today."""
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ OTHER_HOUSE_USERS = [
                                    ("silkeborg", Role.MUNICIPAL_STAFF, "kommune")]),
     ("leder-silkeborg", "Simon", "Silkeborg", [("silkeborg", Role.LEADER, "")]),
     ("leder-samsoe", "Sara", "Samsing", [("samsoe", Role.LEADER, "")]),
+    # the steering group member who sits for two houses: "Husene side om side" (/rapporter/huse/)
+    ("styregruppe-midt", "Mette", "Midtgaard", [("aarhus", Role.STEERING, ""), ("silkeborg", Role.STEERING, "")]),
 ]
 
 
@@ -170,4 +173,5 @@ def seed(*, house: House, stdout) -> None:
     from psykiatrihus.demo import DEMO_PASSWORD
 
     others = seed_other_houses(password=DEMO_PASSWORD, stdout=stdout)
-    stdout.write("Andre huse: %s (vikar arbejder i to huse)\n" % ", ".join(h.name for h in others))
+    stdout.write("Andre huse: %s (vikar arbejder i to huse, styregruppe-midt sidder i styregruppen for Aarhus og "
+                 "Silkeborg)\n" % ", ".join(h.name for h in others))

@@ -6,6 +6,9 @@ class ReportingConfig(AppConfig):
     verbose_name = "Rapporter"
 
     def ready(self) -> None:
-        from reporting import fhir
+        from psykiatrihus.demo import demo_register
+        from reporting import demo, fhir
 
         fhir.register()
+        # after the other houses (beds' "other_houses", 90): the reports need Silkeborg and its leader
+        demo_register(name="reports", seed=demo.seed, order=95)

@@ -114,15 +114,16 @@ class TestSetupHouse:
 
 
 class TestSeedDemo:
-    def test_running_twice_changes_nothing(self, db):
+    def test_running_twice_changes_nothing(self, db, settings, tmp_path):
         from django.contrib.auth import get_user_model
 
+        settings.MEDIA_ROOT = str(tmp_path)  # the demo's approved reports write their files
         call_command("seed_demo", stdout=open(os.devnull, "w"))
         counts = _table_counts()
         call_command("seed_demo", stdout=open(os.devnull, "w"))
         assert _table_counts() == counts
         usernames = set(get_user_model().objects.values_list("username", flat=True))
-        assert {"kommune", "region", "peer", "leder", "styregruppe", "admin"} <= usernames
+        assert {"kommune", "region", "peer", "leder", "styregruppe", "admin", "vikar", "styregruppe-midt"} <= usernames
 
 
 def _table_counts() -> dict[str, int]:

@@ -86,9 +86,10 @@ def test_audit_log_page_is_itself_audited(house, users):
 
 
 @pytest.mark.django_db
-def test_every_api_list_audits_each_citizen_it_returns(db):
+def test_every_api_list_audits_each_citizen_it_returns(db, settings, tmp_path):
     """All list endpoints, found from the URL resolver, with the demo house's data, for each role that sees
     citizens: every citizen id in an answer has an audit row written by that request."""
+    settings.MEDIA_ROOT = str(tmp_path)  # the demo's approved reports write their files
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     from django.contrib.auth import get_user_model
 

@@ -17,7 +17,8 @@ from psykiatrihus.policy import policy_for
 pytestmark = pytest.mark.django_db
 
 
-def test_three_houses_with_their_rules_and_a_two_house_user():
+def test_three_houses_with_their_rules_and_a_two_house_user(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)  # the demo's approved reports write their files
     call_command("seed_demo", stdout=open(os.devnull, "w"))
     aarhus, silkeborg, samsoe = (House.objects.get(slug=s) for s in ("aarhus", "silkeborg", "samsoe"))
     today = datetime.date.today()
