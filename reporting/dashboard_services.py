@@ -124,9 +124,9 @@ def dashboard_trends_refresh(*, house_ids: list[int] | None = None) -> int:
 
 
 def dashboard_trends_refresh_schedule() -> list[int]:
-    """Celery beat: one refresh task per active house, returning their ids. At ~5.6 s per house a single task
-    for all houses outgrew its time limit near 100 houses, and one failing house lost the rest. A message not
-    started before the next beat expires: that beat has queued a fresh one for the house."""
+    """Celery beat: one refresh task per active house, returning their ids. One task for all houses grew with
+    their number past its time limit, and one failing house lost the rest. A message not started before the
+    next beat expires: that beat has queued a fresh one for the house."""
     from reporting.dashboard_tasks import dashboard_house_trends_refresh_task
 
     house_ids = list(House.objects.filter(active=True).order_by("pk").values_list("pk", flat=True))
