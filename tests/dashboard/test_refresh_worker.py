@@ -158,3 +158,27 @@ def test_beat_fans_out_per_house_and_a_failing_house_stops_no_other(
     body = client.get("/api/v1/dashboard/?house=silkeborg&months=3").json()
     assert body["computed_at"] == stored["computed_at"]
     assert body["trends"] == stored["data"]
+
+
+@pytest.mark.django_db
+def test_a_house_refresh_is_idempotent_and_touches_only_its_own_house(house, other_house):
+    """What makes a redelivered or retried message harmless: a second refresh writes the same figures and no new
+    publication; a closed or deleted house is skipped without an error (its message may still be queued)."""
+    from reporting.dashboard_services import dashboard_house_trends_refresh
+
+    assert dashboard_house_trends_refresh(house_id=house.pk) == 2 * len(TREND_WINDOWS)
+    first = _entries(house)
+    published = DashboardPublication.objects.filter(house=house).count()
+    assert published > 0 and all(entry is not None for entry in first.values())
+    assert all(entry is None for entry in _entries(other_house).values())  # only its own house's entries
+
+    assert dashboard_house_trends_refresh(house_id=house.pk) == 2 * len(TREND_WINDOWS)
+    second = _entries(house)
+    assert {k: e["data"] for k, e in second.items()} == {k: e["data"] for k, e in first.items()}
+    assert all(second[k]["computed_at"] >= first[k]["computed_at"] for k in first)
+    assert DashboardPublication.objects.filter(house=house).count() == published
+
+    House.objects.filter(pk=other_house.pk).update(active=False)
+    assert dashboard_house_trends_refresh(house_id=other_house.pk) == 0
+    assert dashboard_house_trends_refresh(house_id=House.objects.order_by("-pk").first().pk + 1000) == 0
+    assert all(entry is None for entry in _entries(other_house).values())
