@@ -6,7 +6,9 @@ What a reader knows, and so what the audit assumes an attacker knows:
 - a printed figure is exact; "<N" is a count from 1 to N-1; "–" is a hidden count that is not 0 (zeros are
   always printed, and a count from 1 to N-1 is "<N" unless it had to become "–" as well);
 - every linear relation the registry declares between the figures (a total is the sum of its parts, the
-  same citizens counted in two tables), within and across tables and sectors, zeros included;
+  same citizens counted in two tables), within and across tables and sectors, zeros included, and the
+  weighted ones with what each part can add (the nights from the stays by length: a stay of 2 nights adds
+  2, one of 0–1 nights 0 or 1, one of 5 or more at least 5);
 - everything published before for the house in the same calendar years (`Publication`s): a year is the sum
   of its quarters and half-years for the figures that count events (`Table.flow`).
 
@@ -78,8 +80,8 @@ class Publication:
             "start": self.start, "end": self.end,
             "values": {"/".join(p): v for p, v in self.values.items()},
             "hidden": {"/".join(p): kind for p, kind in self.hidden.items()},
-            "relations": [["/".join(r.total), ["/".join(p) for p in r.parts], ["/".join(p) for p in r.minus]]
-                          for r in self.relations],
+            "relations": [["/".join(r.total), ["/".join(p) for p in r.parts], ["/".join(p) for p in r.minus],
+                           *([[list(x) for x in r.per_part]] if r.per_part else [])] for r in self.relations],
             "flows": sorted("/".join(p) for p in self.flows),
         }
 
@@ -93,7 +95,10 @@ class Publication:
             values={path(k): int(v) for k, v in data["values"].items()},
             hidden={path(k): kind for k, kind in data["hidden"].items()},
             relations=[Relation(total=path(t), parts=tuple(path(p) for p in parts),
-                                minus=tuple(path(p) for p in minus)) for t, parts, minus in data["relations"]],
+                                minus=tuple(path(p) for p in minus),
+                                per_part=tuple((int(lo), None if hi is None else int(hi)) for lo, hi in
+                                               (rest[0] if rest else ())))
+                       for t, parts, minus, *rest in data["relations"]],
             flows=frozenset(path(p) for p in data["flows"]),
         )
 
@@ -108,7 +113,16 @@ def _is_count(value) -> bool:
 def _holds(relation: Relation, values: Mapping[Path, int]) -> bool:
     if any(p not in values for p in relation.paths):
         return False
-    return values[relation.total] == sum(values[p] for p in relation.parts) - sum(values[p] for p in relation.minus)
+    total = values[relation.total] + sum(values[p] for p in relation.minus)
+    if not relation.per_part:
+        return total == sum(values[p] for p in relation.parts)
+    if len(relation.per_part) != len(relation.parts):
+        return False
+    low = sum(lo * values[p] for p, (lo, _hi) in zip(relation.parts, relation.per_part, strict=True))
+    if any(hi is None and values[p] > 0 for p, (_lo, hi) in zip(relation.parts, relation.per_part, strict=True)):
+        return low <= total
+    return low <= total <= sum((hi or 0) * values[p]
+                               for p, (_lo, hi) in zip(relation.parts, relation.per_part, strict=True))
 
 
 def report_model(tables: Mapping, *, start: str, end: str) -> tuple[Publication, dict[Path, tuple[Path, ...]]]:
@@ -139,7 +153,8 @@ def report_model(tables: Mapping, *, start: str, end: str) -> tuple[Publication,
                 flows.add(path)
     kept, seen = [], set()
     for relation in relations:
-        signature = (relation.total, tuple(sorted(relation.parts)), tuple(sorted(relation.minus)))
+        signature = (relation.total, tuple(sorted(zip(relation.parts, relation.per_part or [(1, 1)] * len(
+            relation.parts), strict=True))), tuple(sorted(relation.minus)))
         if signature in seen or not _holds(relation, values):
             continue
         seen.add(signature)
@@ -188,7 +203,10 @@ class _Program:
                     var = self.vars[(pub.start, pub.end, path, pub.values[path])]
                     var.low = var.high = float(pub.values[path])
         for i, pub in enumerate(publications):
-            for relation in pub.relations:
+            for n, relation in enumerate(pub.relations):
+                if relation.per_part:
+                    self._add_weighted(i, n, relation, names)
+                    continue
                 self._add_row([(1.0, i, relation.total), *[(-1.0, i, p) for p in relation.parts],
                                *[(1.0, i, p) for p in relation.minus]], names)
         self._add_period_sums(names)
@@ -228,6 +246,28 @@ class _Program:
         coefs = {k: c for k, c in coefs.items() if c}
         if coefs:
             self.rows.append(_Row(coefs=coefs, rhs=rhs, printed=printed))
+
+    def _add_weighted(self, i: int, n: int, relation: Relation, names: list[dict[Path, tuple | None]]) -> None:
+        """total + minus = sum(low × part) + spread + open, where `spread` (>= 0) is at most
+        sum((high - low) × part) over the parts with an upper bound (a second row, with a `gap` >= 0), and
+        `open` (>= 0) stands for what the parts without one add beyond their low; left out where those are
+        all printed as 0, so that the sum is exact then."""
+        pub = self.publications[i]
+        pairs = list(zip(relation.parts, relation.per_part, strict=True))
+        terms: list = [(1.0, i, relation.total), *[(1.0, i, p) for p in relation.minus],
+                       *[(-float(lo), i, p) for p, (lo, _hi) in pairs if lo]]
+        spread = [(float(hi - lo), i, p) for p, (lo, hi) in pairs if hi is not None and hi > lo]
+        if spread:
+            key, gap = ("latent", i, n, "spread"), ("latent", i, n, "gap")
+            for k in (key, gap):
+                self.vars.setdefault(k, _Var(key=k, low=0.0, high=None))
+            terms.append((-1.0, i, key))
+            self._add_row([*spread, (-1.0, i, key), (-1.0, i, gap)], names)
+        if any(hi is None and (p in pub.hidden or pub.values[p] > 0) for p, (_lo, hi) in pairs):
+            key = ("latent", i, n, "open")
+            self.vars.setdefault(key, _Var(key=key, low=0.0, high=None))
+            terms.append((-1.0, i, key))
+        self._add_row(terms, names)
 
     def _add_period_sums(self, names: list[dict[Path, tuple | None]]) -> None:
         """A half-year or a year is the sum of its quarters, for the flow figures; a quarter nobody published
@@ -554,7 +594,7 @@ def _equal_classes(pub: Publication) -> dict[Path, list[Path]]:
         return p
 
     for relation in pub.relations:
-        if len(relation.parts) == 1 and not relation.minus:
+        if len(relation.parts) == 1 and not relation.minus and not relation.weighted:
             a, b = find(relation.total), find(relation.parts[0])
             if a != b:
                 parent[a] = b

@@ -13,20 +13,34 @@ from dataclasses import dataclass, field
 Path = tuple[str, ...]
 
 
+# What one unit of a part adds to a relation's total, as a range (low, high); high None: no upper bound.
+# A stay of "0-1" nights adds 0 or 1 night, one of "2" nights exactly 2, one of "5+" at least 5.
+PerPart = tuple[int, int | None]
+
+
 @dataclass(frozen=True)
 class Relation:
     """A linear identity the published figures obey: `total` = the sum of `parts` minus the sum of `minus`
     (one part: the same population counted in two places). Paths are full report paths, so a relation may
     span tables. A relation naming a figure the report does not have, or that the raw figures do not obey
-    (a citizen with two contracts in the period), is left out of the audit."""
+    (a citizen with two contracts in the period), is left out of the audit.
+
+    `per_part` (one range per part; empty: exactly 1 each) makes it a weighted sum a reader can still use:
+    the nights = 0–1 × the stays of 0–1 nights + 2 × those of 2 + 3 × those of 3 + 4 × those of 4 + at
+    least 5 × those of 5 or more (`per_part_of_buckets`). It holds when the total lies within the ranges."""
 
     total: Path
     parts: tuple[Path, ...]
     minus: tuple[Path, ...] = ()
+    per_part: tuple[PerPart, ...] = ()
 
     @property
     def paths(self) -> tuple[Path, ...]:
         return (self.total, *self.parts, *self.minus)
+
+    @property
+    def weighted(self) -> bool:
+        return any(r != (1, 1) for r in self.per_part)
 
 
 @dataclass(frozen=True)
@@ -122,3 +136,18 @@ def _partitions(prefix: Path, value) -> Iterator[Relation]:
 def same(a: Path, b: Path) -> Relation:
     """The same population counted in two places (`a` = `b`)."""
     return Relation(total=a, parts=(b,))
+
+
+def per_part_of_buckets(buckets: Iterable[str]) -> tuple[PerPart, ...]:
+    """The range one item of each bucket adds, from the bucket's name: "2" → (2, 2), "0-1" → (0, 1),
+    "5+" → (5, None); for a `Relation` of the total of what is bucketed (the nights of the stays by length)."""
+    ranges: list[PerPart] = []
+    for name in buckets:
+        if name.endswith("+"):
+            ranges.append((int(name[:-1]), None))
+        elif "-" in name:
+            low, high = name.split("-")
+            ranges.append((int(low), int(high)))
+        else:
+            ranges.append((int(name), int(name)))
+    return tuple(ranges)

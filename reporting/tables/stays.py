@@ -21,7 +21,16 @@ from beds.aggregates import (
 from psykiatrihus.models import House, Sector
 from reporting.tables.periods import Period
 from reporting.tables.querysets import SECTORS, age_gender_partition, counts_by, partition
-from reporting.tables.registry import Derived, Path, Relation, Table, partition_relations, register, same
+from reporting.tables.registry import (
+    Derived,
+    Path,
+    Relation,
+    Table,
+    partition_relations,
+    per_part_of_buckets,
+    register,
+    same,
+)
 
 # --- the stay table --------------------------------------------------------------------------------
 
@@ -135,6 +144,10 @@ def _stays_relations(key: str, data: dict) -> Iterator[Relation]:
     for sector in data:
         yield Relation(total=(key, sector, "stays"),
                        parts=tuple((key, sector, "stays_by_nights", b) for b in STAYS_BY_NIGHTS))
+        # the nights from the stays by length: each bucket adds what its stays can have (0–1, 2, ..., 5 or more)
+        yield Relation(total=(key, sector, "nights"),
+                       parts=tuple((key, sector, "stays_by_nights", b) for b in STAYS_BY_NIGHTS),
+                       per_part=per_part_of_buckets(STAYS_BY_NIGHTS))
         yield Relation(total=(key, sector, "unique_citizens"),
                        parts=tuple((key, sector, "citizens_by_stays", b) for b in CITIZENS_BY_STAYS))
         # the same citizens, where every stay is under a contract (kept only where it holds in the data)

@@ -2,7 +2,9 @@
 each table on its own leaks a small number, and a property test over random small tables.
 
 The checker here is independent of the module's solver: `scipy.optimize.linprog` over the published figures,
-the declared relations and the readers' bounds ("<5": 1–4, "–": at least 1, printed: exact)."""
+the declared relations and the readers' bounds ("<5": 1–4, "–": at least 1, printed: exact); a weighted
+relation (the nights from the stays by length) as the two inequalities a reader has, not as the module's
+spread/open unknowns."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from reporting.disclosure import (
     DisclosureError,
     Publication,
     disclose,
+    report_model,
     suppress_publication,
 )
 from reporting.tables.registry import Relation
@@ -39,25 +42,40 @@ def reader_interval(pubs: list[Publication], below: int, pub_index: int, path) -
             bounds.append((1, below - 1) if pub.hidden[p] == PRIMARY else (1, None))
         return index[key]
 
-    rows = []
+    def row(i, terms):
+        coefs, rhs = {}, 0.0
+        for c, p in terms:
+            if p in pubs[i].hidden:
+                k = var(i, p)
+                coefs[k] = coefs.get(k, 0) + c
+            else:
+                rhs -= c * pubs[i].values[p]
+        return coefs, rhs
+
+    rows, below_rows = [], []  # sum = rhs; sum <= rhs
     for i, pub in enumerate(pubs):
         for r in pub.relations:
-            coefs, rhs = {}, 0.0
-            for c, p in [(1, r.total), *[(-1, q) for q in r.parts], *[(1, q) for q in r.minus]]:
-                if p in pub.hidden:
-                    k = var(i, p)
-                    coefs[k] = coefs.get(k, 0) + c
-                else:
-                    rhs -= c * pub.values[p]
-            rows.append((coefs, rhs))
+            if not r.per_part:
+                rows.append(row(i, [(1, r.total), *[(-1, q) for q in r.parts], *[(1, q) for q in r.minus]]))
+                continue
+            # sum(low × part) <= total + minus <= sum(high × part), the upper bound only where every part
+            # without one is printed as 0
+            sides = [(1, r.total), *[(1, q) for q in r.minus]]
+            ranges = list(zip(r.parts, r.per_part, strict=True))
+            below_rows.append(row(i, [*[(lo, q) for q, (lo, _hi) in ranges], *[(-c, q) for c, q in sides]]))
+            if all(hi is not None or (q not in pub.hidden and pub.values[q] == 0) for q, (_lo, hi) in ranges):
+                below_rows.append(row(i, [*sides, *[(-(hi or 0), q) for q, (_lo, hi) in ranges]]))
     target = var(pub_index, path)
     a_eq = [[coefs.get(j, 0) for j in range(len(keys))] for coefs, _ in rows if coefs]
     b_eq = [rhs for coefs, rhs in rows if coefs]
+    a_ub = [[coefs.get(j, 0) for j in range(len(keys))] for coefs, _ in below_rows if coefs]
+    b_ub = [rhs for coefs, rhs in below_rows if coefs]
     out = []
     for sign in (1, -1):
         c = [0] * len(keys)
         c[target] = sign
-        res = linprog(c, A_eq=a_eq or None, b_eq=b_eq or None, bounds=bounds, method="highs")
+        res = linprog(c, A_eq=a_eq or None, b_eq=b_eq or None, A_ub=a_ub or None, b_ub=b_ub or None,
+                      bounds=bounds, method="highs")
         out.append(math.inf if res.status == 3 else sign * res.fun)
     return math.ceil(out[0] - 1e-6), (math.floor(out[1] + 1e-6) if math.isfinite(out[1]) else 10**9)
 
@@ -192,6 +210,90 @@ def test_no_suppression_below_two_and_zeros_printed():
     assert shown["requests"]["kommune"]["outcomes"] == {
         "counts": {"booked": "<5", "turned_away": 0, "withdrawn": 0, "pending": 0}, "total": "<5"}
     assert all(i.low == 1 and i.high == 4 for i in intervals)
+
+
+# --- the nights from the stays by length ---------------------------------------------------------------------
+
+
+def _stay_table(buckets: dict, nights: int) -> dict:
+    return {"stays": {"kommune": {
+        "stays": sum(buckets.values()), "unique_citizens": 12, "nights": nights, "stays_per_citizen": 2.42,
+        "nights_per_stay": 1.86, "max_stays_one_citizen": 5, "max_nights_one_citizen": 14,
+        "citizens_by_stays": {"1-2": 6, "3-9": 6, "10+": 0}, "stays_by_nights": buckets}}}
+
+
+BUCKET = ("stays", "kommune", "stays_by_nights")
+
+
+def test_nights_with_exact_lengths_pin_what_the_stay_counts_alone_protect():
+    """29 stays: 5 of 0–1 nights (all 0 nights), 20 of 2, 2 of 3, 2 of 4, none of 5+; 54 nights. Worked by hand:
+    the stay counts alone leave the two "<5" cells (3 and 4 nights) with 3 + 4 = 29 − 5 − 20 = 4, so 1–3 each,
+    which is what an audit without the nights sees. A reader also has 54 = N + 2 × 20 + 3 × b3 + 4 × b4 with N,
+    the nights of the 0–1 stays, from 0 to 5: with b3 = 4 − b4 that is N + b4 = 2, so b4 is 1 or 2 and b3 3 or
+    2: two values each, not the three the rule asks. With the relation declared, suppression hides the 0–1 and
+    2-night counts too ("–"); then every b4 from 1 to 4 fits in whole numbers (b3 = 1, b4 = 4: b2 = 17, N = 1,
+    0–1 stays 7; b4 = 1: b2 = 23, N = 1, 0–1 stays 4), and so does every b3."""
+    tables = _stay_table({"0-1": 5, "2": 20, "3": 2, "4": 2, "5+": 0}, nights=54)
+    three, four = (*BUCKET, "3"), (*BUCKET, "4")
+
+    pub, _derived = report_model(tables, start="2022-01-01", end="2022-03-31")
+    nights = [r for r in pub.relations if r.per_part]
+    assert [(r.total, r.per_part) for r in nights] == [
+        (("stays", "kommune", "nights"), ((0, 1), (2, 2), (3, 3), (4, 4), (5, None)))]
+    blind = Publication(start=pub.start, end=pub.end, values=pub.values,
+                        relations=[r for r in pub.relations if not r.per_part], flows=pub.flows)
+    intervals = suppress_publication(blind, below=5)  # as the audit was, without the nights
+    assert blind.hidden == {three: PRIMARY, four: PRIMARY}
+    assert {(i.path, i.low, i.high, i.protected) for i in intervals} == {(three, 1, 3, True), (four, 1, 3, True)}
+    blind.relations = pub.relations  # what the reader has: the nights printed beside the lengths
+    assert reader_interval([blind], 5, 0, four) == (1, 2) and reader_interval([blind], 5, 0, three) == (2, 3)
+
+    shown, pub, intervals = disclose(tables, below=5, start="2022-01-01", end="2022-03-31")
+    assert shown["stays"]["kommune"]["stays_by_nights"] == {"0-1": None, "2": None, "3": "<5", "4": "<5", "5+": 0}
+    assert shown["stays"]["kommune"]["nights"] == 54 and shown["stays"]["kommune"]["stays"] == 29
+    assert {(i.path, i.low, i.high, i.protected) for i in intervals} == {(three, 1, 4, True), (four, 1, 4, True)}
+    assert_protected([pub])
+
+
+def test_a_stay_of_five_nights_or_more_adds_at_least_five():
+    """3 stays of 2 nights, 1 of 3, 1 of 12 (5+); 21 nights. "5+" adds at least 5, not exactly 5: a reader
+    has 21 >= 2 × b2 + 3 × b3 + 5 × b5 and nothing more, and the relation holds although 6 + 3 + 5 = 14 < 21.
+    An exact "5 each" would be infeasible (14 ≠ 21); as a lower bound the hidden counts keep their values."""
+    tables = _stay_table({"0-1": 0, "2": 3, "3": 1, "4": 0, "5+": 1}, nights=21)
+    shown, pub, intervals = disclose(tables, below=5, start="2022-01-01", end="2022-03-31")
+    assert [r.total for r in pub.relations if r.per_part] == [("stays", "kommune", "nights")]
+    assert intervals and all(i.protected for i in intervals)
+    assert_protected([pub])
+    again = Publication.from_json(pub.to_json())  # stored with the run, read back for the next audit
+    assert again.relations == pub.relations and again.hidden == pub.hidden
+
+
+@st.composite
+def stay_lengths(draw):
+    """A sector's stays (1–20, 0–9 nights each), as the stay table and the nights by gender print them."""
+    lengths = draw(st.lists(st.tuples(st.integers(min_value=0, max_value=9), st.booleans()), min_size=1,
+                            max_size=20))
+    buckets = dict.fromkeys(("0-1", "2", "3", "4", "5+"), 0)
+    for n, _female in lengths:
+        buckets["0-1" if n <= 1 else "5+" if n >= 5 else str(n)] += 1
+    women = sum(n for n, female in lengths if female)
+    nights = sum(n for n, _female in lengths)
+    tables = _stay_table(buckets, nights=nights)
+    tables["nights_age_gender"] = {"kommune": {"counts": {"30-39": {"F": women, "M": nights - women}},
+                                               "total": nights}}
+    return tables, draw(st.sampled_from([3, 5]))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(stay_lengths())
+def test_random_stays_never_leave_a_small_length_narrowed_by_the_nights(case):
+    tables, below = case
+    try:
+        _shown, pub, _intervals = disclose(tables, below=below, start="2022-01-01", end="2022-03-31")
+    except DisclosureError:
+        pytest.fail("a stay table with its nights could not be protected")
+    assert any(r.per_part for r in pub.relations)
+    assert_protected([pub], below)
 
 
 # --- property: random small tables with relations ---------------------------------------------------------

@@ -94,8 +94,10 @@ class TestReport:
     def test_suppressed_like_the_report_of_each_period_and_audited(self, dataset):
         """The 2021 column is the report's own key figures: kommune's five stays (0–1 night: 2, two nights: 1,
         three: 1, 5+: 1) are all small, and with the total printed each would be pinned to 1 or 2, so the
-        total is hidden as their complement ("–"); the 11 nights stay printed (the age band 60–69 men, 8, is
-        the complement of the 3 women's nights in 30–39). 2020's one stay is "<5"; 2019 prints its zeros."""
+        total is hidden as their complement ("–"); the 11 nights are hidden too, since 2 + 3 + 5 (at least
+        five) of them would pin the 2-, 3- and 5+-night counts at 1, and with them the women's 3 nights in
+        30–39 (the men's 8 in 60–69 are printed). 2020's one stay is "<5", its 3 nights "–"; 2019 prints its
+        zeros."""
         from reporting.disclosure import Publication, audit
         from reporting.models import ReportPublication
         from reporting.services import report_run_build, report_run_request
@@ -111,8 +113,11 @@ class TestReport:
         assert tables["stays"]["kommune"]["stays"] is None  # the same cell as the stay table's
         assert tables["stays"]["kommune"]["stays_by_nights"] == {"0-1": "<5", "2": "<5", "3": "<5", "4": 0,
                                                                  "5+": "<5"}
-        assert k["nights"] == {"2019": 0, "2020": "<5", "2021": 11}
-        assert tables["nights_age_gender"]["kommune"]["counts"]["60-69"]["M"] is None
+        # 2020: one stay of 3 nights; "<5" nights beside "<5" stays of 3 nights would pin both (3 × 1 is the
+        # only product below 5), so the nights are "–"
+        assert k["nights"] == {"2019": 0, "2020": None, "2021": None}
+        assert tables["nights_age_gender"]["kommune"]["counts"]["30-39"]["F"] is None
+        assert tables["nights_age_gender"]["kommune"]["counts"]["60-69"]["M"] == 8
         assert k["new_contracts"] == {"2019": "<5", "2020": "<5", "2021": 0}
         assert k["occupancy_percent"]["2020"] is None  # 3 occupied bed-nights: "<5", so the share is hidden
         # what was stored: the year, the year before and the 2019 column; every hidden small cell protected
