@@ -7,6 +7,13 @@ from hypothesis import settings as hypothesis_settings
 
 from psykiatrihus.models import Role
 from psykiatrihus.services import house_setup, membership_grant, user_create
+from tests.demo_database import (  # noqa: F401 - the demo seeded once per session (`demo_db`), see there
+    _demo_template,
+    demo_db,
+    django_db_setup,
+    pytest_configure,
+    pytest_sessionfinish,
+)
 
 # Property tests check values, not speed: on a shared 2-core machine under load, Hypothesis's default 200 ms
 # deadline per example fails a correct test now and then.

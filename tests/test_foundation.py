@@ -114,11 +114,10 @@ class TestSetupHouse:
 
 
 class TestSeedDemo:
-    def test_running_twice_changes_nothing(self, db, settings, tmp_path):
+    def test_running_twice_changes_nothing(self, demo_db):
+        """`demo_db` is what one `seed_demo` run left (the session's template); this is the second run."""
         from django.contrib.auth import get_user_model
 
-        settings.MEDIA_ROOT = str(tmp_path)  # the demo's approved reports write their files
-        call_command("seed_demo", stdout=open(os.devnull, "w"))
         counts = _table_counts()
         call_command("seed_demo", stdout=open(os.devnull, "w"))
         assert _table_counts() == counts

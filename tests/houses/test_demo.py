@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import datetime
-import os
 
-import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.test import Client
 
 from beds.models import WaitingListEntry
 from psykiatrihus.models import House
 from psykiatrihus.policy import policy_for
 
-pytestmark = pytest.mark.django_db
 
-
-def test_three_houses_with_their_rules_and_a_two_house_user(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)  # the demo's approved reports write their files
-    call_command("seed_demo", stdout=open(os.devnull, "w"))
+def test_three_houses_with_their_rules_and_a_two_house_user(demo_db):
     aarhus, silkeborg, samsoe = (House.objects.get(slug=s) for s in ("aarhus", "silkeborg", "samsoe"))
     today = datetime.date.today()
     assert policy_for(house=aarhus, sector="region", on_date=datetime.date(2020, 9, 30)).stay_frame_nights == 5

@@ -4,11 +4,8 @@ and a steering group member sitting for Aarhus and Silkeborg who reads both hous
 from __future__ import annotations
 
 import datetime
-import os
 
-import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -18,8 +15,6 @@ from psykiatrihus.policy import policy_for
 from psykiatrihus.scoping import houses_compared
 from reporting.comparison import default_period
 
-pytestmark = pytest.mark.django_db
-
 
 def _client(username: str) -> Client:
     client = Client()
@@ -27,9 +22,7 @@ def _client(username: str) -> Client:
     return client
 
 
-def test_pending_long_stay_and_a_steering_member_for_two_houses(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)  # the demo's approved reports write their files
-    call_command("seed_demo", stdout=open(os.devnull, "w"))
+def test_pending_long_stay_and_a_steering_member_for_two_houses(demo_db):
     aarhus, silkeborg = House.objects.get(slug="aarhus"), House.objects.get(slug="silkeborg")
 
     # A municipal stay of 4 nights, one beyond today's 3-night frame, booked by municipal staff with a reason.

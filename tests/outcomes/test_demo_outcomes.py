@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import io
 
-import pytest
 from django.utils import timezone
 
 from contracts import demo
 from contracts.aggregates import admissions_mirror
 from contracts.models import Admission, QuestionnaireResponse
+from psykiatrihus.models import House
 
-pytestmark = pytest.mark.django_db
 
-
-def test_demo_history(house):
-    demo.seed(house=house, stdout=io.StringIO())
+def test_demo_history(demo_db):
+    house = House.objects.get(slug="aarhus")
     assert Admission.objects.filter(house=house).count() > 100
     assert QuestionnaireResponse.objects.filter(house=house, instrument__code="who5").count() > 100
     figures = admissions_mirror(house=house, sector="region", start=timezone.datetime(2020, 1, 1).date(),
