@@ -78,12 +78,13 @@ def _admin():
 
 
 @contextmanager
-def _locked(admin, name: str):
-    admin.execute("SELECT pg_advisory_lock(hashtext(%s))", [name])
+def _locked(admin, key: str):
+    """A session-level advisory lock: the other xdist worker waits here, whatever it runs."""
+    admin.execute("SELECT pg_advisory_lock(hashtext(%s))", [key])
     try:
         yield
     finally:
-        admin.execute("SELECT pg_advisory_unlock(hashtext(%s))", [name])
+        admin.execute("SELECT pg_advisory_unlock(hashtext(%s))", [key])
 
 
 def _state(admin, name: str) -> str:
@@ -149,7 +150,7 @@ def django_db_setup(django_db_setup, django_db_blocker, request):
                 request.addfinalizer(destroy)
             assert connection.settings_dict["NAME"] == connection.creation._get_test_db_name()
             connection.close()
-        with _admin() as admin, _locked(admin, name):
+        with _admin() as admin, _locked(admin, f"{name}:base"):  # not behind the seeding (another lock)
             _drop_stale_templates(admin)
             if _state(admin, name) == "missing":
                 admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{connection.settings_dict["NAME"]}"')
@@ -163,7 +164,7 @@ def _demo_template(django_db_setup, django_db_blocker) -> str:
     from django.test.utils import override_settings
 
     name = _template_name()
-    with _admin() as admin, _locked(admin, name):
+    with _admin() as admin, _locked(admin, f"{name}:seed"):
         state = _state(admin, name)
         assert state != "missing", "django_db_setup made no demo template base"
         if state == "base":
