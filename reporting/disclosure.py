@@ -153,13 +153,34 @@ def report_model(tables: Mapping, *, start: str, end: str) -> tuple[Publication,
                 flows.add(path)
     kept, seen = [], set()
     for relation in relations:
-        signature = (relation.total, tuple(sorted(zip(relation.parts, relation.per_part or [(1, 1)] * len(
-            relation.parts), strict=True))), tuple(sorted(relation.minus)))
+        signature = _signature(relation)
         if signature in seen or not _holds(relation, values):
             continue
         seen.add(signature)
         kept.append(relation)
     return Publication(start=start, end=end, values=values, relations=kept, flows=frozenset(flows)), derived
+
+
+def _signature(relation: Relation) -> tuple:
+    return (relation.total, tuple(sorted(zip(relation.parts, relation.per_part or [(1, 1)] * len(relation.parts),
+                                             strict=True))), tuple(sorted(relation.minus)))
+
+
+def relations_renewed(pub: Publication) -> Publication:
+    """A stored publication with the relations the registry declares now added to those stored with it: a
+    relation declared later (the nights from the stays by length) was as true of the figures then, and a
+    reader of the old output has it. Without it an old output that already gives a cell away would count as
+    protecting it, and a new output of the period would be refused for what the old one did."""
+    tables: dict = {}
+    for path, value in pub.values.items():
+        node = tables
+        for step in path[:-1]:
+            node = node.setdefault(step, {})
+        node[path[-1]] = value
+    fresh, _derived = report_model(tables, start=pub.start, end=pub.end)
+    known = {_signature(r) for r in pub.relations}
+    pub.relations = [*pub.relations, *(r for r in fresh.relations if _signature(r) not in known)]
+    return pub
 
 
 # --- the audit (a linear program per hidden cell) ------------------------------------------------------

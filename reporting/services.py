@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from psykiatrihus.models import House
 from psykiatrihus.services import audit_log
-from reporting.disclosure import DisclosureError, Publication
+from reporting.disclosure import DisclosureError, Publication, relations_renewed
 from reporting.key_figures import SECTORS, key_figures, source_paths
 from reporting.models import ReportFormat, ReportPublication, ReportRun, ReportStatus
 from reporting.report_files import render_json, render_pdf, render_xlsx
@@ -171,7 +171,8 @@ def report_published(*, house: House, period: Period, below: int, exclude_run: i
             .exclude(run_id=exclude_run).values_list("created_at", "figures"))
     shown = DashboardPublication.objects.filter(house=house, suppress_below=below, **years).values_list(
         "created_at", "figures")
-    return [Publication.from_json(figures) for _at, figures in sorted([*rows, *shown], key=lambda r: r[0])]
+    return [relations_renewed(Publication.from_json(figures))
+            for _at, figures in sorted([*rows, *shown], key=lambda r: r[0])]
 
 
 def report_files(*, figures: dict, formats: list[str] | tuple[str, ...], notes: dict | None = None,

@@ -124,6 +124,38 @@ class TestPublished:
         assert "offentliggøres ikke" in run.error and "små tal kunne regnes ud" in run.error
         assert not ReportPublication.objects.filter(run=run).exists()
 
+    def test_an_output_stored_before_the_nights_relation_is_audited_with_it(self, dataset):
+        """2021 as a build before the nights relation published it: the 11 nights printed beside the "<5"
+        lengths (2, 3 and 5+ nights: 1 each, pinned by 2 + 3 + 5 = 10 of 11). Stored without the relation, it
+        would count as protecting them, so a rebuild, whose own nights relation pins them against those 11
+        printed nights, would be refused for what the old output gave away. Read back, it gets the registry's
+        relations: the cells are known to be pinned already, and the rebuild is published."""
+        from reporting.disclosure import DisclosureError, report_model, suppress_publication
+        from reporting.selectors import report_tables
+
+        year = period_for(year=2021)
+        raw = report_tables(house=dataset.house, period=year)
+        old, _derived = report_model(raw, start="2021-01-01", end="2021-12-31")
+        old.relations = [r for r in old.relations if not r.per_part]
+        suppress_publication(old, below=5)
+        assert ("stays", "kommune", "nights") not in old.hidden
+        two = ("stays", "kommune", "stays_by_nights", "2")
+        assert old.hidden[two] == "primary"
+        earlier = report_run_request(house=dataset.house, period=year, formats=["json"], enqueue=False)
+        ReportRun.objects.filter(pk=earlier.pk).update(status=ReportStatus.DONE)
+        ReportPublication.objects.create(run=earlier, house=dataset.house, period_start=year.start,
+                                         period_end=year.end, suppress_below=5, figures=old.to_json())
+
+        published = report_published(house=dataset.house, period=year, below=5)
+        assert any(r.per_part for r in published[0].relations)  # renewed from the registry
+        new, _derived = report_model(raw, start="2021-01-01", end="2021-12-31")
+        with pytest.raises(DisclosureError):  # as the stored publication alone says it
+            suppress_publication(new, below=5, published=[Publication.from_json(old.to_json())])
+        run = report_run_build(run_id=report_run_request(house=dataset.house, period=year, formats=["json"],
+                                                         enqueue=False).pk)
+        assert run.status == ReportStatus.DONE, run.error
+        assert run.figures_data["data"]["tables"]["stays"]["kommune"]["nights"] == 11  # printed before: known
+
     def test_the_audit_command_prints_each_hidden_cell_with_its_interval(self, dataset, capsys):
         call_command("report_disclosure_audit", "--house", "aarhus", "--year", "2021")
         out = capsys.readouterr().out
