@@ -18,11 +18,15 @@ figure next to it ("complementary"): the cheapest that protects it — a cell al
 printed one, a small printed cell before a large one, and parts before totals. A last pass prints again every
 "–" that later ones made unnecessary (totals and large cells first). `audit()` is the proof: for
 every primary cell, the smallest and largest value consistent with everything published
-(HiGHS, the solver of `scipy.optimize.linprog(method="highs")`).
+(HiGHS, the solver of `scipy.optimize.linprog(method="highs")`). Where a weighted relation binds a cell
+tightly (the nights printed, no stay of 5 nights or more to take up a remainder), the whole values in that
+interval are counted one by one (HiGHS's mixed-integer solver): 3 × b3 + 4 × b4 = 14 fits fewer whole values
+than its interval, and a parity can halve them.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -53,10 +57,11 @@ class Interval:
     low: int
     high: int
     protected: bool
+    count: int | None = None  # the whole values from low to high that fit, where not all of them do
 
     @property
     def possible(self) -> int:
-        return max(0, self.high - self.low + 1)
+        return self.count if self.count is not None else max(0, self.high - self.low + 1)
 
 
 @dataclass
@@ -235,6 +240,7 @@ class _Program:
         for r, row in enumerate(self.rows):
             for k in row.coefs:
                 self._by_var.setdefault(k, []).append(r)
+        self._values: dict[tuple, tuple[float, float, int]] = {}
 
     def _publication_vars(self, pub: Publication) -> dict[Path, tuple | None]:
         names: dict[Path, tuple | None] = {}
@@ -319,6 +325,45 @@ class _Program:
                     continue
                 self._add_row(terms, names)
 
+    def values(self, key: tuple, *, full: bool = True) -> tuple[float, float, int]:
+        """(low, high, how many whole values fit): the linear program's interval, and where a weighted row
+        binds the variable's part of the system tightly (no unbounded unit term in it: the nights printed
+        and nothing of 5 or more), the whole values in it that fit counted one by one, since 3 × b3 + 4 × b4
+        = 14 fits fewer whole values than its interval (a parity can halve them). Not `full`: counted only
+        up to the values a small cell needs (`required_values`), for choosing what to hide."""
+        if (key, full) in self._values:
+            return self._values[(key, full)]
+        low, high = self.interval(key)
+        width = _width(low, high)
+        result = (low, high, width)
+        rows = [self.rows[r] for r in self.component(key)]
+        enough = None if full else required_values(self.below)
+        if math.isfinite(high) and 0 < width <= WHOLE_LIMIT and (full or width >= enough) \
+                and any(self._tight(row) for row in rows):
+            variables = sorted({k for row in rows for k in row.coefs} | {key}, key=repr)
+            at = {k: i for i, k in enumerate(variables)}
+            # the same part of the system recurs from one program to the next while cells are chosen
+            fits = _whole_values(tuple((tuple(sorted((at[k], c) for k, c in row.coefs.items())), row.rhs)
+                                       for row in rows),
+                                 tuple((self.vars[k].low, self.vars[k].high) for k in variables), at[key],
+                                 math.ceil(low - EPS), math.floor(high + EPS), enough)
+            result = (float(min(fits)), float(max(fits)), len(fits)) if fits else (low, high, 0)
+        self._values[(key, full)] = result
+        return result
+
+    def width(self, key: tuple) -> int:
+        """How many whole values the variable can still take, up to as many as a small cell needs."""
+        return self.values(key, full=False)[2]
+
+    def _tight(self, row: _Row) -> bool:
+        """A weighted row (a coefficient other than 1) without a free term of coefficient 1 that would take
+        up any remainder: an unknown without upper bound that no other row holds (what the stays of 5 nights
+        or more add beyond 5)."""
+        if all(abs(c) == 1 for c in row.coefs.values()):
+            return False
+        return not any(abs(c) == 1 and self.vars[k].high is None and len(self._by_var.get(k, ())) == 1
+                       for k, c in row.coefs.items())
+
     def interval(self, key: tuple) -> tuple[float, float]:
         """The smallest and largest value of one variable over its connected part of the system."""
         var = self.vars[key]
@@ -392,6 +437,57 @@ def _solve(rows: list[_Row], variables: list[tuple], bounds: list[tuple[float, f
     return result[0], result[1]
 
 
+# Beyond this many values in its interval a cell keeps enough whole ones whatever the weights (at most 5: a
+# stay of 5 or more adds at least 5), so they are not counted one by one.
+WHOLE_LIMIT = 15
+
+
+@functools.lru_cache(maxsize=4096)
+def _whole_values(rows: tuple[tuple[tuple[tuple[int, float], ...], float], ...],
+                  bounds: tuple[tuple[float, float | None], ...], target: int, low: int, high: int,
+                  enough: int | None) -> tuple[int, ...]:
+    """The values from `low` to `high` of variable `target` for which the rows (sum of coefficient × variable
+    = rhs, variables by index) have a solution in whole numbers within the bounds (HiGHS's mixed-integer
+    solver, one feasibility problem per value); `enough`: stop once that many are found."""
+    import highspy
+    import numpy as np
+
+    inf = highspy.kHighsInf
+    columns: list[list[tuple[int, float]]] = [[] for _ in bounds]
+    for r, (coefs, _rhs) in enumerate(rows):
+        for i, c in coefs:
+            columns[i].append((r, c))
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = len(bounds), len(rows)
+    lp.col_cost_ = np.zeros(len(bounds))
+    lp.col_lower_ = np.array([lo for lo, _hi in bounds], dtype=float)
+    lp.col_upper_ = np.array([inf if hi is None else hi for _lo, hi in bounds], dtype=float)
+    rhs = np.array([value for _coefs, value in rows], dtype=float)
+    lp.row_lower_, lp.row_upper_ = rhs, rhs
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * len(bounds)
+    matrix = lp.a_matrix_
+    matrix.format_ = highspy.MatrixFormat.kColwise
+    matrix.num_col_, matrix.num_row_ = len(bounds), len(rows)
+    matrix.start_ = np.cumsum([0] + [len(col) for col in columns]).astype(np.int32)
+    matrix.index_ = np.array([r for col in columns for r, _c in col], dtype=np.int32)
+    matrix.value_ = np.array([c for col in columns for _r, c in col], dtype=float)
+    solver = highspy.Highs()
+    solver.setOptionValue("output_flag", False)
+    solver.passModel(lp)
+    fits = []
+    for value in range(low, high + 1):
+        solver.changeColBounds(target, float(value), float(value))
+        solver.run()
+        status = solver.getModelStatus()
+        if status == highspy.HighsModelStatus.kOptimal:
+            fits.append(value)
+            if enough is not None and len(fits) >= enough:
+                break
+        elif status != highspy.HighsModelStatus.kInfeasible:
+            raise RuntimeError(f"disclosure audit: the whole-number check has no answer ({status})")
+    return tuple(fits)
+
+
 def _quarters_of(start: str, end: str) -> list[tuple[str, str]]:
     """The calendar quarters that make up a grid period (a half-year or a year), else []."""
     import datetime
@@ -421,11 +517,12 @@ def _width(low: float, high: float) -> int:
 
 def _interval_of(program: _Program, i: int, path: Path) -> Interval:
     pub = program.publications[i]
-    low, high = program.interval((pub.start, pub.end, path, pub.values[path]))
+    low, high, count = program.values((pub.start, pub.end, path, pub.values[path]))
     lo = math.ceil(low - EPS)
     hi = math.floor(high + EPS) if math.isfinite(high) else 10**9
     return Interval(path=path, period=pub.period, value=pub.values[path], low=lo, high=hi,
-                    protected=_width(low, high) >= required_values(program.below))
+                    protected=count >= required_values(program.below),
+                    count=count if math.isfinite(high) and count != hi - lo + 1 else None)
 
 
 def _small_hidden(pub: Publication, below: int) -> list[Path]:
@@ -521,7 +618,7 @@ def _protect(pub: Publication, published: list[Publication], below: int) -> None
                 key = (other.start, other.end, path, other.values[path])
                 if key in given_up or key in protected:
                     continue
-                if _width(*program.interval(key)) >= need:
+                if program.width(key) >= need:
                     protected.add(key)
                 else:
                     open_cell = key
@@ -565,7 +662,7 @@ def _take_back(pub: Publication, published: list[Publication], below: int) -> No
         affected = small_keys(program, (pub.start, pub.end, path, pub.values[path]))
         for key in affected:
             if key not in widths:
-                widths[key] = _width(*program.interval(key))
+                widths[key] = program.width(key)
         for p in members:
             if 0 < pub.values[p] < below:
                 pub.hidden[p] = PRIMARY
@@ -573,7 +670,7 @@ def _take_back(pub: Publication, published: list[Publication], below: int) -> No
                 del pub.hidden[p]
         after = _Program(publications, below)
         still = [k for k in affected if _small_key(publications, k, below)]
-        new_widths = {k: _width(*after.interval(k)) for k in still}
+        new_widths = {k: after.width(k) for k in still}
         if all(w >= min(need, widths[k]) for k, w in new_widths.items()):
             widths.update(new_widths)
             continue
@@ -595,7 +692,7 @@ def _width_with(publications: list[Publication], new: int, hide: list[Path], cel
     for path in hide:
         pub.hidden[path] = COMPLEMENTARY
     try:
-        return _width(*_Program(publications, below).interval(cell))
+        return _Program(publications, below).width(cell)
     finally:
         for path, kind in saved.items():
             if kind is None:
@@ -651,7 +748,7 @@ def _next_step(publications: list[Publication], new: int, program: _Program, cel
                 out.append(list(members))
         return out
 
-    current = _width(*program.interval(cell))
+    current = program.width(cell)
     singles = options(program)
     best, best_width = None, current
     for step in singles:

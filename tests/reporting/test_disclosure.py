@@ -20,6 +20,7 @@ from reporting.disclosure import (
     PRIMARY,
     DisclosureError,
     Publication,
+    audit,
     disclose,
     report_model,
     suppress_publication,
@@ -266,6 +267,55 @@ def test_a_stay_of_five_nights_or_more_adds_at_least_five():
     assert_protected([pub])
     again = Publication.from_json(pub.to_json())  # stored with the run, read back for the next audit
     assert again.relations == pub.relations and again.hidden == pub.hidden
+
+
+def whole_values(pub: Publication, below: int, path, cap: int = 60) -> set[int]:
+    """Every whole value of one hidden cell that fits all the publication's relations with whole values for
+    the other hidden cells ("<N": 1 to N-1, "–": 1 to `cap`), found by trying them all."""
+    import itertools
+
+    hidden = sorted(pub.hidden)
+    ranges = [range(1, below) if pub.hidden[p] == PRIMARY else range(1, cap + 1) for p in hidden]
+    found = set()
+    for choice in itertools.product(*ranges):
+        values = {**pub.values, **dict(zip(hidden, choice, strict=True))}
+        if all(_fits(r, values) for r in pub.relations):
+            found.add(values[path])
+    return found
+
+
+def _fits(r: Relation, values: dict) -> bool:
+    total = values[r.total] + sum(values[p] for p in r.minus)
+    if not r.per_part:
+        return total == sum(values[p] for p in r.parts)
+    pairs = list(zip(r.parts, r.per_part, strict=True))
+    if total < sum(lo * values[p] for p, (lo, _hi) in pairs):
+        return False
+    return any(hi is None and values[p] > 0 for p, (_lo, hi) in pairs) or \
+        total <= sum((hi or 0) * values[p] for p, (_lo, hi) in pairs)
+
+
+def test_a_parity_of_the_nights_is_counted_in_whole_numbers():
+    """24 stays: 20 of 2 nights, 2 of 3, 2 of 4, none of 0–1 or 5+; 54 nights. Hiding the stays and the 2-night
+    count ("–") leaves 2 × b2 + 3 × b3 + 4 × b4 = 54 with b2 free: the interval of the linear program gives b3
+    1–4, but 3 × b3 must be even, so b3 is 2 or 4, two values (tried one by one below). The audit counts whole
+    values where a weighted sum binds this tightly, and hides the nights instead: b3 + b4 = 24 − 20 = 4 leaves
+    1, 2 or 3 for each, and with the nights "–" nothing ties them further."""
+    tables = _stay_table({"0-1": 0, "2": 20, "3": 2, "4": 2, "5+": 0}, nights=54)
+    three, four = (*BUCKET, "3"), (*BUCKET, "4")
+    pub, _derived = report_model(tables, start="2022-01-01", end="2022-03-31")
+    pub.hidden = {three: PRIMARY, four: PRIMARY, ("stays", "kommune", "stays"): COMPLEMENTARY,
+                  (*BUCKET, "2"): COMPLEMENTARY}
+    assert reader_interval([pub], 5, 0, three) == (1, 4)  # the linear program's interval
+    assert whole_values(pub, 5, three) == {2, 4}
+    (interval,) = [i for i in audit([pub], below=5) if i.path == three]
+    assert (interval.low, interval.high, interval.possible, interval.protected) == (2, 4, 2, False)
+
+    shown, pub, intervals = disclose(tables, below=5, start="2022-01-01", end="2022-03-31")
+    assert shown["stays"]["kommune"]["nights"] is None and shown["stays"]["kommune"]["stays"] == 29 - 5
+    assert shown["stays"]["kommune"]["stays_by_nights"] == {"0-1": 0, "2": 20, "3": "<5", "4": "<5", "5+": 0}
+    assert whole_values(pub, 5, three) == whole_values(pub, 5, four) == {1, 2, 3}
+    assert {(i.path, i.low, i.high, i.possible) for i in intervals} == {(three, 1, 3, 3), (four, 1, 3, 3)}
 
 
 @st.composite
