@@ -89,15 +89,16 @@ def _report_figures(*, house: House, period: Period, formats, suppress_below: in
         first_day = house_history_start(house=house)
         extra_periods = [p for p in trend_periods(period=period, first_day=first_day)
                          if (p.start, p.end) not in {(period.start, period.end), (prior.start, prior.end)}]
-        # The year before and the trend columns are read beside the period's own tables (see
-        # reporting.selectors.parallel); suppression and its audit stay in order below.
-        beside = read_beside(lambda: (
-            report_raw(house=house, period=prior),
-            {(p.start, p.end): trend_tables_raw(house=house, period=p, paths=source_paths()) for p in extra_periods}))
+        # The year before and the trend columns are read beside the period's own tables, each on a connection
+        # of its own (see reporting.selectors.parallel); suppression and its audit stay in order below.
+        prior_read = read_beside(lambda: report_raw(house=house, period=prior))
+        trends_read = read_beside(lambda: {(p.start, p.end): trend_tables_raw(house=house, period=p,
+                                                                              paths=source_paths())
+                                           for p in extra_periods})
         now = disclosed_figures(house=house, period=period, suppress_below=suppress_below,
                                 progress=lambda p: step(int(p * 0.5)), published=earlier)
         publications = [now.publication]
-        prior_raw, trend_raw = beside.result()
+        prior_raw = prior_read.result()
         # The same period a year before: the PDF/XLSX comparison columns and the key figures' "last year".
         before = disclosed_figures(house=house, period=prior, suppress_below=suppress_below,
                                    published=[*earlier, now.publication], raw=prior_raw)
@@ -106,7 +107,7 @@ def _report_figures(*, house: House, period: Period, formats, suppress_below: in
         previous = before.data if set(formats) & {"pdf", "xlsx"} else None
         trends, trend_publications = _trend_figures(house=house, period=period, now=now, before=before,
                                                     published=[*earlier, *publications], first_day=first_day,
-                                                    built=trend_raw)
+                                                    built=trends_read.result())
         publications.extend(trend_publications)
         step(90)
         # Made from the figures the periods publish (after suppression), so they add nothing more to audit.
