@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from reporting.tables.registry import TABLES, Path, Relation, leaves
@@ -391,37 +391,51 @@ class _Program:
         return sorted(seen_rows)
 
 
-def _solve(rows: list[_Row], variables: list[tuple], bounds: list[tuple[float, float | None]],
-           target: int) -> tuple[float, float]:
-    """min and max of variable `target` subject to the rows' equalities and the bounds (HiGHS, the solver
-    behind `scipy.optimize.linprog(method="highs")`, called directly: one model, two objectives)."""
+def _highs_model(*, rows, bounds: Sequence[tuple[float, float | None]], cost_of: int | None = None,
+                 integral: bool = False):
+    """A HiGHS solver holding the equalities `rows` ((index, coefficient) pairs, rhs) over variables with
+    `bounds`; the objective is variable `cost_of` (none: a feasibility problem), whole numbers if `integral`."""
     import highspy
     import numpy as np
 
     inf = highspy.kHighsInf
-    index = {k: i for i, k in enumerate(variables)}
-    columns: list[list[tuple[int, float]]] = [[] for _ in variables]
-    for r, row in enumerate(rows):
-        for k, c in row.coefs.items():
-            columns[index[k]].append((r, c))
+    columns: list[list[tuple[int, float]]] = [[] for _ in bounds]
+    for r, (coefs, _rhs) in enumerate(rows):
+        for i, c in coefs:
+            columns[i].append((r, c))
     lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = len(variables), len(rows)
-    cost = np.zeros(len(variables))
-    cost[target] = 1.0
+    lp.num_col_, lp.num_row_ = len(bounds), len(rows)
+    cost = np.zeros(len(bounds))
+    if cost_of is not None:
+        cost[cost_of] = 1.0
     lp.col_cost_ = cost
     lp.col_lower_ = np.array([low for low, _high in bounds], dtype=float)
     lp.col_upper_ = np.array([inf if high is None else high for _low, high in bounds], dtype=float)
-    rhs = np.array([row.rhs for row in rows], dtype=float)
+    rhs = np.array([value for _coefs, value in rows], dtype=float)
     lp.row_lower_, lp.row_upper_ = rhs, rhs
+    if integral:
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * len(bounds)
     matrix = lp.a_matrix_
     matrix.format_ = highspy.MatrixFormat.kColwise
-    matrix.num_col_, matrix.num_row_ = len(variables), len(rows)
+    matrix.num_col_, matrix.num_row_ = len(bounds), len(rows)
     matrix.start_ = np.cumsum([0] + [len(col) for col in columns]).astype(np.int32)
     matrix.index_ = np.array([r for col in columns for r, _c in col], dtype=np.int32)
     matrix.value_ = np.array([c for col in columns for _r, c in col], dtype=float)
     solver = highspy.Highs()
     solver.setOptionValue("output_flag", False)
     solver.passModel(lp)
+    return solver
+
+
+def _solve(rows: list[_Row], variables: list[tuple], bounds: list[tuple[float, float | None]],
+           target: int) -> tuple[float, float]:
+    """min and max of variable `target` subject to the rows' equalities and the bounds (HiGHS, the solver
+    behind `scipy.optimize.linprog(method="highs")`, called directly: one model, two objectives)."""
+    import highspy
+
+    index = {k: i for i, k in enumerate(variables)}
+    solver = _highs_model(rows=[([(index[k], c) for k, c in row.coefs.items()], row.rhs) for row in rows],
+                          bounds=bounds, cost_of=target)
     result = []
     for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
         solver.changeObjectiveSense(sense)
@@ -450,30 +464,8 @@ def _whole_values(rows: tuple[tuple[tuple[tuple[int, float], ...], float], ...],
     = rhs, variables by index) have a solution in whole numbers within the bounds (HiGHS's mixed-integer
     solver, one feasibility problem per value); `enough`: stop once that many are found."""
     import highspy
-    import numpy as np
 
-    inf = highspy.kHighsInf
-    columns: list[list[tuple[int, float]]] = [[] for _ in bounds]
-    for r, (coefs, _rhs) in enumerate(rows):
-        for i, c in coefs:
-            columns[i].append((r, c))
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = len(bounds), len(rows)
-    lp.col_cost_ = np.zeros(len(bounds))
-    lp.col_lower_ = np.array([lo for lo, _hi in bounds], dtype=float)
-    lp.col_upper_ = np.array([inf if hi is None else hi for _lo, hi in bounds], dtype=float)
-    rhs = np.array([value for _coefs, value in rows], dtype=float)
-    lp.row_lower_, lp.row_upper_ = rhs, rhs
-    lp.integrality_ = [highspy.HighsVarType.kInteger] * len(bounds)
-    matrix = lp.a_matrix_
-    matrix.format_ = highspy.MatrixFormat.kColwise
-    matrix.num_col_, matrix.num_row_ = len(bounds), len(rows)
-    matrix.start_ = np.cumsum([0] + [len(col) for col in columns]).astype(np.int32)
-    matrix.index_ = np.array([r for col in columns for r, _c in col], dtype=np.int32)
-    matrix.value_ = np.array([c for col in columns for _r, c in col], dtype=float)
-    solver = highspy.Highs()
-    solver.setOptionValue("output_flag", False)
-    solver.passModel(lp)
+    solver = _highs_model(rows=rows, bounds=bounds, integral=True)
     fits = []
     for value in range(low, high + 1):
         solver.changeColBounds(target, float(value), float(value))
