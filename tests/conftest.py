@@ -7,6 +7,7 @@ from hypothesis import settings as hypothesis_settings
 
 from psykiatrihus.models import Role
 from psykiatrihus.services import house_setup, membership_grant, user_create
+from tests.celery_worker import broker  # noqa: F401 - an embedded redis-server of the test's own, see there
 from tests.demo_database import (  # noqa: F401 - the demo seeded once per session (`demo_db`), see there
     _demo_template,
     demo_db,

@@ -7,13 +7,10 @@ from __future__ import annotations
 import base64
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 import pytest
 import redis
@@ -21,35 +18,16 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection
 
-from psykiatrihus.embedded import redis_start
 from psykiatrihus.models import House, Role
 from psykiatrihus.services import house_setup
 from reporting.dashboard_selectors import TREND_WINDOWS
 from reporting.dashboard_services import _key
 from reporting.models import DashboardPublication
+from tests.celery_worker import database_url
 
 pytestmark = pytest.mark.celery
 
 TASK = "reporting.dashboard_tasks.dashboard_house_trends_refresh_task"
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    host = db["HOST"] or db["OPTIONS"].get("host", "")
-    return f"postgresql://{db['USER']}:{db['PASSWORD'] or ''}@/{db['NAME']}?host={host}"
-
-
-@pytest.fixture
-def broker():
-    """An embedded redis-server of its own on a short socket path (unix socket paths are limited to ~100 bytes)."""
-    directory = Path(tempfile.mkdtemp(prefix="rb-", dir="/tmp"))
-    sock = directory / "redis.sock"
-    proc = redis_start(sock)
-    yield f"redis+socket://{sock}"
-    if proc is not None:
-        proc.terminate()
-        proc.wait(timeout=10)
-    shutil.rmtree(directory, ignore_errors=True)
 
 
 def _entries(house: House) -> dict[str, dict | None]:
@@ -89,7 +67,7 @@ def test_beat_fans_out_per_house_and_a_failing_house_stops_no_other(
         transactional_db, house, other_house, make_member, broker):
     closed = house_setup(slug="lukket", name="Lukket hus", municipal_beds=1, regional_beds=1)
     House.objects.filter(pk=closed.pk).update(active=False)  # closed in the admin
-    env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": broker,
+    env = {**os.environ, "DATABASE_URL": database_url(), "CELERY_BROKER_URL": broker,
            "CELERY_RESULT_BACKEND": broker, "DEBUG": "true", "PYTHONDONTWRITEBYTECODE": "1"}
     queue = redis.Redis(unix_socket_path=broker.removeprefix("redis+socket://"))
 

@@ -9,7 +9,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -18,40 +17,21 @@ from django.conf import settings as django_settings
 from django.db import connection
 
 from psykiatrihus.celery import app
-from psykiatrihus.embedded import redis_start
 from reporting.models import ReportRun, ReportStatus
 from reporting.selectors import period_for
 from reporting.services import report_run_request
 from reporting.tasks import report_run_build_task
+from tests.celery_worker import database_url
 
 pytestmark = [pytest.mark.celery, pytest.mark.skipif(shutil.which("pdftotext") is None,
                                                       reason="poppler-utils missing")]
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    host = db["HOST"] or db["OPTIONS"].get("host", "")
-    return f"postgresql://{db['USER']}:{db['PASSWORD'] or ''}@/{db['NAME']}?host={host}"
-
-
-@pytest.fixture
-def broker():
-    """An embedded redis-server on a short tmp socket path (unix socket paths are limited to ~100 bytes)."""
-    directory = Path(tempfile.mkdtemp(prefix="r7-", dir="/tmp"))
-    sock = directory / "redis.sock"
-    proc = redis_start(sock)
-    yield f"redis+socket://{sock}"
-    if proc is not None:
-        proc.terminate()
-        proc.wait(timeout=10)
-    shutil.rmtree(directory, ignore_errors=True)
 
 
 def test_worker_builds_pdf(transactional_db, dataset, broker, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": broker,
         "CELERY_RESULT_BACKEND": broker,
         "MEDIA_ROOT": settings.MEDIA_ROOT,
@@ -133,7 +113,7 @@ def test_killed_workers_do_not_lose_the_run(transactional_db, dataset, broker, s
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
     env = {
-        **os.environ, "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": broker,
+        **os.environ, "DATABASE_URL": database_url(), "CELERY_BROKER_URL": broker,
         "CELERY_RESULT_BACKEND": broker, "MEDIA_ROOT": settings.MEDIA_ROOT, "DEBUG": "true",
         "PYTHONDONTWRITEBYTECODE": "1",
         # Small limits so the abandoned message comes back within seconds, not after production's 7 minutes.
