@@ -40,6 +40,9 @@ def test_municipal_staff_find_the_citizen_and_book_a_stay(session, house, users,
     session.assert_accessible()
 
     page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Sengeoversigt").click()
+    # The cells are on the page before its deferred htmx script has run; a click then opens nothing.
+    page.wait_for_url(re.compile(r"/senge/$"))
+    page.wait_for_load_state()
     k3 = Bed.objects.get(house=house, label="K3")
     _cell(page, k3, timezone.localdate()).click()
     _fill_booking(page, CPR)
