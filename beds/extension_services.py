@@ -1,9 +1,13 @@
-"""Longer stays: a leader's decision on a stay booked beyond the house's frame ("afventer leder").
+"""Longer stays: a leader's decision on a stay booked beyond the house's frame or beyond its nights per month
+("afventer leder"; `Stay.extension_limit` says which, or both).
 
-Night staff may book beyond the frame with their reason (`beds.services.stay_book`); the stay is then pending and
-holds its bed for the whole requested period. Next morning a leader of the stay's sector approves it, or declines
-it with a note: the stay is shortened to the frame (the planned departure moves to the frame's last morning at the
-requested time of day, the nights are recomputed, the bed is free after it). If the guest is checked in and already
+Night staff may book beyond the frame or the month's nights with their reason (`beds.services.stay_book`); the
+stay is then pending and holds its bed for the whole requested period. Next morning a leader of the stay's sector
+approves it, or declines it with a note: the stay is shortened to its frame, `extension_frame_nights` (the
+house's frame, or what remained of the month's nights when the booking was made, the fewer when both): the
+planned departure moves to the frame's last morning at the requested time of day, the nights are recomputed,
+the bed is free after it. When nothing remained of the month's nights (a frame of 0 nights) a declined stay that
+has not begun is cancelled. If the guest is checked in and already
 past the frame when the leader declines, the planned departure becomes the moment of the decision: the guest is due
 to leave now and shows as an overdue check-out, and staff check them out as usual (a decline never checks anyone
 out by itself). A stay that has already ended beyond its frame cannot be shortened any more (409 `stay_ended`);
@@ -112,6 +116,11 @@ def stay_extension_decline(*, stay: Stay, user, note: str, at: datetime.datetime
                 raise ExtensionConflict("stay_ended", _("Opholdet er allerede afsluttet efter rammen og kan ikke "
                                                         "afkortes. Godkend det med en note i stedet."))
             departure = min(locked.planned_departure, until)  # the period already ends at the check-out
+        elif locked.status == StayStatus.BOOKED and locked.extension_frame_nights == 0:
+            # Nothing remained of the month's nights: the stay that has not begun does not take place.
+            departure = locked.planned_departure
+            locked.status, locked.cancelled_at = StayStatus.CANCELLED, now
+            fields += ["status", "cancelled_at"]
         else:
             # A guest checked in and already past the frame is due to leave now; otherwise the frame's end.
             due = max(until, now) if locked.status == StayStatus.CHECKED_IN else until
@@ -124,5 +133,7 @@ def stay_extension_decline(*, stay: Stay, user, note: str, at: datetime.datetime
         locked.extension_by, locked.extension_decided_at, locked.extension_decision_note = user, now, note
         locked.save(update_fields=fields)
     audit_log(user=user, action="update", obj=locked, house=locked.house, citizen_id=locked.citizen_id,
-              detail="extension declined" + (" (past the frame: due to leave now)" if departure > until else ""))
+              detail="extension declined" + (" (nothing left of the month: cancelled)"
+                                             if locked.status == StayStatus.CANCELLED
+                                             else " (past the frame: due to leave now)" if departure > until else ""))
     return locked

@@ -163,14 +163,24 @@ HOLDING_STATUSES = ("booked", "checked_in", "checked_out")
 
 
 class ExtensionState(models.TextChoices):
-    """A stay beyond the house's frame: staff book it with their reason as "afventer leder" (the bed is held for
-    the whole requested period), and a leader of the stay's sector approves or declines it (declined: the stay
-    is shortened to the frame). A leader who books beyond the frame approves it at once."""
+    """A stay beyond the house's frame or its nights per month (`ExtensionLimit`): staff book it with their
+    reason as "afventer leder" (the bed is held for the whole requested period), and a leader of the stay's
+    sector approves or declines it (declined: the stay is shortened to the frame, or to what remained of the
+    month's nights). A leader who books beyond the limit approves it at once."""
 
     NONE = "none", _("Inden for rammen")
     PENDING = "pending", _("Afventer leder")
     APPROVED = "approved", _("Godkendt af leder")
     DECLINED = "declined", _("Afvist af leder")
+
+
+class ExtensionLimit(models.TextChoices):
+    """What a leader's decision on a longer stay is about: the house's frame, the house's nights per month, or
+    both at once (one decision; its frame is the stricter of the two)."""
+
+    FRAME = "frame", _("Rammen")
+    MONTH = "month", _("Nætter pr. måned")
+    BOTH = "both", _("Rammen og nætter pr. måned")
 
 
 class Stay(models.Model):
@@ -209,6 +219,11 @@ class Stay(models.Model):
     extension_state = models.CharField(_("længere ophold"), max_length=16, choices=ExtensionState.choices,
                                        default=ExtensionState.NONE)
     extension_frame_nights = models.PositiveSmallIntegerField(_("ramme (nætter)"), null=True, blank=True)
+    # The limit the stay goes beyond; a database default so the history import's COPY need not name it.
+    extension_limit = models.CharField(_("grænse"), max_length=8, choices=ExtensionLimit.choices,
+                                       default=ExtensionLimit.FRAME, db_default=ExtensionLimit.FRAME)
+    # The house's nights per month in force at the arrival (the limit a month decision went beyond).
+    extension_month_limit = models.PositiveSmallIntegerField(_("nætter pr. måned (grænse)"), null=True, blank=True)
     extension_frame_until = models.DateTimeField(_("afrejse inden for rammen"), null=True, blank=True)
     extension_requested_departure = models.DateTimeField(_("ønsket afrejse"), null=True, blank=True)
     extension_decided_at = models.DateTimeField(_("længere ophold besluttet"), null=True, blank=True)
@@ -268,6 +283,10 @@ class Stay(models.Model):
                                    name="stay_extension_state_valid"),
             models.CheckConstraint(condition=Q(extension_state="none") | ~Q(extension_reason=""),
                                    name="stay_extension_has_reason"),
+            models.CheckConstraint(condition=Q(extension_limit__in=ExtensionLimit.values),
+                                   name="stay_extension_limit_valid"),
+            models.CheckConstraint(condition=Q(extension_limit="frame") | Q(extension_month_limit__isnull=False),
+                                   name="stay_extension_month_knows_limit"),
             models.CheckConstraint(
                 condition=~Q(extension_state__in=["pending", "declined"]) | Q(
                     extension_frame_nights__isnull=False, extension_frame_until__isnull=False,
@@ -280,10 +299,12 @@ class Stay(models.Model):
             models.CheckConstraint(
                 condition=~Q(extension_state__in=["approved", "declined"]) | Q(extension_decided_at__isnull=False),
                 name="stay_extension_decided_has_time"),
+            # (Nothing left of the month's nights: a declined stay that had not begun is cancelled instead.)
             models.CheckConstraint(
                 condition=~Q(extension_state="declined") | (~Q(extension_decision_note="") & (
                     Q(planned_departure__lte=F("extension_frame_until"))
-                    | Q(planned_departure__lte=F("extension_decided_at")))),
+                    | Q(planned_departure__lte=F("extension_decided_at"))
+                    | Q(status="cancelled", extension_frame_nights=0))),
                 name="stay_extension_declined_shortened"),
         ]
         indexes = [

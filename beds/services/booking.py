@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from beds.locks import stay_write_lock
 from beds.models import (
     Bed,
+    ExtensionLimit,
     ExtensionState,
     RequestOutcome,
     Stay,
@@ -25,11 +26,63 @@ from beds.services.conflicts import _conflict_from
 from beds.services.rules import _aware, _basis_for, _nights_in_month, _visitation_for, local_date, stay_frame_for
 from psykiatrihus.dates import add_months
 from psykiatrihus.models import FrameExtension, House, Sector
-from psykiatrihus.policy import policy_for
+from psykiatrihus.policy import Policy, policy_for
 from psykiatrihus.scoping import access_for
 from psykiatrihus.services import audit_log
 
 FAERDIGBEHANDLING_MAX_MONTHS = 6
+
+
+def _extension_for(*, house: House, bed: Bed, citizen, access, policy: Policy, frame: int, nights: int,
+                   arrival: datetime.datetime, arrival_date: datetime.date, planned_departure: datetime.datetime,
+                   reason: str, err) -> tuple[dict, bool]:
+    """The longer-stay fields of an ordinary stay beyond the frame and/or the house's nights per month, and
+    whether the booking user decided it (a leader of the bed's sector: approved at once).
+
+    Where a leader decides (`FrameExtension.LEADER`), staff book with their reason as "afventer leder", the bed
+    held, like the night shift must be able to; one decision covers both limits, and its frame is the stricter:
+    the fewer nights of the frame and of what remains of the month's nights (a decline shortens the stay to it).
+    Where the rules say visitation decides, a longer stay is refused with the reason beside the field."""
+    beyond_frame = nights > frame
+    limit, used = policy.max_nights_per_month, 0
+    if limit is not None:
+        used = _nights_in_month(house=house, citizen=citizen, sector=bed.sector, day=arrival_date)
+    beyond_month = limit is not None and used + nights > limit
+    if not (beyond_frame or beyond_month):
+        return {}, False
+    month = {"n": limit, "used": used}
+    if policy.extension_by == FrameExtension.VISITATION:
+        if beyond_frame:
+            err("extension_reason", _("Opholdet er længere end rammen på %(n)s nætter. Et længere ophold kræver "
+                                      "en visitationsafgørelse med en længere ramme.") % {"n": frame})
+        if beyond_month:
+            err("planned_departure", _("Husets regler tillader højst %(n)s nætter pr. måned (brugt i måneden: "
+                                       "%(used)s). I dette hus afgør visitationen, om borgeren kan få flere "
+                                       "nætter; book inden for grænsen.") % month)
+        return {}, False
+    if not reason.strip():
+        if beyond_frame:
+            err("extension_reason", _("Opholdet er længere end rammen på %(n)s nætter. Skriv begrundelsen: et "
+                                      "længere ophold afventer en leders godkendelse.") % {"n": frame})
+        if beyond_month:
+            err("extension_reason", _("Opholdet går ud over husets grænse på %(n)s nætter pr. måned (brugt i "
+                                      "måneden: %(used)s). Skriv begrundelsen: flere nætter afventer en leders "
+                                      "godkendelse.") % month)
+        return {}, False
+    from beds.extension_services import extension_frame_until
+
+    allowed = min(([frame] if beyond_frame else []) + ([max(0, limit - used)] if beyond_month else []))
+    kind = (ExtensionLimit.BOTH if beyond_frame and beyond_month
+            else ExtensionLimit.MONTH if beyond_month else ExtensionLimit.FRAME)
+    extension = {"extension_state": ExtensionState.PENDING, "extension_limit": kind, "extension_frame_nights": allowed,
+                 "extension_month_limit": limit if beyond_month else None,
+                 "extension_requested_departure": planned_departure,
+                 "extension_frame_until": extension_frame_until(house=house, arrival=arrival, arrival_date=arrival_date,
+                                                                frame_nights=allowed, departure=planned_departure)}
+    if not access.may_decide_extension(bed):
+        return extension, False
+    extension.update(extension_state=ExtensionState.APPROVED, extension_decided_at=timezone.now())
+    return extension, True
 
 
 def stay_book(*, house: House, bed: Bed, citizen, arrival: datetime.datetime, planned_departure: datetime.datetime,
@@ -83,42 +136,16 @@ def stay_book(*, house: House, bed: Bed, citizen, arrival: datetime.datetime, pl
         else:
             err("citizen", _("Borgeren har ingen aktiv kommunal kontrakt, der dækker alle nætter i opholdet."))
     extension_by = None
-    # Beyond the frame (houses whose rules let a leader decide): a leader's reasoned booking is approved at once;
-    # staff book it with their reason as "afventer leder", holding the bed until a leader decides
-    # (`beds.extension_services`).
     extension: dict = {}
     if kind == StayKind.ORDINARY:
         frame = stay_frame_for(house=house, sector=bed.sector, contract=contract, on_date=arrival_date,
                                visitation=visitation)
-        if nights > frame:
-            if policy.extension_by == FrameExtension.VISITATION:
-                err("extension_reason", _("Opholdet er længere end rammen på %(n)s nætter. Et længere ophold kræver "
-                                          "en visitationsafgørelse med en længere ramme.") % {"n": frame})
-            elif not extension_reason.strip():
-                err("extension_reason", _("Opholdet er længere end rammen på %(n)s nætter. Skriv begrundelsen: et "
-                                          "længere ophold afventer en leders godkendelse.") % {"n": frame})
-            else:
-                from beds.extension_services import extension_frame_until
-
-                extension = {"extension_state": ExtensionState.PENDING, "extension_frame_nights": frame,
-                             "extension_requested_departure": planned_departure,
-                             "extension_frame_until": extension_frame_until(
-                                 house=house, arrival=arrival, arrival_date=arrival_date, frame_nights=frame,
-                                 departure=planned_departure)}
-                if access.may_decide_extension(bed):
-                    extension_by = user
-                    extension.update(extension_state=ExtensionState.APPROVED, extension_decided_at=timezone.now())
-        if policy.max_nights_per_month is not None and extension_by is None:
-            used = _nights_in_month(house=house, citizen=citizen, sector=bed.sector, day=arrival_date)
-            if used + nights > policy.max_nights_per_month:
-                if (extension_reason.strip() and access.may_decide_extension(bed)
-                        and policy.extension_by == FrameExtension.LEADER):
-                    extension_by = user
-                    extension.update(extension_state=ExtensionState.APPROVED, extension_decided_at=timezone.now())
-                else:
-                    err("planned_departure", _("Husets regler tillader højst %(n)s nætter pr. måned (brugt i "
-                                               "måneden: %(used)s). Mere kræver en leders begrundede beslutning.")
-                        % {"n": policy.max_nights_per_month, "used": used})
+        extension, decided = _extension_for(
+            house=house, bed=bed, citizen=citizen, access=access, policy=policy, frame=frame, nights=nights,
+            arrival=arrival, arrival_date=arrival_date, planned_departure=planned_departure,
+            reason=extension_reason, err=err)
+        if decided:
+            extension_by = user
     else:
         if not bed.may_be_faerdigbehandling:
             err("bed", _("Sengen kan ikke bruges som færdigbehandlingsplads."))

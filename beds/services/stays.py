@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from beds.locks import stay_write_lock
 from beds.models import (
     HOLDING_STATUSES,
+    ExtensionState,
     FaerdigbehandlingOutcome,
     Stay,
     StayBedPeriod,
@@ -187,10 +188,12 @@ def stay_cancel(*, stay: Stay, user, no_show: bool = False) -> Stay:
 
 def stay_cancel_undoable(stay: Stay, *, now: datetime.datetime | None = None) -> bool:
     """Cancelled or no-show within the last `UNDO_WINDOW` (whether the slot is still free is the database's
-    call when undoing)."""
+    call when undoing), by staff: a stay a leader's decline cancelled (nothing left of the month's nights) stays
+    cancelled."""
     now = now or timezone.now()
+    declined = stay.extension_state == ExtensionState.DECLINED and stay.extension_frame_nights == 0
     return (stay.status in (StayStatus.CANCELLED, StayStatus.NO_SHOW) and stay.cancelled_at is not None
-            and now - stay.cancelled_at <= UNDO_WINDOW)
+            and now - stay.cancelled_at <= UNDO_WINDOW and not declined)
 
 
 def stay_cancel_undo(*, stay: Stay, user) -> Stay:

@@ -44,9 +44,15 @@ def _decorate(board) -> None:
     statuses = {k: str(v).lower() for k, v in StayStatus.choices}
     book_word, today = escape(str(_("ledig, book"))), board.today
     overdue_word = escape(str(_("planlagt afrejse er overskredet")))
-    # A stay booked beyond the frame: a corner mark, explained in the read text and on the stay panel.
-    extension_words = {"pending": escape(str(_("ud over rammen, afventer leders godkendelse"))),
-                       "declined": escape(str(_("afkortet til rammen: en leder har afvist det længere ophold")))}
+    # A stay booked beyond the frame or the month's nights: a corner mark, explained in the read text and on
+    # the stay panel.
+    month_pending = escape(str(_("ud over husets grænse for nætter pr. måned, afventer leders godkendelse")))
+    month_declined = escape(str(_("afkortet til grænsen: en leder har afvist flere nætter i måneden")))
+    extension_words = {("pending", "frame"): escape(str(_("ud over rammen, afventer leders godkendelse"))),
+                       ("declined", "frame"): escape(str(_("afkortet til rammen: en leder har afvist det længere "
+                                                           "ophold"))),
+                       ("pending", "month"): month_pending, ("pending", "both"): month_pending,
+                       ("declined", "month"): month_declined, ("declined", "both"): month_declined}
     not_own = {value: escape(str(_("en %(sector)s-seng; kun sektorens personale kan booke den.") % {
         "sector": str(label).lower()})) for value, label in Sector.choices}
     past = escape(str(_("natten er gået og kan ikke bookes.")))
@@ -66,7 +72,7 @@ def _decorate(board) -> None:
                 name = cell.stay.citizen.name
                 short = escape(name) if len(name) <= 12 else escape(name[:11]) + "…"
                 text = short if cell.starts_here else "·"
-                extension = extension_words.get(cell.stay.extension_state, "")
+                extension = extension_words.get((cell.stay.extension_state, cell.stay.extension_limit), "")
                 if extension:
                     css += f" ext-{cell.stay.extension_state}"
                     text += '<span class="ext-mark"></span>'

@@ -91,9 +91,12 @@ def book(request):
                     message = _("%(bed)s er booket %(from)s–%(to)s.") % {
                         "bed": bed.label, "from": stay.arrival_date.strftime("%d.%m."),
                         "to": timezone.localtime(stay.planned_departure).strftime("%d.%m.%Y")}
-                    if stay.extension_state == ExtensionState.PENDING:
+                    if stay.extension_state == ExtensionState.PENDING and stay.extension_limit == "frame":
                         message += " " + _("Opholdet er længere end rammen og afventer en leders godkendelse; "
                                            "sengen er holdt imens.")
+                    elif stay.extension_state == ExtensionState.PENDING:
+                        message += " " + _("Opholdet går ud over husets grænse for nætter pr. måned og afventer "
+                                           "en leders godkendelse; sengen er holdt imens.")
                     if stay_request is not None:
                         message += " " + _("Henvendelsen er markeret som booket.")
                     return _done(request, message)

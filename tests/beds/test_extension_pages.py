@@ -56,7 +56,7 @@ class TestDashboardPart:
         html = client_of(users["leder"]).get(DASHBOARD).content.decode()
         assert "Afventer leders godkendelse" in html and "Bo" in html and REASON in html
         assert decide_url(pending) in html and 'value="approve"' in html and 'value="decline"' in html
-        assert "rammen er 3" in html
+        assert "Booket ud over rammen på 3 nætter" in html
         read = AuditEvent.objects.filter(detail="afventer leders godkendelse", action="read").get()
         assert (read.user, read.object_id, read.citizen_id) == (users["leder"], str(pending.pk), pending.citizen_id)
 

@@ -120,17 +120,22 @@ class TestNightsPerMonth:
         k1 = bed(house, "K1")
         stay_book(house=house, bed=k1, citizen=citizen, arrival=at(D(2024, 3, 2)),
                   planned_departure=at(D(2024, 3, 3), 10), user=staff.aarhus_kommune)
+        # A second night in March: staff are asked for their reason, and with it a leader decides.
         with pytest.raises(ValidationError) as err:
             stay_book(house=house, bed=k1, citizen=citizen, arrival=at(D(2024, 3, 20)),
                       planned_departure=at(D(2024, 3, 21), 10), user=staff.aarhus_kommune)
-        assert "1 nætter pr. måned" in err.value.message_dict["planned_departure"][0]
+        assert "1 nætter pr. måned" in err.value.message_dict["extension_reason"][0]
+        asked = stay_book(house=house, bed=k1, citizen=citizen, arrival=at(D(2024, 3, 20)),
+                          planned_departure=at(D(2024, 3, 21), 10), user=staff.aarhus_kommune,
+                          extension_reason="Krise i nat")
+        assert (asked.extension_state, asked.extension_limit, asked.extension_frame_nights) == ("pending", "month", 0)
         assert stay_book(house=house, bed=k1, citizen=citizen, arrival=at(D(2024, 4, 2)),
                          planned_departure=at(D(2024, 4, 3), 10), user=staff.aarhus_kommune).nights == 1
         # The authority may agree to more: a leader's reasoned decision.
         extra = stay_book(house=house, bed=k1, citizen=citizen, arrival=at(D(2024, 4, 20)),
                           planned_departure=at(D(2024, 4, 21), 10), user=staff.aarhus_leader,
                           extension_reason="Aftalt med myndighed")
-        assert extra.extension_by == staff.aarhus_leader
+        assert extra.extension_by == staff.aarhus_leader and extra.extension_state == "approved"
 
 
 class TestContractFollowUpInterval:
