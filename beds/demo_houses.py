@@ -86,6 +86,7 @@ def silkeborg_data(*, house: House, user, stdout) -> None:
     from contracts.selectors import citizen_by_cpr
     from contracts.services import citizen_create, visitation_decide
 
+    silkeborg_last_quarter(house=house, user=user, stdout=stdout)  # first: presence is entered in time order
     today = timezone.localdate()
     people = [
         # name, cpr, sector, days ago the decision was made
@@ -128,6 +129,70 @@ def silkeborg_data(*, house: House, user, stdout) -> None:
     waiting_list_add(visitation=decisions["Hanne Friis"], user=user,
                      requested_at=_at(today - datetime.timedelta(days=2), 9), requested_nights=10)
     stdout.write(f"{house.name}: 4 visiterede borgere, 3 ophold, 1 på venteliste")
+
+
+# Last quarter in Silkeborg, so the steering group's "Husene side om side" and the approved quarter report have
+# figures beside Aarhus's: per bed, stays of (nights, nights until the next arrival), one citizen per bed pair.
+SILKEBORG_QUARTER_BEDS = {
+    "K1": [(9, 3), (12, 4), (7, 5), (10, 2), (11, 0)],
+    "K2": [(6, 5), (14, 3), (8, 6), (9, 0)],
+    "K3": [(13, 9), (10, 4), (12, 0)],
+    "R1": [(7, 2), (9, 3), (11, 4), (8, 3), (10, 0)],
+    "R2": [(12, 6), (6, 2), (14, 0)],
+    "R3": [(5, 3), (8, 2), (9, 5), (13, 0)],
+}
+SILKEBORG_QUARTER_PEOPLE = [
+    ("Anne Bach", "0102791231"), ("Bo Lund", "0204811235"), ("Camilla Vest", "0306831238"),
+    ("Dennis Krog", "0408741232"), ("Eva Dam", "0510861236"), ("Frank Bro", "0612771239"),
+    ("Gitte Skov", "0702901233"), ("Henrik Hald", "0803851237"), ("Ida Mose", "0905931230"),
+    ("Jakob Ry", "1007781234"), ("Karin Sø", "1109891238"), ("Lars Eng", "1201821231"),
+]
+
+
+def silkeborg_last_quarter(*, house: House, user, stdout) -> None:
+    """The previous calendar quarter: 24 ended stays of 5–14 nights on six beds, each under a visitation decision
+    with goals evaluated at check-out and the safety call 3 days later recorded (one citizen not reached)."""
+    from beds.models import Bed, Stay
+    from beds.services import stay_aftercare_record, stay_book, stay_check_in, stay_check_out, stay_goal_evaluate
+    from contracts.services import citizen_create, visitation_decide
+
+    today = timezone.localdate()
+    this_quarter = datetime.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    start = (this_quarter - datetime.timedelta(days=1)).replace(day=1)
+    start = datetime.date(start.year, 3 * ((start.month - 1) // 3) + 1, 1)
+    if Stay.objects.filter(house=house).exists():
+        return  # built before (or a house seeded before this part existed: check-ins go in time order)
+    people = iter(SILKEBORG_QUARTER_PEOPLE)
+    stays = 0
+    for b, (label, plan) in enumerate(SILKEBORG_QUARTER_BEDS.items()):
+        bed = Bed.objects.get(house=house, label=label)
+        sector = bed.sector
+        decisions = []
+        for name, cpr in (next(people), next(people)):
+            citizen = citizen_create(house=house, sector=sector, name=name, cpr=cpr, user=user)
+            decided = start - datetime.timedelta(days=7)
+            decisions.append(visitation_decide(
+                house=house, citizen=citizen, sector=sector, decided_on=decided,
+                decided_by="Myndighedsrådgiver, Silkeborg Kommune" if sector == "kommune" else "Akutteamet",
+                granted_from=decided, granted_until=this_quarter + datetime.timedelta(days=30),
+                purpose="Skærmning og ro i en krise", goals="Sove mindst 6 timer om natten\nRegelmæssige måltider",
+                user=user))
+        day = start + datetime.timedelta(days=b)
+        for i, (nights, gap) in enumerate(plan):
+            departure = day + datetime.timedelta(days=nights)
+            stay = stay_book(house=house, bed=bed, citizen=decisions[i % 2].citizen, arrival=_at(day, 14),
+                             planned_departure=_at(departure, 11), user=user)
+            stay_check_in(stay=stay, user=user, at=_at(day, 14), ors_score=14 + (i + b) % 6)
+            for g, goal in enumerate(stay.goals.all()):
+                stay_goal_evaluate(goal=goal, result=["achieved", "partly", "not_achieved"][(i + g + b) % 3],
+                                   user=user, at=_at(departure, 10))
+            stay_check_out(stay=stay, user=user, at=_at(departure, 11), srs_score=28 + (i * 3 + b) % 10)
+            for aftercare in stay.aftercare.all():
+                stay_aftercare_record(aftercare=aftercare, user=user, done_on=aftercare.planned_on, kind="call",
+                                      reached=(b, i) != (2, 1))
+            stays += 1
+            day = departure + datetime.timedelta(days=gap)  # every bed's plan ends by day 66 of the quarter
+    stdout.write(f"{house.name}: {stays} afsluttede ophold i kvartalet fra {start:%d.%m.%Y}")
 
 
 def samsoe_data(*, house: House, user, stdout) -> None:

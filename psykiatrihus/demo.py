@@ -20,6 +20,19 @@ DEMO_USERS = [
 ]
 
 
+def demo_logins() -> list[tuple[str, str]]:
+    """One line per user with an active membership: who to log in as, in the seeded database (the kernel's own
+    users and those the apps' seeds added for other houses, e.g. a steering member for two houses)."""
+    from psykiatrihus.models import Membership
+
+    lines: dict[str, tuple[str, list[str]]] = {}
+    for m in (Membership.objects.filter(active=True, user__is_active=True, house__active=True)
+              .select_related("user", "house").order_by("user__date_joined", "user__pk", "house__name", "role")):
+        name, roles = lines.setdefault(m.user.username, (m.user.get_full_name(), []))
+        roles.append(f"{Role(m.role).label}, {m.house.name}")
+    return [(username, f"{name} – {'; '.join(roles)}") for username, (name, roles) in lines.items()]
+
+
 def seed_kernel() -> House:
     house = house_setup(
         slug="aarhus", name="Psykiatriens Hus i Aarhus", municipal_beds=8, regional_beds=8,

@@ -46,7 +46,7 @@ def main() -> int:
     from django.conf import settings
 
     from psykiatrihus import embedded
-    from psykiatrihus.demo import DEMO_PASSWORD, DEMO_USERS
+    from psykiatrihus.demo import DEMO_PASSWORD, demo_logins
 
     port = os.environ.get("PORT", "8000")
     py = sys.executable
@@ -66,8 +66,8 @@ def main() -> int:
 
     print("\n  Psykiatrihus kører på http://127.0.0.1:%s/" % port)
     print("  Demologins (adgangskode '%s'):" % DEMO_PASSWORD)
-    for username, first, last, role, _sector in DEMO_USERS:
-        print(f"    {username:<12} {first} {last} – {role.label}")
+    for username, who in demo_logins():
+        print(f"    {username:<17} {who}")
     print("  Stop med Ctrl-C.\n", flush=True)
 
     stopping = False

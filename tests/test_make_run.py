@@ -69,8 +69,11 @@ def test_make_run_serves_login_and_demo_users(tmp_path):
         output = log.read()
         assert ready, output[-3000:]
         assert f"http://127.0.0.1:{port}/" in output
-        for username in ROLE_LANDING:
+        for username in [*ROLE_LANDING, "vikar", "leder-silkeborg", "leder-samsoe"]:
             assert re.search(rf"^\s+{username}\s", output, re.M), f"{username} not printed"
+        # The steering member of two houses is printed with both.
+        assert re.search(r"^\s+styregruppe-midt\s+Mette Midtgaard – Styregruppemedlem, Psykiatriens Hus i Aarhus; "
+                         r"Styregruppemedlem, .*Silkeborg", output, re.M), output[-3000:]
 
         login_page = urllib.request.urlopen(f"{base}/login/", timeout=10).read().decode()
         assert 'lang="da"' in login_page and "Adgangskode" in login_page

@@ -6,10 +6,14 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
+from rest_framework.test import APIClient
 
 from beds.models import WaitingListEntry
+from psykiatrihus.demo import demo_logins
 from psykiatrihus.models import House
 from psykiatrihus.policy import policy_for
+from reporting.comparison import default_period
 
 
 def test_three_houses_with_their_rules_and_a_two_house_user(demo_db):
@@ -32,3 +36,31 @@ def test_three_houses_with_their_rules_and_a_two_house_user(demo_db):
     assert response.status_code == 200 and response.wsgi_request.house == silkeborg
     response = client.post("/hus/skift/", {"house": aarhus.pk, "next": "/"}, follow=True)
     assert response.wsgi_request.house == aarhus
+
+
+def test_the_login_list_names_every_demo_user_with_each_house(demo_db):
+    """What `make run` prints: the kernel's users and those the apps' seeds added for the other houses."""
+    logins = dict(demo_logins())
+    assert list(logins)[:6] == ["kommune", "region", "peer", "leder", "styregruppe", "admin"]
+    assert logins["kommune"] == "Karen Kommunesen – Kommunal medarbejder, Psykiatriens Hus i Aarhus"
+    assert logins["styregruppe-midt"] == ("Mette Midtgaard – Styregruppemedlem, Psykiatriens Hus i Aarhus; "
+                                          "Styregruppemedlem, Psykiatriens Hus i Silkeborg")
+    assert logins["vikar"].count("Kommunal medarbejder") == 2
+    assert {"leder-silkeborg", "leder-samsoe"} <= set(logins)
+    get_user_model().objects.filter(username="leder-samsoe").update(is_active=False)
+    assert "leder-samsoe" not in dict(demo_logins())
+
+
+def test_silkeborg_has_last_quarter_beside_aarhus(demo_db):
+    """The steering member of two houses opens "Husene side om side" on last quarter and sees Silkeborg's figures
+    (the seed's plan, counted by hand: municipal 5 + 4 + 3 stays of 49 + 37 + 35 nights on K1–K3, regional
+    5 + 3 + 4 of 45 + 32 + 35 on R1–R3, two citizens per bed)."""
+    client = APIClient()
+    client.force_authenticate(get_user_model().objects.get(username="styregruppe-midt"))
+    year, part = default_period(today=timezone.localdate())
+    body = client.get("/api/v1/reports/side-by-side/", {"year": year, "period": part}).json()
+    silkeborg = next(h for h in body["houses"] if h["house"] == "silkeborg")
+    assert silkeborg["report"] is not None, body
+    k, r = silkeborg["key_figures"]["kommune"], silkeborg["key_figures"]["region"]
+    assert (k["stays"], k["nights"], k["unique_citizens"]) == (12, 121, 6), k
+    assert (r["stays"], r["nights"], r["unique_citizens"]) == (12, 112, 6), r

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from psykiatrihus.demo import DEMO_PASSWORD, DEMO_USERS, demo_seeds, seed_kernel
+from psykiatrihus.demo import DEMO_PASSWORD, demo_logins, demo_seeds, seed_kernel
 
 
 class Command(BaseCommand):
@@ -14,4 +14,5 @@ class Command(BaseCommand):
             with transaction.atomic():
                 seed(house=house, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demohus klar: {house.name} ({house.slug})"))
-        self.stdout.write("Demologins (adgangskode '%s'): %s" % (DEMO_PASSWORD, ", ".join(u[0] for u in DEMO_USERS)))
+        logins = ", ".join(username for username, _who in demo_logins())
+        self.stdout.write("Demologins (adgangskode '%s'): %s" % (DEMO_PASSWORD, logins))
