@@ -98,6 +98,9 @@ class TestRulesAndWaitingFigures:
         assert f'href="{list_url("kommune")}">2</a>' in body
         assert f'href="{list_url("region")}">1</a>' in body
         assert "3,5 dage" in body and "(2 fik seng)" in body and "(0 fik seng)" in body
+        # Nobody placed in region: no median can exist ("·"), which is not a hidden one ("–").
+        assert body.count('title="Ingen fik seng: ingen ventetid at måle">·</span>') == 1
+        assert 'title="Skjult: for få til at vise">–</span>' not in body
 
     def test_sector_leader_links_into_own_sector_only(self, client, sb):
         c = client_of(client, sb["leader_kommune"])
@@ -115,6 +118,9 @@ class TestRulesAndWaitingFigures:
         assert "Husets regler i dag" in body and "Venter nu" in body and "Ventetid, median" in body
         assert "3,5 dage" not in body and "(&lt;5 fik seng)" in body and "(0 fik seng)" in body
         assert body.count("<dt>Venter nu</dt><dd>&lt;5</dd>") == 2
+        # kommune's median is hidden ("–"); region's cannot exist ("·").
+        assert body.count('title="Skjult: for få til at vise">–</span>') == 1
+        assert body.count('title="Ingen fik seng: ingen ventetid at måle">·</span>') == 1
         assert "/overblik/liste/waiting/" not in body
         assert c.get(list_url("kommune")).status_code == 403
         api = c.get("/api/v1/dashboard/?house=silkeborg&months=3").json()
