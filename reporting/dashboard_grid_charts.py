@@ -36,7 +36,7 @@ def _table(columns: list[str], rows: list[tuple[str, list]]) -> dict:
 
 
 def grid_charts(*, data: dict, sectors: list[str], sector_label, reason_label) -> list[dict]:
-    """Chart cards in the same shape as the leaders' (`reporting.dashboard._trend_charts`)."""
+    """Chart cards in the same shape as the leaders' (`reporting.dashboard.trend_charts._trend_charts`)."""
     labels = [quarter_label(k) for k in data["quarters"]]
 
     def series(values_by_sector: dict) -> list[charts.Series]:

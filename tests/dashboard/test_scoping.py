@@ -1,4 +1,4 @@
-"""Who sees what on the dashboard, page and API (decisions in reporting/dashboard.py's docstring)."""
+"""Who sees what on the dashboard, page and API (decisions in reporting/dashboard/__init__.py's docstring)."""
 
 from __future__ import annotations
 
