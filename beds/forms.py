@@ -30,8 +30,9 @@ class BookForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=StayKind.choices, initial=StayKind.ORDINARY)
     extension_reason = forms.CharField(label=_("Begrundelse for længere ophold end rammen"), required=False,
                                        widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX_LENGTH,
-                                       help_text=_("Kun ud over rammen. Bookes af personalet, afventer opholdet en "
-                                                   "leders godkendelse; sengen holdes imens."))
+                                       help_text=_("Kun ud over rammen eller husets grænse for nætter pr. måned. "
+                                                   "Bookes af personalet, afventer opholdet en leders godkendelse; "
+                                                   "sengen holdes imens."))
     fb_decided_on = WindowDateField(label=_("Fælles beslutning, dato"), required=False,
                                     widget=forms.DateInput(attrs={"type": "date"}))
     fb_ward = forms.CharField(label=_("Sengeafsnit"), required=False, max_length=200)

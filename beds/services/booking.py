@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from beds.locks import stay_write_lock
 from beds.models import (
@@ -56,18 +57,22 @@ def _extension_for(*, house: House, bed: Bed, citizen, access, policy: Policy, f
             err("extension_reason", _("Opholdet er længere end rammen på %(n)s nætter. Et længere ophold kræver "
                                       "en visitationsafgørelse med en længere ramme.") % {"n": frame})
         if beyond_month:
-            err("planned_departure", _("Husets regler tillader højst %(n)s nætter pr. måned (brugt i måneden: "
-                                       "%(used)s). I dette hus afgør visitationen, om borgeren kan få flere "
-                                       "nætter; book inden for grænsen.") % month)
+            err("planned_departure", ngettext(
+                "Husets regler tillader højst %(n)s nat pr. måned (brugt i måneden: %(used)s). I dette hus afgør "
+                "visitationen, om borgeren kan få flere nætter; book inden for grænsen.",
+                "Husets regler tillader højst %(n)s nætter pr. måned (brugt i måneden: %(used)s). I dette hus "
+                "afgør visitationen, om borgeren kan få flere nætter; book inden for grænsen.", limit) % month)
         return {}, False
     if not reason.strip():
         if beyond_frame:
             err("extension_reason", _("Opholdet er længere end rammen på %(n)s nætter. Skriv begrundelsen: et "
                                       "længere ophold afventer en leders godkendelse.") % {"n": frame})
         if beyond_month:
-            err("extension_reason", _("Opholdet går ud over husets grænse på %(n)s nætter pr. måned (brugt i "
-                                      "måneden: %(used)s). Skriv begrundelsen: flere nætter afventer en leders "
-                                      "godkendelse.") % month)
+            err("extension_reason", ngettext(
+                "Opholdet går ud over husets grænse på %(n)s nat pr. måned (brugt i måneden: %(used)s). Skriv "
+                "begrundelsen: flere nætter afventer en leders godkendelse.",
+                "Opholdet går ud over husets grænse på %(n)s nætter pr. måned (brugt i måneden: %(used)s). Skriv "
+                "begrundelsen: flere nætter afventer en leders godkendelse.", limit) % month)
         return {}, False
     from beds.extension_services import extension_frame_until
 

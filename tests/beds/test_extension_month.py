@@ -88,6 +88,10 @@ class TestBooking:
         stay = book(house, users["region"], people.bo, "2024-02-10", "2024-02-15", extension_reason=REASON)
         assert (stay.extension_state, stay.extension_limit, stay.nights) == ("pending", "both", 5)
         assert (stay.extension_frame_nights, stay.extension_frame_until) == (1, at("2024-02-11", 10))
+        staff = Client()
+        staff.force_login(users["region"])
+        panel = staff.get(reverse("beds:stay", args=[stay.pk]), HTTP_HX_REQUEST="true").content.decode()
+        assert "Booket ud over rammen og husets grænse på 4 nætter pr. måned: 1 nat inden for begge" in panel
         approved = stay_extension_approve(stay=stay, user=users["leder"])  # one decision covers both
         assert (approved.extension_state, approved.planned_departure) == ("approved", at("2024-02-15", 10))
 
@@ -146,6 +150,17 @@ class TestNothingLeftOfTheMonth:
             stay_cancel_undo(stay=stay, user=users["region"])
         assert Stay.objects.get(pk=spent.pk).status == "cancelled"
 
+    def test_the_panel_says_the_months_nights_are_used_then_cancelled(self, users, spent):
+        staff = Client()
+        staff.force_login(users["region"])
+        url = reverse("beds:stay", args=[spent.pk])
+        panel = staff.get(url, HTTP_HX_REQUEST="true").content.decode()
+        assert "Booket ud over husets grænse på 4 nætter pr. måned: månedens nætter er brugt." in panel
+        stay_extension_decline(stay=spent, user=users["leder"], note="Ingen nætter tilbage")
+        panel = staff.get(url, HTTP_HX_REQUEST="true").content.decode()
+        assert "Månedens nætter var brugt, så opholdet er aflyst." in panel and "Ingen nætter tilbage" in panel
+        assert "Fortryd aflysning" not in panel
+
     def test_declined_after_check_in_the_guest_is_due_to_leave_at_the_decision(self, users, spent):
         stay_check_in(stay=spent, user=users["region"], at=at("2024-02-10", 14))
         stay = stay_extension_decline(stay=spent, user=users["leder"], note="Ingen nætter tilbage",
@@ -200,10 +215,12 @@ class TestShown:
         panel = self.client_of(users["region"]).get(reverse("beds:stay", args=[tonight.pk]),
                                                     HTTP_HX_REQUEST="true").content.decode()
         assert "Flere nætter end husets grænse pr. måned" in panel
-        assert "Booket ud over husets grænse på 1 nætter pr. måned: 1 nat tilbage i måneden" in panel
+        assert "Booket ud over husets grænse på 1 nat pr. måned: 1 nat tilbage i måneden" in panel
         assert "Booket ud over rammen" not in panel
 
-    def test_the_board_cell_says_the_month(self, users, tonight):
+    def test_the_board_says_the_month(self, users, tonight):
+        page = self.client_of(users["region"]).get(reverse("beds:board")).content.decode()
+        assert "op til 3 nætter · højst 1 nat pr. måned" in page  # the region's rules today
         html = self.client_of(users["region"]).get(reverse("beds:board_grid")).content.decode()
         assert html.count("ext-pending") == 2
         assert "ud over husets grænse for nætter pr. måned, afventer leders godkendelse" in html
@@ -211,13 +228,13 @@ class TestShown:
 
     def test_the_leaders_list_says_the_month_and_declines_to_it(self, users, tonight):
         html = self.client_of(users["leder"]).get("/rapporter/overblik/").content.decode()
-        assert "Booket ud over husets grænse på 1 nætter pr. måned" in html and REASON in html
+        assert "Booket ud over husets grænse på 1 nat pr. måned" in html and REASON in html
         assert "Afvis og afkort til grænsen" in html and "Afvis og afkort til rammen" not in html
 
     def test_in_english(self, users, tonight):
         c = self.client_of(users["leder"])
         html = c.get("/rapporter/overblik/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-        assert "beyond the house's limit of 1 nights per month" in html and "Decline and shorten to the limit" in html
+        assert "beyond the house's limit of 1 night per month" in html and "Decline and shorten to the limit" in html
         board = c.get(reverse("beds:board_grid"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
         assert "beyond the house&#x27;s limit of nights per month, awaiting a leader&#x27;s approval" in board
 
