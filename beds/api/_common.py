@@ -2,7 +2,8 @@
 
 Errors: 400 with field errors (broken rule), 403 (another sector's bed), 404 (outside the user's scope),
 409 `{"code": "bed_taken" | "citizen_has_stay" | "citizen_checked_in_elsewhere" | "bed_still_occupied",
-"detail": ...}` when the database refused an overlap (planned or actual presence).
+"detail": ...}` when the database refused an overlap (planned or actual presence), `month_changed` when another
+booking of the citizen in the month came first (the month's nights are judged again on a new try).
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ E403 = OpenApiResponse(ErrorSerializer, description="Ikke adgang (fx en seng i d
 E404 = OpenApiResponse(ErrorSerializer, description="Findes ikke, eller ligger uden for brugerens adgang.")
 E409 = OpenApiResponse(ErrorSerializer, description="Databasen afviste et overlap: code=bed_taken, "
                                                     "citizen_has_stay, citizen_checked_in_elsewhere (borgeren er "
-                                                    "indskrevet i en anden seng, som nævnes) eller bed_still_occupied "
-                                                    "(sengens forrige gæst er ikke udskrevet).")
+                                                    "indskrevet i en anden seng, som nævnes), bed_still_occupied "
+                                                    "(sengens forrige gæst er ikke udskrevet) eller month_changed "
+                                                    "(en anden booking af borgeren i måneden kom først; prøv igen).")
 ID = OpenApiParameter("id", {"type": "integer", "minimum": 1, "maximum": 2**62}, OpenApiParameter.PATH)
 HOUSE = OpenApiParameter("house", {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$", "minLength": 1}, required=True,
                          description="Husets kortnavn, fx aarhus")

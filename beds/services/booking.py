@@ -23,7 +23,7 @@ from beds.models import (
     StayRequest,
     StayStatus,
 )
-from beds.services.conflicts import _conflict_from
+from beds.services.conflicts import BookingConflict, _conflict_from
 from beds.services.rules import _aware, _basis_for, _nights_in_month, _visitation_for, local_date, stay_frame_for
 from psykiatrihus.dates import add_months
 from psykiatrihus.models import FrameExtension, House, Sector
@@ -34,7 +34,7 @@ from psykiatrihus.services import audit_log
 FAERDIGBEHANDLING_MAX_MONTHS = 6
 
 
-def _extension_for(*, house: House, bed: Bed, citizen, access, policy: Policy, frame: int, nights: int,
+def _extension_for(*, house: House, bed: Bed, access, policy: Policy, frame: int, nights: int, used: int,
                    arrival: datetime.datetime, arrival_date: datetime.date, planned_departure: datetime.datetime,
                    reason: str, err) -> tuple[dict, bool]:
     """The longer-stay fields of an ordinary stay beyond the frame and/or the house's nights per month, and
@@ -43,11 +43,10 @@ def _extension_for(*, house: House, bed: Bed, citizen, access, policy: Policy, f
     Where a leader decides (`FrameExtension.LEADER`), staff book with their reason as "afventer leder", the bed
     held, like the night shift must be able to; one decision covers both limits, and its frame is the stricter:
     the fewer nights of the frame and of what remains of the month's nights (a decline shortens the stay to it).
-    Where the rules say visitation decides, a longer stay is refused with the reason beside the field."""
+    Where the rules say visitation decides, a longer stay is refused with the reason beside the field.
+    `used`: the citizen's nights in the sector in the arrival's month so far."""
     beyond_frame = nights > frame
-    limit, used = policy.max_nights_per_month, 0
-    if limit is not None:
-        used = _nights_in_month(house=house, citizen=citizen, sector=bed.sector, day=arrival_date)
+    limit = policy.max_nights_per_month
     beyond_month = limit is not None and used + nights > limit
     if not (beyond_frame or beyond_month):
         return {}, False
@@ -142,11 +141,14 @@ def stay_book(*, house: House, bed: Bed, citizen, arrival: datetime.datetime, pl
             err("citizen", _("Borgeren har ingen aktiv kommunal kontrakt, der dækker alle nætter i opholdet."))
     extension_by = None
     extension: dict = {}
+    month_used = None  # the citizen's nights in the arrival's month, where the house limits them
     if kind == StayKind.ORDINARY:
         frame = stay_frame_for(house=house, sector=bed.sector, contract=contract, on_date=arrival_date,
                                visitation=visitation)
+        if policy.max_nights_per_month is not None:
+            month_used = _nights_in_month(house=house, citizen=citizen, sector=bed.sector, day=arrival_date)
         extension, decided = _extension_for(
-            house=house, bed=bed, citizen=citizen, access=access, policy=policy, frame=frame, nights=nights,
+            house=house, bed=bed, access=access, policy=policy, frame=frame, nights=nights, used=month_used or 0,
             arrival=arrival, arrival_date=arrival_date, planned_departure=planned_departure,
             reason=extension_reason, err=err)
         if decided:
@@ -173,6 +175,12 @@ def stay_book(*, house: House, bed: Bed, citizen, arrival: datetime.datetime, pl
     try:
         with transaction.atomic():
             stay_write_lock(bed_id=bed.pk, citizen_id=citizen.pk)
+            if month_used is not None and month_used != _nights_in_month(house=house, citizen=citizen,
+                                                                         sector=bed.sector, day=arrival_date):
+                # Another booking of the citizen in the month committed while this one was judged (the
+                # citizen's lock serialises them): the month's nights must be judged again.
+                raise BookingConflict("month_changed", _("Borgerens nætter i måneden er ændret af en anden "
+                                                         "booking imens. Se opholdene og book igen."))
             stay = Stay.objects.create(
                 house=house, bed=bed, sector=bed.sector, citizen=citizen, contract=contract,
                 home_treatment=course, visitation=visitation, kind=kind, status=StayStatus.BOOKED, arrival=arrival,

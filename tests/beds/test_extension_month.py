@@ -8,6 +8,7 @@ its frame ends 11.2 10:00. 10.2 -> 15.2 (5 nights) is beyond both: the month's 1
 from __future__ import annotations
 
 import datetime
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -245,3 +246,48 @@ class TestShown:
         assert body["extension"]["state"] == "pending"
         assert (body["extension"]["limit"], body["extension"]["month_limit"], body["extension"]["frame_nights"]) \
             == ("month", 1, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_bookings_in_the_month_at_once_the_second_is_judged_again(house, users, people):
+    """Two of the night shift book Bo into February at once (2 and 3 nights, at most 4): each alone is within
+    the month. The first holds the citizen's lock; the second read the month before the first committed, waits
+    for the lock and then finds the month changed: 409 `month_changed`, never a month over the limit without a
+    leader's decision. Booked again, it is judged with the first stay (3 more nights: pending)."""
+    import threading
+
+    from django.db import connection, transaction
+
+    house_policy_set(house=house, sector="region", valid_from=D(2024, 1, 1), max_nights_per_month=4)
+    booked, failures = threading.Event(), []
+    waiting_sql = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 1 AND NOT granted"
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                book(house, users["region"], people.bo, "2024-02-01", "2024-02-03", label="R1")
+                booked.set()
+                deadline = time.monotonic() + 30
+                with connection.cursor() as cur:  # commit only once the second waits for the citizen's lock
+                    while time.monotonic() < deadline:
+                        cur.execute(waiting_sql)
+                        if cur.fetchone()[0]:
+                            break
+                        time.sleep(0.02)
+                    else:
+                        failures.append("the second booking never waited for the citizen's lock")
+        except Exception as exc:  # noqa: BLE001 - reported to the test's thread
+            failures.append(repr(exc))
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    assert booked.wait(30)
+    with pytest.raises(BookingConflict) as e:
+        book(house, users["region"], people.bo, "2024-02-10", "2024-02-13", label="R2")
+    thread.join(30)
+    assert failures == [] and e.value.code == "month_changed"
+    assert list(Stay.objects.values_list("nights", flat=True)) == [2]
+    again = book(house, users["region"], people.bo, "2024-02-10", "2024-02-13", label="R2", extension_reason=REASON)
+    assert (again.extension_state, again.extension_limit, again.extension_frame_nights) == ("pending", "month", 2)
