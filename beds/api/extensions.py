@@ -1,4 +1,5 @@
-"""Longer stays: a leader approves or declines a stay booked beyond the frame ("afventer leder")."""
+"""Longer stays: a leader approves or declines a stay booked beyond the frame or the house's nights per month
+("afventer leder"; the stay's `extension.limit` says which)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ class DeclineSerializer(serializers.Serializer):
 
 E409_EXTENSION = OpenApiResponse(ErrorSerializer, description="Opholdets tilstand tillader ikke beslutningen: "
                                                               "code=not_pending (allerede besluttet eller inden "
-                                                              "for rammen), stay_closed (aflyst) eller stay_ended "
+                                                              "for grænserne), stay_closed (aflyst) eller stay_ended "
                                                               "(afsluttet efter rammen; kan kun godkendes).")
 
 
@@ -60,7 +61,8 @@ RESPONSES = {200: StaySerializer, 400: E400, 403: E403, 404: E404, 409: E409_EXT
 
 
 class StayExtensionApproveView(_DecisionView):
-    """A leader of the stay's sector approves a stay booked beyond the frame: it keeps its whole period."""
+    """A leader of the stay's sector approves a stay booked beyond the frame or the house's nights per month: it
+    keeps its whole period."""
 
     body = ApproveSerializer
 
@@ -74,8 +76,10 @@ class StayExtensionApproveView(_DecisionView):
 
 
 class StayExtensionDeclineView(_DecisionView):
-    """A leader of the stay's sector declines a stay booked beyond the frame, with a note: the stay is shortened
-    to the frame (a guest checked in and already past it is due to leave at once)."""
+    """A leader of the stay's sector declines a stay booked beyond the frame or the house's nights per month,
+    with a note: the stay is shortened to `extension.frame_nights` (the frame, or what remained of the month's
+    nights; a guest checked in and already past it is due to leave at once). When nothing remained of the
+    month, a stay that has not begun is cancelled."""
 
     body = DeclineSerializer
 

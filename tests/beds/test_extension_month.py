@@ -131,6 +131,32 @@ class TestDecision:
         assert AuditEvent.objects.filter(object_id=str(pending.pk), detail="extension declined").count() == 1
 
 
+class TestApi:
+    def test_booking_over_the_month_answers_pending_and_a_decline_shortens_it(self, users, limited):
+        staff, leader = APIClient(), APIClient()
+        staff.force_authenticate(users["region"])
+        leader.force_authenticate(users["leder"])
+        r = staff.post("/api/v1/stays/", {"house": "aarhus", "bed": "R1", "citizen": limited.citizen_id,
+                                          "arrival": "2024-02-10T14:00:00+01:00", "extension_reason": REASON,
+                                          "planned_departure": "2024-02-12T10:00:00+01:00"}, format="json")
+        assert r.status_code == 201, r.content
+        ext = r.json()["extension"]
+        assert (ext["state"], ext["limit"], ext["month_limit"], ext["frame_nights"]) == ("pending", "month", 4, 1)
+        assert ext["frame_until"] == "2024-02-11T10:00:00+01:00"
+        r = leader.post(f"/api/v1/stays/{r.json()['id']}/extension/decline/", {"note": "Grænsen holder"},
+                        format="json")
+        assert r.status_code == 200, r.content
+        assert (r.json()["nights"], r.json()["planned_departure"]) == (1, "2024-02-11T10:00:00+01:00")
+
+    def test_without_a_reason_400_beside_the_field(self, users, limited):
+        staff = APIClient()
+        staff.force_authenticate(users["region"])
+        r = staff.post("/api/v1/stays/", {"house": "aarhus", "bed": "R1", "citizen": limited.citizen_id,
+                                          "arrival": "2024-02-10T14:00:00+01:00",
+                                          "planned_departure": "2024-02-12T10:00:00+01:00"}, format="json")
+        assert r.status_code == 400 and "4 nætter pr. måned" in r.json()["extension_reason"][0]
+
+
 class TestNothingLeftOfTheMonth:
     """Bo has used all 4 of February's nights (1.2 -> 5.2); one more night 10.2 -> 11.2 leaves a frame of 0."""
 
