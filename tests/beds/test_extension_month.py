@@ -12,6 +12,7 @@ import time
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -129,6 +130,27 @@ class TestDecision:
         assert stay.period.upper == at("2024-02-11", 10) and stay.status == "booked"
         assert book(house, users["region"], people.erik, "2024-02-11", "2024-02-12").nights == 1  # bed freed
         assert AuditEvent.objects.filter(object_id=str(pending.pk), detail="extension declined").count() == 1
+
+
+class TestDatabaseHoldsTheRules:
+    """The check constraints refuse what the services never write (an admin or a script might)."""
+
+    @staticmethod
+    def _refused(pk: int, **values) -> None:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Stay.objects.filter(pk=pk).update(**values)
+
+    def test_a_known_limit_and_a_month_decision_names_the_months_nights(self, pending):
+        self._refused(pending.pk, extension_limit="week")
+        self._refused(pending.pk, extension_month_limit=None)
+        self._refused(pending.pk, extension_limit="both", extension_month_limit=None)
+        Stay.objects.filter(pk=pending.pk).update(extension_limit="frame", extension_month_limit=None)  # accepted
+
+    def test_only_a_decline_with_nothing_left_of_the_month_may_cancel_instead_of_shortening(self, pending):
+        declined = {"extension_state": "declined", "extension_decided_at": at("2024-02-09", 8),
+                    "extension_decision_note": "Nej", "status": "cancelled", "cancelled_at": at("2024-02-09", 8)}
+        self._refused(pending.pk, **declined)  # a night remained: it must be shortened
+        Stay.objects.filter(pk=pending.pk).update(extension_frame_nights=0, **declined)  # accepted
 
 
 class TestApi:
@@ -282,7 +304,7 @@ def test_two_bookings_in_the_month_at_once_the_second_is_judged_again(house, use
     leader's decision. Booked again, it is judged with the first stay (3 more nights: pending)."""
     import threading
 
-    from django.db import connection, transaction
+    from django.db import connection
 
     house_policy_set(house=house, sector="region", valid_from=D(2024, 1, 1), max_nights_per_month=4)
     booked, failures = threading.Event(), []
