@@ -15,6 +15,7 @@ from beds import selectors
 from beds.extension_selectors import awaiting_decision_counts, stays_awaiting_decision, user_display
 from beds.extension_services import ExtensionConflict, stay_extension_approve, stay_extension_decline
 from beds.forms import ExtensionDecisionForm
+from beds.models import StayStatus
 from beds.views._common import _member
 from psykiatrihus.models import Sector
 from psykiatrihus.services import audit_log_many
@@ -65,6 +66,9 @@ def stay_extension_decide(request, pk: int):
                 stay = stay_extension_decline(stay=stay, user=request.user, note=data["note"])
                 message = _("Afvist: Opholdet for %(name)s på %(bed)s er afkortet til %(to)s. Personalet ser "
                             "begrundelsen.")
+                if stay.status == StayStatus.CANCELLED:  # nothing remained of the month's nights
+                    message = _("Afvist: Opholdet for %(name)s på %(bed)s er aflyst, da månedens nætter var "
+                                "brugt. Personalet ser begrundelsen.")
             message = message % {"name": stay.citizen.name, "bed": stay.bed.label,
                                  "to": timezone.localtime(stay.planned_departure).strftime("%d.%m.%Y %H:%M")}
             form = None

@@ -210,6 +210,15 @@ class TestNothingLeftOfTheMonth:
         assert "Månedens nætter var brugt, så opholdet er aflyst." in panel and "Ingen nætter tilbage" in panel
         assert "Fortryd aflysning" not in panel
 
+    def test_the_leader_is_told_it_is_cancelled(self, users, spent):
+        leader = Client()
+        leader.force_login(users["leder"])
+        html = leader.post(reverse("beds:stay_extension", args=[spent.pk]),
+                           {"decision": "decline", "note": "Ingen nætter tilbage", "sektor": ["region"]},
+                           HTTP_HX_REQUEST="true").content.decode()
+        assert "Afvist: Opholdet for Bo på R1 er aflyst, da månedens nætter var brugt." in html
+        assert Stay.objects.get(pk=spent.pk).status == "cancelled"
+
     def test_declined_after_check_in_the_guest_is_due_to_leave_at_the_decision(self, users, spent):
         stay_check_in(stay=spent, user=users["region"], at=at("2024-02-10", 14))
         stay = stay_extension_decline(stay=spent, user=users["leder"], note="Ingen nætter tilbage",
