@@ -94,7 +94,9 @@ class QuestionnaireViewSet(viewsets.GenericViewSet):
 class QuestionnaireResponseViewSet(viewsets.GenericViewSet):
     """Responses the user may read (optionally one citizen's), one response, or record a response."""
 
-    lookup_value_regex = r"[^/.]+"
+    # Any segment reaches the view, so a dotted id ("a.b") is refused after authentication like every other id
+    # (a 404 from the URL resolver would answer an invalid token before asking who it is).
+    lookup_value_regex = r"[^/]+"
     serializer_class = ResponseSerializer
     queryset = QuestionnaireResponse.objects.none()
 

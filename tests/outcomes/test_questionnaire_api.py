@@ -4,6 +4,7 @@ sector wall (a response or citizen the user may not see answers like one that do
 from __future__ import annotations
 
 import pytest
+from rest_framework.test import APIClient
 
 from contracts.models import Instrument, QuestionnaireResponse
 from contracts.questionnaire_selectors import citizen_trends
@@ -109,8 +110,14 @@ def test_reads_behind_the_wall(chosen, client_for, users):
     unseen = client_for("kommune").get(f"{URL}{region.pk}/")
     missing = client_for("kommune").get(f"{URL}999999/")
     junk = client_for("kommune").get(f"{URL}abc/")
-    assert unseen.status_code == missing.status_code == junk.status_code == 404
-    assert unseen.json() == missing.json()
+    dotted = client_for("kommune").get(f"{URL}Huset%20findes%20ikke./")
+    assert unseen.status_code == missing.status_code == junk.status_code == dotted.status_code == 404
+    assert unseen.json() == missing.json() == dotted.json()
+    # An invalid token is refused before any id is looked at, a dotted one too.
+    anonymous = APIClient()
+    anonymous.credentials(HTTP_AUTHORIZATION="Token ugyldig")
+    assert anonymous.get(f"{URL}Huset%20findes%20ikke./").status_code in (401, 403)
+    assert anonymous.get(f"{URL}{region.pk}/").status_code in (401, 403)
     assert client_for("region").get(f"{URL}{region.pk}/").json()["score"] == 60
     for role in ("peer", "styregruppe", "admin"):
         assert client_for(role).get(URL + "?house=aarhus").status_code == 403
