@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import time
 
 import pytest
 from django.utils import timezone
@@ -21,9 +22,20 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 D = datetime.timedelta(days=1)
 
 
+def _not_at_midnight() -> datetime.datetime:
+    """Now (local, whole minutes), at least ten minutes before midnight: the journey is about today's arrivals and
+    leavers, so a run started in the day's last minutes waits for the next day rather than straddling two."""
+    now = timezone.localtime()
+    midnight = datetime.datetime.combine(now.date() + D, datetime.time(0), tzinfo=now.tzinfo)
+    if midnight - now < datetime.timedelta(minutes=10):
+        time.sleep((midnight - now).total_seconds() + 2)
+        now = timezone.localtime()
+    return now.replace(second=0, microsecond=0)
+
+
 @pytest.fixture
 def night(house, users):
-    now = timezone.localtime().replace(second=0, microsecond=0)
+    now = _not_at_midnight()
     today, tz = now.date(), now.tzinfo
     staff = users["kommune"]
     people = {}
@@ -41,7 +53,9 @@ def night(house, users):
     leaver = stay_book(house=house, bed=on("K1"), citizen=people["Lars"], arrival=at(today - D, 14),
                        planned_departure=at(today, 23, 59), user=staff)
     stay_check_in(stay=leaver, user=staff, at=at(today - D, 14))
-    early = stay_book(house=house, bed=on("K2"), citizen=people["Pia"], arrival=now + datetime.timedelta(hours=3),
+    # Expected later today (up to three hours from now): "Kommer i dag" lists her, and she comes early.
+    expected = min(now + datetime.timedelta(hours=3), at(today, 23, 59))
+    early = stay_book(house=house, bed=on("K2"), citizen=people["Pia"], arrival=expected,
                       planned_departure=at(today + 2 * D, 10), user=staff)
     cancel = stay_book(house=house, bed=on("K3"), citizen=people["Rasmus"], arrival=at(today + D, 14),
                        planned_departure=at(today + 2 * D, 10), user=staff)
