@@ -34,29 +34,36 @@ def _board_with_a_stay(session, house, users) -> Stay:
     return stay
 
 
-def test_a_change_during_a_refresh_is_shown(session, house, users):
-    stay = _board_with_a_stay(session, house, users)
-    page = session.page
-
+def _first_refresh_stale(page, stay: Stay, user, *, announce_in_flight: bool) -> list[str]:
+    """Route the grid's requests: the first is answered with the grid as it was, the stay being cancelled while
+    it is under way (and, if asked, the change announced then); later ones go through. Returns the URLs seen."""
     calls: list[str] = []
 
-    def slow_first(route):
+    def handle(route):
         calls.append(route.request.url)
         if len(calls) > 1:
             route.continue_()
             return
         stale = route.fetch()  # rendered before the change below
-        stay_cancel(stay=Stay.objects.get(pk=stay.pk), user=users["kommune"])
-        # The page hears of the change while this answer is still under way (announced from here, once this
-        # request is known to be in flight: a timer in the page could fire before the first request left it).
-        route.request.frame.page.evaluate("() => htmx.trigger(document.body, 'boardChanged')")
-        time.sleep(0.5)
+        stay_cancel(stay=Stay.objects.get(pk=stay.pk), user=user)
+        if announce_in_flight:
+            # Announced from here, once this request is known to be in flight (a timer in the page could fire
+            # before the first request left it).
+            route.request.frame.page.evaluate("() => htmx.trigger(document.body, 'boardChanged')")
+            time.sleep(0.5)
         try:
             route.fulfill(response=stale)
         except Exception:  # the page gave this request up for the newer one
             pass
 
-    page.route(re.compile(r"/senge/tavle/"), slow_first)
+    page.route(re.compile(r"/senge/tavle/"), handle)
+    return calls
+
+
+def test_a_change_during_a_refresh_is_shown(session, house, users):
+    stay = _board_with_a_stay(session, house, users)
+    page = session.page
+    calls = _first_refresh_stale(page, stay, users["kommune"], announce_in_flight=True)
     page.evaluate("() => htmx.trigger(document.body, 'boardChanged')")
     expect(page.locator("#board-grid")).not_to_contain_text("Rasmus", timeout=8000)
     assert len(calls) == 2
@@ -67,18 +74,7 @@ def test_a_change_right_after_a_refresh_is_shown(session, house, users):
     grid had no listener yet: the night shift's undo right after a cancel's refresh left the board stale)."""
     stay = _board_with_a_stay(session, house, users)
     page = session.page
-    calls: list[str] = []
-
-    def first_is_stale(route):
-        calls.append(route.request.url)
-        if len(calls) > 1:
-            route.continue_()
-            return
-        stale = route.fetch()
-        stay_cancel(stay=Stay.objects.get(pk=stay.pk), user=users["kommune"])
-        route.fulfill(response=stale)
-
-    page.route(re.compile(r"/senge/tavle/"), first_is_stale)
+    calls = _first_refresh_stale(page, stay, users["kommune"], announce_in_flight=False)
     page.evaluate("""() => {
         document.addEventListener("htmx:afterSwap", function announce(e) {
             if (e.detail.target.id !== "board-grid") return;
