@@ -61,6 +61,26 @@ def _shots(session, name: str, part: str = "") -> None:
     page.set_viewport_size({"width": 820, "height": 1180})
 
 
+def book_with_reason(page, *, bed, day, cpr: str, nights: int, asks: str, reason: str, booked: str):
+    """The night shift books `nights` from 22:00 on `day` from the board: refused with `asks` (nothing booked)
+    until the reason is written, then booked with `booked`. Returns the panel."""
+    page.get_by_role("link", name="Sengeoversigt").first.click()
+    page.locator(f"#c-{bed.pk}-{day:%Y%m%d}").click()
+    panel = page.locator("#panel")
+    expect(panel).to_contain_text(f"Book seng {bed.label}")
+    panel.get_by_label("Borger (navn, fødselsdato eller CPR-nummer)").fill(cpr)
+    panel.locator("#id_arrival").fill(f"{day}T22:00")
+    panel.locator("#id_planned_departure").fill(f"{day + nights * D}T10:00")
+    before = Stay.objects.count()
+    panel.get_by_role("button", name="Book", exact=True).click()
+    expect(panel).to_contain_text(asks)
+    assert Stay.objects.count() == before
+    panel.get_by_label("Begrundelse for længere ophold end rammen").fill(reason)
+    panel.get_by_role("button", name="Book", exact=True).click()
+    expect(panel).to_contain_text(booked)
+    return panel
+
+
 def test_long_stay_pending_then_decided(open_session, house, night):
     today = night["today"]
     staff = open_session("staff")
@@ -69,19 +89,10 @@ def test_long_stay_pending_then_decided(open_session, house, night):
     staff.login("kommune", PASSWORD)
 
     # The night shift books Lene for 5 nights on K1; the frame is 3.
-    page.get_by_role("link", name="Sengeoversigt").first.click()
-    page.locator(f"#c-{night['k1'].pk}-{today:%Y%m%d}").click()
-    panel = page.locator("#panel")
-    expect(panel).to_contain_text("Book seng K1")
-    panel.get_by_label("Borger (navn, fødselsdato eller CPR-nummer)").fill("010481-1240")
-    panel.locator("#id_arrival").fill(f"{today}T22:00")
-    panel.locator("#id_planned_departure").fill(f"{today + 5 * D}T10:00")
-    panel.get_by_role("button", name="Book", exact=True).click()
-    expect(panel).to_contain_text("Skriv begrundelsen: et længere ophold afventer en leders godkendelse.")
-    assert not Stay.objects.filter(citizen__name="Lene Langtid").exists()
-    panel.get_by_label("Begrundelse for længere ophold end rammen").fill("Lene er utryg efter udskrivelsen")
-    panel.get_by_role("button", name="Book", exact=True).click()
-    expect(panel).to_contain_text("afventer en leders godkendelse; sengen er holdt imens.")
+    panel = book_with_reason(page, bed=night["k1"], day=today, cpr="010481-1240", nights=5,
+                             asks="Skriv begrundelsen: et længere ophold afventer en leders godkendelse.",
+                             reason="Lene er utryg efter udskrivelsen",
+                             booked="afventer en leders godkendelse; sengen er holdt imens.")
     lene = Stay.objects.get(citizen__name="Lene Langtid")
     assert (lene.extension_state, lene.nights, lene.extension_frame_nights) == ("pending", 5, 3)
 

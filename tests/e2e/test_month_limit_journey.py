@@ -18,7 +18,7 @@ from contracts.services import citizen_create, contract_create
 from psykiatrihus.services import house_policy_set
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import ARTIFACTS, WIDE_ELEMENTS_JS
-from tests.e2e.test_long_stay_journey import PART_RIGHT_JS
+from tests.e2e.test_long_stay_journey import PART_RIGHT_JS, book_with_reason
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 D = datetime.timedelta(days=1)
@@ -52,19 +52,10 @@ def test_over_the_month_pending_then_declined_to_what_remains(open_session, hous
     page = staff.page
     page.set_viewport_size({"width": 820, "height": 1180})
     staff.login("kommune", PASSWORD)
-    page.get_by_role("link", name="Sengeoversigt").first.click()
-    page.locator(f"#c-{k1.pk}-{today:%Y%m%d}").click()
-    panel = page.locator("#panel")
-    expect(panel).to_contain_text("Book seng K1")
-    panel.get_by_label("Borger (navn, fødselsdato eller CPR-nummer)").fill("050590-1250")
-    panel.locator("#id_arrival").fill(f"{today}T22:00")
-    panel.locator("#id_planned_departure").fill(f"{today + 3 * D}T10:00")
-    panel.get_by_role("button", name="Book", exact=True).click()
-    expect(panel).to_contain_text("husets grænse på 2 nætter pr. måned (brugt i måneden: 0). Skriv begrundelsen")
-    assert not Stay.objects.filter(citizen=nina).exists()
-    panel.get_by_label("Begrundelse for længere ophold end rammen").fill(REASON)
-    panel.get_by_role("button", name="Book", exact=True).click()
-    expect(panel).to_contain_text("går ud over husets grænse for nætter pr. måned og afventer en leders godkendelse")
+    panel = book_with_reason(
+        page, bed=k1, day=today, cpr="050590-1250", nights=3, reason=REASON,
+        asks="husets grænse på 2 nætter pr. måned (brugt i måneden: 0). Skriv begrundelsen",
+        booked="går ud over husets grænse for nætter pr. måned og afventer en leders godkendelse")
     stay = Stay.objects.get(citizen=nina)
     assert (stay.extension_state, stay.extension_limit, stay.nights, stay.extension_frame_nights) == (
         "pending", "month", 3, 2)
